@@ -1,0 +1,53 @@
+//! Assembling the app: configuration → database pool → router, and serving it.
+
+use crate::config::Config;
+use crate::db;
+use crate::web::{self, AppState};
+use axum::Router;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Opens the database and builds the router over it.
+pub async fn build(config: Config) -> anyhow::Result<(Router, AppState)> {
+    let pool = db::connect(&config.db).await?;
+    db::sessions::delete_expired(&pool).await?;
+    let state = AppState { db: pool, config: Arc::new(config) };
+    Ok((web::router(state.clone()), state))
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight and closes the database.
+pub async fn serve(config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Result<()> {
+    let bind = config.bind;
+    let (router, state) = build(config).await?;
+    let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let address = format!("http://{}", listener.local_addr()?);
+    on_ready(&address);
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    state.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,243 @@
+//! The command line (DESIGN.md): `serve`, `demo`, `user add`, `token create`,
+//! `import`, `export`, `backup`. `main.rs` parses and calls [`run`].
+
+use crate::accounts::{create_account, create_token};
+use crate::config::{Config, default_static_dir};
+use crate::db::{self, courses, readings, users};
+use crate::domain::{Role, Title, Viewer};
+use crate::formats::w3c::{self, Iris};
+use crate::text::import::{self, SourceFormat};
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "counterpoint", version, about = "Annotate the arguments in a reading.")]
+pub struct Cli {
+    /// The SQLite database file.
+    #[arg(long, global = true, env = "COUNTERPOINT_DB", default_value = "counterpoint.db")]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create or migrate the database and serve.
+    Serve(ServeArgs),
+    /// Serve a fresh demo database with a course, four accounts and an annotated reading.
+    Demo(ServeArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import a reading (.md, .txt, .html) into a course.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        course: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, default_value = "")]
+        author: String,
+    },
+    /// Export a course's annotations (those instructors can see).
+    Export {
+        #[arg(long)]
+        course: i64,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The base URL the IRIs are built on.
+        #[arg(long, env = "COUNTERPOINT_BASE_URL", default_value = "http://127.0.0.1:3000")]
+        base_url: String,
+    },
+    /// Write a consistent copy of the live database to FILE.
+    Backup { file: PathBuf },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, env = "COUNTERPOINT_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+    /// The public base URL, e.g. https://counterpoint.example.edu (IRIs, secure cookies).
+    #[arg(long, env = "COUNTERPOINT_BASE_URL")]
+    pub base_url: Option<String>,
+    /// `off` turns the per-user rate limits off.
+    #[arg(long, env = "COUNTERPOINT_RATE_LIMIT", default_value = "on")]
+    pub rate_limit: String,
+    /// The folder static files are served from.
+    #[arg(long, env = "COUNTERPOINT_STATIC")]
+    pub static_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Print a new personal API token for the user, alone on standard output.
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ExportFormat {
+    Jsonld,
+    Csv,
+    Aif,
+}
+
+impl ServeArgs {
+    fn config(&self, db: PathBuf) -> anyhow::Result<Config> {
+        let bind: SocketAddr =
+            self.bind.parse().map_err(|_| anyhow!("--bind {:?} is not an address like 127.0.0.1:3000", self.bind))?;
+        let rate_limit = match self.rate_limit.to_ascii_lowercase().as_str() {
+            "off" | "false" | "0" => false,
+            "on" | "true" | "1" => true,
+            other => bail!("COUNTERPOINT_RATE_LIMIT must be on or off, not {other:?}"),
+        };
+        let base_url = self.base_url.as_ref().map(|u| u.trim_end_matches('/').to_owned());
+        Ok(Config {
+            db,
+            bind,
+            secure_cookies: base_url.as_ref().is_some_and(|u| u.starts_with("https://")),
+            base_url,
+            rate_limit,
+            static_dir: self.static_dir.clone().unwrap_or_else(default_static_dir),
+        })
+    }
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let config = args.config(cli.db)?;
+            crate::app::serve(config, |address| println!("Counterpoint is serving at {address}")).await
+        }
+        Command::Demo(args) => crate::demo::run(args.config(cli.db)?).await,
+        Command::User(UserCommand::Add { email, name, password_stdin: _ }) => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let pool = db::connect(&cli.db).await?;
+            let id = create_account(&pool, &email, &name, password).await.map_err(|e| anyhow!("{e}"))?;
+            eprintln!("created account {id} for {}", email.trim());
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email }) => {
+            let pool = db::connect(&cli.db).await?;
+            let user = users::find_by_email(&pool, &email)
+                .await?
+                .ok_or_else(|| anyhow!("no account has the email {email:?}"))?;
+            let token = create_token(&pool, user.id, "command line").await.map_err(|e| anyhow!("{e}"))?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Import { file, course, title, author } => {
+            let pool = db::connect(&cli.db).await?;
+            let id = import_file(&pool, &file, course, title.as_deref(), &author).await?;
+            println!("{id}");
+            eprintln!("imported {} as reading {id}", file.display());
+            Ok(())
+        }
+        Command::Export { course, format, out, base_url } => {
+            let pool = db::connect(&cli.db).await?;
+            let body = export(&pool, course, format, &base_url).await?;
+            match out {
+                Some(path) => std::fs::write(&path, body).with_context(|| format!("cannot write {}", path.display())),
+                None => {
+                    println!("{body}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let pool = db::connect(&cli.db).await?;
+            backup(&pool, &file).await
+        }
+    }
+}
+
+/// Imports a file into a course, choosing the format by its extension.
+pub async fn import_file(
+    pool: &sqlx::SqlitePool,
+    file: &Path,
+    course: i64,
+    title: Option<&str>,
+    author: &str,
+) -> anyhow::Result<i64> {
+    let format = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("md" | "markdown") => SourceFormat::Markdown,
+        Some("txt" | "text") => SourceFormat::Text,
+        Some("html" | "htm") => SourceFormat::Html,
+        _ => bail!("{}: use a .md, .txt or .html file", file.display()),
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let source = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", file.display()))?;
+    courses::find_course(pool, course).await?.ok_or_else(|| anyhow!("no course has the id {course}"))?;
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("Untitled");
+    let title = Title::parse(title.unwrap_or(stem)).map_err(|e| anyhow!("{e}"))?;
+    let doc = import::import(format, &source).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    Ok(readings::insert_reading(pool, course, &title, author.trim(), format, &source, &doc).await?)
+}
+
+/// A course's annotations as instructors see them (never private ones).
+async fn export(pool: &sqlx::SqlitePool, course: i64, format: ExportFormat, base_url: &str) -> anyhow::Result<String> {
+    courses::find_course(pool, course).await?.ok_or_else(|| anyhow!("no course has the id {course}"))?;
+    let iris = Iris { base: base_url.trim_end_matches('/').to_owned() };
+    // An instructor who wrote nothing: sees class and instructor annotations, never private ones.
+    let viewer = Viewer { user_id: 0, role: Role::Instructor };
+    let mut items = Vec::new();
+    for reading in readings::list_for_course(pool, course).await? {
+        items.extend(
+            db::annotations::list_visible(pool, reading.id, viewer).await?.iter().map(|a| w3c::to_jsonld(a, &iris)),
+        );
+    }
+    match format {
+        ExportFormat::Jsonld => {
+            let collection = serde_json::json!({
+                "@context": w3c::ANNO_CONTEXT,
+                "id": format!("{}/api/courses/{course}/export?format=jsonld", iris.base),
+                "type": "AnnotationCollection",
+                "total": items.len(),
+                "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+            });
+            Ok(serde_json::to_string_pretty(&collection)?)
+        }
+        ExportFormat::Csv | ExportFormat::Aif => bail!("this export format is not available yet; use --format jsonld"),
+    }
+}
+
+/// `VACUUM INTO`: a consistent, compact copy, safe while the server writes.
+async fn backup(pool: &sqlx::SqlitePool, file: &Path) -> anyhow::Result<()> {
+    if file.exists() {
+        bail!("{} already exists; choose a new file", file.display());
+    }
+    let path = file.to_str().ok_or_else(|| anyhow!("the backup path must be UTF-8"))?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(path)
+        .execute(pool)
+        .await
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    eprintln!("backed up to {}", file.display());
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! Configuration: from flags or `COUNTERPOINT_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The SQLite database file.
+    pub db: PathBuf,
+    /// Where `serve` listens.
+    pub bind: SocketAddr,
+    /// The public base URL (`https://counterpoint.example.edu`) used in IRIs;
+    /// without it, IRIs are built from the request's `Host`.
+    pub base_url: Option<String>,
+    /// Per-user rate limits (`COUNTERPOINT_RATE_LIMIT=off` turns them off).
+    pub rate_limit: bool,
+    /// The folder `static/` is served from.
+    pub static_dir: PathBuf,
+    /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// A configuration for tests and tools: a database at `db`, defaults elsewhere.
+    #[must_use]
+    pub fn for_db(db: PathBuf) -> Self {
+        Self {
+            db,
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            base_url: None,
+            rate_limit: true,
+            static_dir: default_static_dir(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// `static/` beside the crate's manifest, where `cargo run` finds it.
+#[must_use]
+pub fn default_static_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
+}

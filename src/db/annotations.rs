@@ -1,0 +1,279 @@
+//! Annotations, their links and replies. Every read goes through [`VISIBLE`],
+//! the one rule for what a viewer may see.
+
+use super::{now, parse_time};
+use crate::domain::{Annotation, AnnotationId, Kind, Link, NewAnnotation, Relation, Viewer, Visibility};
+use crate::text::anchor::{TextPosition, TextQuote};
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+
+/// The visibility rule in SQL (`Viewer::can_see` in Rust), for an annotation
+/// aliased `a`, with the viewer's id bound to `?1` and whether they are an
+/// instructor to `?2`.
+pub const VISIBLE: &str = "(a.author_id = ?1 OR a.visibility = 'class' OR (a.visibility = 'instructors' AND ?2))";
+
+const COLUMNS: &str = "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
+    a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,
+    (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    uuid: String,
+    reading_id: i64,
+    author_id: i64,
+    author_name: String,
+    kind: String,
+    comment: String,
+    citation: String,
+    tags: String,
+    visibility: String,
+    start: i64,
+    end: i64,
+    exact: String,
+    prefix: String,
+    suffix: String,
+    created_at: String,
+    modified_at: String,
+    reply_count: i64,
+}
+
+fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
+impl Row {
+    fn into_annotation(self) -> sqlx::Result<Annotation> {
+        Ok(Annotation {
+            id: self.uuid.parse().map_err(decode)?,
+            reading_id: self.reading_id,
+            author_id: self.author_id,
+            author_name: self.author_name,
+            kind: self.kind.parse().map_err(decode)?,
+            comment: self.comment,
+            citation: self.citation,
+            tags: serde_json::from_str(&self.tags).map_err(decode)?,
+            visibility: self.visibility.parse().map_err(decode)?,
+            position: TextPosition {
+                start: usize::try_from(self.start).map_err(decode)?,
+                end: usize::try_from(self.end).map_err(decode)?,
+            },
+            quote: TextQuote { exact: self.exact, prefix: self.prefix, suffix: self.suffix },
+            created: parse_time(&self.created_at)?,
+            modified: parse_time(&self.modified_at)?,
+            links: Vec::new(),
+            reply_count: usize::try_from(self.reply_count).unwrap_or(0),
+        })
+    }
+}
+
+/// The annotation a new link points at, if it is in `reading_id` and `viewer` may see it.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkTarget {
+    pub row_id: i64,
+    pub kind: Kind,
+}
+
+pub async fn find_link_target(
+    db: &SqlitePool,
+    reading_id: i64,
+    id: AnnotationId,
+    viewer: Viewer,
+) -> sqlx::Result<Option<LinkTarget>> {
+    let sql = format!("SELECT a.id, a.kind FROM annotations a WHERE a.uuid = ?3 AND a.reading_id = ?4 AND {VISIBLE}");
+    let row: Option<(i64, String)> = sqlx::query_as(&sql)
+        .bind(viewer.user_id)
+        .bind(viewer.is_instructor())
+        .bind(id.to_string())
+        .bind(reading_id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|(row_id, kind)| Ok(LinkTarget { row_id, kind: kind.parse().map_err(decode)? })).transpose()
+}
+
+/// Stores a new annotation, already anchored (`position` and `quote` set), with its links.
+pub async fn insert_annotation(
+    db: &SqlitePool,
+    reading_id: i64,
+    author_id: i64,
+    new: &NewAnnotation,
+    links: &[(LinkTarget, Relation)],
+) -> sqlx::Result<AnnotationId> {
+    let id = AnnotationId::new_v4();
+    let position = new.position.ok_or_else(|| sqlx::Error::Protocol("annotation not anchored".into()))?;
+    let quote = new.quote.clone().unwrap_or_default();
+    let now = now();
+    let mut tx = db.begin().await?;
+    let (row_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
+             start, end, exact, prefix, suffix, created_at, modified_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(id.to_string())
+    .bind(reading_id)
+    .bind(author_id)
+    .bind(new.kind.as_str())
+    .bind(new.comment.as_str())
+    .bind(new.citation.as_str())
+    .bind(serde_json::to_string(new.tags.as_slice()).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+    .bind(new.visibility.as_str())
+    .bind(i64::try_from(position.start).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+    .bind(i64::try_from(position.end).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+    .bind(&quote.exact)
+    .bind(&quote.prefix)
+    .bind(&quote.suffix)
+    .bind(&now)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (target, relation) in links {
+        insert_link(&mut tx, row_id, target.row_id, *relation).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_link(conn: &mut SqliteConnection, from: i64, to: i64, relation: Relation) -> sqlx::Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
+        .bind(from)
+        .bind(to)
+        .bind(relation.as_str())
+        .bind(now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Everything `viewer` may see in a reading, in text order, with links and reply counts.
+pub async fn list_visible(db: &SqlitePool, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM annotations a JOIN users u ON u.id = a.author_id
+         WHERE a.reading_id = ?3 AND {VISIBLE} ORDER BY a.start, a.end DESC, a.id"
+    );
+    let rows: Vec<Row> =
+        sqlx::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(reading_id).fetch_all(db).await?;
+    let mut index = HashMap::with_capacity(rows.len());
+    let mut annotations = Vec::with_capacity(rows.len());
+    for row in rows {
+        index.insert(row.id, annotations.len());
+        annotations.push(row.into_annotation()?);
+    }
+    for (from, link) in visible_links(db, "f.reading_id = ?3", reading_id, viewer).await? {
+        if let Some(&i) = index.get(&from) {
+            annotations[i].links.push(link);
+        }
+    }
+    Ok(annotations)
+}
+
+/// One annotation, if `viewer` may see it.
+pub async fn find_visible(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> sqlx::Result<Option<Annotation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.uuid = ?3 AND {VISIBLE}"
+    );
+    let row: Option<Row> = sqlx::query_as(&sql)
+        .bind(viewer.user_id)
+        .bind(viewer.is_instructor())
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let row_id = row.id;
+    let mut annotation = row.into_annotation()?;
+    annotation.links = visible_links(db, "f.id = ?3", row_id, viewer).await?.into_iter().map(|(_, l)| l).collect();
+    Ok(Some(annotation))
+}
+
+/// Links whose source matches `filter` (binding `?3` to `value`) and whose target `viewer` may see.
+async fn visible_links(db: &SqlitePool, filter: &str, value: i64, viewer: Viewer) -> sqlx::Result<Vec<(i64, Link)>> {
+    let sql = format!(
+        "SELECT f.id, f.uuid, a.uuid, l.relation FROM links l
+         JOIN annotations f ON f.id = l.from_id JOIN annotations a ON a.id = l.to_id
+         WHERE {filter} AND {VISIBLE} ORDER BY l.id"
+    );
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(value).fetch_all(db).await?;
+    rows.into_iter()
+        .map(|(from_row, from, to, relation)| {
+            let relation = relation.parse().map_err(decode)?;
+            Ok((from_row, Link { from: from.parse().map_err(decode)?, to: to.parse().map_err(decode)?, relation }))
+        })
+        .collect()
+}
+
+/// Where an annotation lives: its reading, course and author, whoever asks.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Location {
+    pub reading_id: i64,
+    pub course_id: i64,
+    pub author_id: i64,
+}
+
+pub async fn locate(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Option<Location>> {
+    sqlx::query_as(
+        "SELECT a.reading_id, r.course_id, a.author_id FROM annotations a JOIN readings r ON r.id = a.reading_id
+         WHERE a.uuid = ?",
+    )
+    .bind(id.to_string())
+    .fetch_optional(db)
+    .await
+}
+
+/// What an author may change after creating an annotation.
+#[derive(Debug, Clone)]
+pub struct AnnotationUpdate<'a> {
+    pub kind: Kind,
+    pub comment: &'a str,
+    pub citation: &'a str,
+    pub tags: &'a [String],
+    pub visibility: Visibility,
+}
+
+/// Updates what an author may change and, when `links` is given, replaces the outgoing links.
+pub async fn update_annotation(
+    db: &SqlitePool,
+    id: AnnotationId,
+    update: &AnnotationUpdate<'_>,
+    links: Option<&[(LinkTarget, Relation)]>,
+) -> sqlx::Result<()> {
+    let tags = serde_json::to_string(update.tags).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let mut tx = db.begin().await?;
+    let (row_id,): (i64,) = sqlx::query_as(
+        "UPDATE annotations SET kind = ?, comment = ?, citation = ?, tags = ?, visibility = ?, modified_at = ?
+         WHERE uuid = ? RETURNING id",
+    )
+    .bind(update.kind.as_str())
+    .bind(update.comment)
+    .bind(update.citation)
+    .bind(tags)
+    .bind(update.visibility.as_str())
+    .bind(now())
+    .bind(id.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(links) = links {
+        sqlx::query("DELETE FROM links WHERE from_id = ?").bind(row_id).execute(&mut *tx).await?;
+        for (target, relation) in links {
+            insert_link(&mut tx, row_id, target.row_id, *relation).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// Deletes an annotation; its links and replies go with it.
+pub async fn delete_annotation(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM annotations WHERE uuid = ?").bind(id.to_string()).execute(db).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The kinds and relations of the links that point at an annotation.
+pub async fn incoming_links(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Vec<(Kind, Relation)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT f.kind, l.relation FROM links l JOIN annotations f ON f.id = l.from_id
+         JOIN annotations a ON a.id = l.to_id WHERE a.uuid = ?",
+    )
+    .bind(id.to_string())
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(|(k, r)| Ok((k.parse().map_err(decode)?, r.parse().map_err(decode)?))).collect()
+}

@@ -1,0 +1,101 @@
+//! Courses and their members.
+
+use super::now;
+use crate::domain::{JoinCode, Role, Title};
+use sqlx::SqlitePool;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Course {
+    pub id: i64,
+    pub title: String,
+    pub join_code: String,
+}
+
+/// A course as one of its members sees it in a list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MyCourse {
+    pub id: i64,
+    pub title: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Member {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// Creates a course with `instructor_id` as its first instructor.
+pub async fn insert_course(db: &SqlitePool, title: &Title, instructor_id: i64) -> sqlx::Result<Course> {
+    let mut tx = db.begin().await?;
+    let course: Course = sqlx::query_as(
+        "INSERT INTO courses (title, join_code, created_at) VALUES (?, ?, ?) RETURNING id, title, join_code",
+    )
+    .bind(title.as_str())
+    .bind(JoinCode::generate().as_str())
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'instructor', ?)")
+        .bind(course.id)
+        .bind(instructor_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(course)
+}
+
+pub async fn find_course(db: &SqlitePool, id: i64) -> sqlx::Result<Option<Course>> {
+    sqlx::query_as("SELECT id, title, join_code FROM courses WHERE id = ?").bind(id).fetch_optional(db).await
+}
+
+pub async fn find_by_join_code(db: &SqlitePool, code: &JoinCode) -> sqlx::Result<Option<Course>> {
+    sqlx::query_as("SELECT id, title, join_code FROM courses WHERE join_code = ?")
+        .bind(code.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Adds a student; someone already in the course keeps their role.
+pub async fn add_student(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'student', ?)")
+        .bind(course_id)
+        .bind(user_id)
+        .bind(now())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The user's role in the course, or `None` for non-members.
+pub async fn role_of(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<Option<Role>> {
+    let role: Option<(String,)> = sqlx::query_as("SELECT role FROM memberships WHERE course_id = ? AND user_id = ?")
+        .bind(course_id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(role.and_then(|(r,)| r.parse().ok()))
+}
+
+pub async fn list_for_user(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<MyCourse>> {
+    sqlx::query_as(
+        "SELECT c.id, c.title, m.role FROM courses c JOIN memberships m ON m.course_id = c.id
+         WHERE m.user_id = ? ORDER BY c.title, c.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn list_members(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<Member>> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.course_id = ? ORDER BY m.role, u.name",
+    )
+    .bind(course_id)
+    .fetch_all(db)
+    .await
+}

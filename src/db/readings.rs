@@ -1,0 +1,80 @@
+//! Readings: their source, canonical text and blocks.
+
+use super::now;
+use crate::domain::Title;
+use crate::text::import::SourceFormat;
+use crate::text::{Block, Document};
+use sqlx::SqlitePool;
+
+/// A reading with its text, ready to render or anchor in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub id: i64,
+    pub course_id: i64,
+    pub title: String,
+    pub author: String,
+    pub doc: Document,
+}
+
+/// A reading in a course's list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReadingSummary {
+    pub id: i64,
+    pub title: String,
+    pub author: String,
+}
+
+pub async fn insert_reading(
+    db: &SqlitePool,
+    course_id: i64,
+    title: &Title,
+    author: &str,
+    format: SourceFormat,
+    source: &str,
+    doc: &Document,
+) -> sqlx::Result<i64> {
+    let blocks = serde_json::to_string(&doc.blocks).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let format = serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO readings (course_id, title, author, format, source, text, blocks, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(course_id)
+    .bind(title.as_str())
+    .bind(author)
+    .bind(format)
+    .bind(source)
+    .bind(&doc.text)
+    .bind(blocks)
+    .bind(now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find_reading(db: &SqlitePool, id: i64) -> sqlx::Result<Option<Reading>> {
+    let row: Option<(i64, i64, String, String, String, String)> =
+        sqlx::query_as("SELECT id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    row.map(|(id, course_id, title, author, text, blocks)| {
+        let blocks: Vec<Block> = serde_json::from_str(&blocks).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(Reading { id, course_id, title, author, doc: Document { text, blocks } })
+    })
+    .transpose()
+}
+
+/// The course a reading belongs to, without loading its text.
+pub async fn course_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT course_id FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
+    Ok(row.map(|(c,)| c))
+}
+
+pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<ReadingSummary>> {
+    sqlx::query_as("SELECT id, title, author FROM readings WHERE course_id = ? ORDER BY id")
+        .bind(course_id)
+        .fetch_all(db)
+        .await
+}

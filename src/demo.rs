@@ -1,0 +1,120 @@
+//! `counterpoint demo`: a fresh database with a course, an instructor, three
+//! students and an annotated reading written for the project, then `serve`.
+
+use crate::accounts::create_account;
+use crate::config::Config;
+use crate::db::{self, annotations, courses, readings};
+use crate::domain::{Comment, Kind, NewAnnotation, Relation, Role, Tags, Title, Viewer, Visibility};
+use crate::text::CharIndex;
+use crate::text::anchor::{self, Agreement, TextQuote};
+use crate::text::import::{self, SourceFormat};
+use anyhow::{Context, anyhow};
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+const ESSAY: &str = include_str!("demo/essay.md");
+const ANNOTATIONS: &str = include_str!("demo/annotations.json");
+/// Every demo account's password.
+pub const PASSWORD: &str = "counterpoint-demo";
+const PEOPLE: [(&str, &str, Role); 4] = [
+    ("instructor", "Dr. Ines Ortega", Role::Instructor),
+    ("amira", "Amira Haddad", Role::Student),
+    ("ben", "Ben Okafor", Role::Student),
+    ("chloe", "Chloé Martin", Role::Student),
+];
+
+#[derive(Deserialize)]
+struct DemoAnnotation {
+    author: String,
+    kind: Kind,
+    quote: String,
+    comment: String,
+    visibility: Visibility,
+    link: Option<DemoLink>,
+}
+
+#[derive(Deserialize)]
+struct DemoLink {
+    to: usize,
+    relation: Relation,
+}
+
+/// Seeds a fresh database at the config's path (replacing a previous demo) and serves it.
+pub async fn run(mut config: Config) -> anyhow::Result<()> {
+    config.db = std::env::temp_dir().join(format!("counterpoint-demo-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", config.db.display()));
+    }
+    let pool = db::connect(&config.db).await?;
+    let course_id = seed(&pool).await?;
+    pool.close().await;
+    crate::app::serve(config, |address| {
+        println!("Counterpoint demo at {address}/courses/{course_id}");
+        println!("Sign in with any of these (password: {PASSWORD}):");
+        for (login, name, role) in PEOPLE {
+            println!("  {login}@demo.test  {name} ({})", role.as_str());
+        }
+    })
+    .await
+}
+
+/// Creates the demo's accounts, course, reading and annotations; returns the course id.
+pub async fn seed(pool: &SqlitePool) -> anyhow::Result<i64> {
+    let mut ids = Vec::new();
+    for (login, name, _) in PEOPLE {
+        let id =
+            create_account(pool, &format!("{login}@demo.test"), name, PASSWORD).await.map_err(|e| anyhow!("{e}"))?;
+        ids.push(id);
+    }
+    let title = Title::parse("Geopolitics of the Arctic").map_err(|e| anyhow!("{e}"))?;
+    let course = courses::insert_course(pool, &title, ids[0]).await?;
+    for &student in &ids[1..] {
+        courses::add_student(pool, course.id, student).await?;
+    }
+    let doc = import::import(SourceFormat::Markdown, ESSAY)?;
+    let essay_title =
+        doc.blocks.first().and_then(|b| CharIndex::new(&doc.text).slice(&doc.text, b.start, b.end).map(str::to_owned));
+    let essay_title = Title::parse(essay_title.as_deref().unwrap_or("Demo reading")).map_err(|e| anyhow!("{e}"))?;
+    let reading_id = readings::insert_reading(
+        pool,
+        course.id,
+        &essay_title,
+        "The Counterpoint team",
+        SourceFormat::Markdown,
+        ESSAY,
+        &doc,
+    )
+    .await?;
+    let index = CharIndex::new(&doc.text);
+    let items: Vec<DemoAnnotation> = serde_json::from_str(ANNOTATIONS).context("demo annotations")?;
+    let mut made = Vec::new();
+    for item in items {
+        let person = PEOPLE
+            .iter()
+            .position(|(login, ..)| *login == item.author)
+            .ok_or_else(|| anyhow!("unknown demo author {}", item.author))?;
+        let quote = TextQuote { exact: item.quote.clone(), ..TextQuote::default() };
+        let anchored = anchor::anchor(&doc.text, &index, None, Some(&quote), Agreement::Strict)
+            .map_err(|e| anyhow!("demo quote {:?}: {e}", item.quote))?;
+        let new = NewAnnotation {
+            kind: item.kind,
+            comment: Comment::parse("comment", &item.comment)?,
+            citation: Comment::default(),
+            tags: Tags::default(),
+            visibility: item.visibility,
+            position: Some(anchored.position),
+            quote: Some(anchored.quote),
+        };
+        let viewer = Viewer { user_id: ids[person], role: PEOPLE[person].2 };
+        let mut links = Vec::new();
+        if let Some(link) = item.link {
+            let to: &uuid::Uuid = made.get(link.to).ok_or_else(|| anyhow!("demo link to a later annotation"))?;
+            let target = annotations::find_link_target(pool, reading_id, *to, viewer)
+                .await?
+                .ok_or_else(|| anyhow!("demo link target hidden"))?;
+            links.push((target, Relation::for_kinds(item.kind, target.kind, Some(link.relation))?));
+        }
+        made.push(annotations::insert_annotation(pool, reading_id, ids[person], &new, &links).await?);
+    }
+    Ok(course.id)
+}

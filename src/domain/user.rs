@@ -1,0 +1,85 @@
+//! Accounts: emails, display names and passwords as users type them.
+
+use super::{Invalid, bounded_text};
+
+/// An email address, trimmed and lower-cased so that uniqueness ignores case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(value: &str) -> Result<Self, Invalid> {
+        let value = bounded_text("email", value, 254)?.to_lowercase();
+        let valid = value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !value.chars().any(char::is_whitespace)
+        });
+        if valid { Ok(Self(value)) } else { Err(Invalid::new("email", "is not an email address")) }
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: trimmed, 1 to 80 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(value: &str) -> Result<Self, Invalid> {
+        bounded_text("name", value, 80).map(Self)
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 10 characters, at most 1,000. Never logged.
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 10;
+
+    pub fn parse(value: &str) -> Result<Self, Invalid> {
+        let len = value.chars().count();
+        if len < Self::MIN_CHARS {
+            return Err(Invalid::new("password", format!("must be at least {} characters", Self::MIN_CHARS)));
+        }
+        if len > 1_000 {
+            return Err(Invalid::new("password", "must be at most 1000 characters"));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        assert_eq!(Email::parse(" Ana@Example.ORG ").map(|e| e.0), Ok("ana@example.org".into()));
+        for bad in ["", "ana", "@x", "ana@", "a b@x.org", "a@b@c"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert!(Password::parse("123456789").is_err());
+        assert!(Password::parse("1234567890").is_ok());
+    }
+}

@@ -1,0 +1,133 @@
+//! One error type for the whole app. It renders as `{"error": ...}` JSON; on page
+//! routes the [`crate::web::errors`] middleware turns it into an HTML page.
+//! Internal errors are logged once, here, and shown as a generic message.
+
+use crate::domain::{Invalid, LinkError};
+use crate::text::anchor::AnchorError;
+use crate::text::import::ImportError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("too many requests; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
+    #[error("the annotation changed since you read it (ETag mismatch)")]
+    PreconditionFailed,
+    /// An extractor refused the request (malformed JSON, wrong content type, body too large).
+    #[error("{message}")]
+    Rejected { status: StatusCode, message: String },
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("template error")]
+    Template(#[from] askama::Error),
+    #[error("internal error")]
+    Other(#[from] anyhow::Error),
+}
+
+/// What the error middleware needs to render an error page in place of JSON.
+#[derive(Debug, Clone)]
+pub struct ErrorMessage(pub String);
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid(Invalid::new(field, message))
+    }
+
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Error::Rejected { status, .. } => *status,
+            Error::Database(_) | Error::Template(_) | Error::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let message = self.to_string();
+        let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
+        if let Error::RateLimited { retry_after } = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response.extensions_mut().insert(ErrorMessage(message));
+        response
+    }
+}
+
+impl From<AnchorError> for Error {
+    fn from(error: AnchorError) -> Self {
+        Error::invalid("target.selector", error.to_string())
+    }
+}
+
+impl From<LinkError> for Error {
+    fn from(error: LinkError) -> Self {
+        Error::invalid("link", error.to_string())
+    }
+}
+
+impl From<ImportError> for Error {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::TooLarge { .. } => Error::TooLarge(error.to_string()),
+            ImportError::Empty => Error::invalid("source", error.to_string()),
+        }
+    }
+}
+
+macro_rules! from_rejection {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for Error {
+            fn from(rejection: $rejection) -> Self {
+                Error::Rejected { status: rejection.status(), message: rejection.body_text() }
+            }
+        }
+    )*};
+}
+
+from_rejection!(
+    axum::extract::rejection::JsonRejection,
+    axum::extract::rejection::FormRejection,
+    axum::extract::rejection::QueryRejection
+);
+
+impl From<axum::extract::rejection::PathRejection> for Error {
+    /// A path that does not parse (`/readings/abc`) names nothing: 404.
+    fn from(_: axum::extract::rejection::PathRejection) -> Self {
+        Error::NotFound
+    }
+}
+
+/// True when `error` is a violation of a UNIQUE constraint.
+#[must_use]
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}

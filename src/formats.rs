@@ -1,0 +1,3 @@
+//! Conversions between Counterpoint's annotations and other formats. Pure.
+
+pub mod w3c;

@@ -1,0 +1,19 @@
+//! Counterpoint: annotate the arguments in a reading.
+//!
+//! `app` assembles config → pool → router; `main.rs` and the tests share it.
+//! Dependencies point downward: `web` → `db` → `domain`, `formats`, `text`.
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod credentials;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+#[doc(hidden)]
+pub mod fixtures;
+pub mod formats;
+pub mod text;
+pub mod web;

@@ -1,0 +1,71 @@
+//! Helpers shared by the importers' tests: slicing blocks and styles out of a
+//! document by code points, checking the invariants, finding shared readings.
+
+use super::{ImportError, SourceFormat, import};
+use crate::text::{BlockKind, CharIndex, Document, Style};
+use std::path::PathBuf;
+
+/// Imports and checks every invariant, panicking with the source on failure.
+pub(super) fn checked(format: SourceFormat, source: &str) -> Document {
+    let doc = import(format, source).unwrap_or_else(|e| panic!("{format:?} {source:?}: {e}"));
+    assert_invariants(&doc);
+    doc
+}
+
+/// `validate()` is Ok and no block holds a blank line or is empty.
+pub(super) fn assert_invariants(doc: &Document) {
+    doc.validate().unwrap_or_else(|e| panic!("{e}: {doc:?}"));
+    for text in texts(doc) {
+        assert!(!text.is_empty(), "empty block in {doc:?}");
+        assert!(!text.contains("\n\n"), "blank line in block {text:?}");
+    }
+}
+
+/// Imports and expects an error.
+pub(super) fn failed(format: SourceFormat, source: &str) -> ImportError {
+    import(format, source).expect_err(source)
+}
+
+/// Each block's text.
+pub(super) fn texts(doc: &Document) -> Vec<String> {
+    let index = CharIndex::new(&doc.text);
+    doc.blocks.iter().map(|b| index.slice(&doc.text, b.start, b.end).expect("block in range").to_owned()).collect()
+}
+
+/// Each block's kind.
+pub(super) fn kinds(doc: &Document) -> Vec<BlockKind> {
+    doc.blocks.iter().map(|b| b.kind).collect()
+}
+
+/// Every style with the text it covers, in block order.
+pub(super) fn styled(doc: &Document) -> Vec<(Style, String)> {
+    let index = CharIndex::new(&doc.text);
+    doc.blocks
+        .iter()
+        .flat_map(|b| &b.styles)
+        .map(|s| {
+            let text = index.slice(&doc.text, s.start, s.end).expect("style in range");
+            (s.style.clone(), text.to_owned())
+        })
+        .collect()
+}
+
+/// A link style.
+pub(super) fn link(href: &str) -> Style {
+    Style::Link { href: href.to_owned() }
+}
+
+/// The path of a file in `../shared/readings`, or `None` (after saying the
+/// test did not run) when the folder is absent. On CI (`CI=true`) a missing
+/// folder is a failure instead.
+pub(super) fn shared_reading(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/readings").join(name);
+    if path.is_file() {
+        return Some(path);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{} is missing on CI", path.display());
+    }
+    eprintln!("{} is absent: this test did not run", path.display());
+    None
+}

@@ -1,0 +1,101 @@
+//! Access to a course's content as extractors, so a handler cannot forget the
+//! check: each yields the caller's [`Viewer`] for the course named by the path,
+//! and answers 404 to anyone who is not a member.
+
+use super::AppState;
+use super::auth::CurrentUser;
+use crate::db::{annotations, courses, readings, users::User};
+use crate::domain::{AnnotationId, Viewer};
+use crate::error::{Error, Result};
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+
+/// A member of the course in the path's `{course_id}`.
+#[derive(Debug, Clone)]
+pub struct CourseAccess {
+    pub user: CurrentUser,
+    pub course_id: i64,
+    pub viewer: Viewer,
+}
+
+/// A member of the course that owns the path's `{reading_id}`.
+#[derive(Debug, Clone)]
+pub struct ReadingAccess {
+    pub user: CurrentUser,
+    pub reading_id: i64,
+    pub course_id: i64,
+    pub viewer: Viewer,
+}
+
+/// A member of the course that owns the path's `{annotation_id}` (and, when the
+/// path also names `{reading_id}`, the annotation is in that reading).
+#[derive(Debug, Clone)]
+pub struct AnnotationAccess {
+    pub user: CurrentUser,
+    pub id: AnnotationId,
+    pub location: annotations::Location,
+    pub viewer: Viewer,
+}
+
+impl CourseAccess {
+    /// 403 unless the caller teaches the course.
+    pub fn require_instructor(&self, what: &'static str) -> Result<()> {
+        if self.viewer.is_instructor() { Ok(()) } else { Err(Error::Forbidden(what)) }
+    }
+}
+
+impl ReadingAccess {
+    pub fn user(&self) -> &User {
+        &self.user.user
+    }
+}
+
+async fn path_param(parts: &mut Parts, name: &str) -> Result<String> {
+    let params = RawPathParams::from_request_parts(parts, &()).await.map_err(|_| Error::NotFound)?;
+    params.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_owned()).ok_or(Error::NotFound)
+}
+
+async fn viewer(state: &AppState, course_id: i64, user: &CurrentUser) -> Result<Viewer> {
+    let role = courses::role_of(&state.db, course_id, user.user.id).await?.ok_or(Error::NotFound)?;
+    Ok(Viewer { user_id: user.user.id, role })
+}
+
+impl FromRequestParts<AppState> for CourseAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let course_id: i64 = path_param(parts, "course_id").await?.parse().map_err(|_| Error::NotFound)?;
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let viewer = viewer(state, course_id, &user).await?;
+        Ok(Self { user, course_id, viewer })
+    }
+}
+
+impl FromRequestParts<AppState> for ReadingAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let reading_id: i64 = path_param(parts, "reading_id").await?.parse().map_err(|_| Error::NotFound)?;
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let course_id = readings::course_of(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
+        let viewer = viewer(state, course_id, &user).await?;
+        Ok(Self { user, reading_id, course_id, viewer })
+    }
+}
+
+impl FromRequestParts<AppState> for AnnotationAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let id: AnnotationId = path_param(parts, "annotation_id").await?.parse().map_err(|_| Error::NotFound)?;
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let location = annotations::locate(&state.db, id).await?.ok_or(Error::NotFound)?;
+        if let Ok(reading) = path_param(parts, "reading_id").await {
+            if reading.parse::<i64>().ok() != Some(location.reading_id) {
+                return Err(Error::NotFound);
+            }
+        }
+        let viewer = viewer(state, location.course_id, &user).await?;
+        Ok(Self { user, id, location, viewer })
+    }
+}

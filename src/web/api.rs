@@ -1,0 +1,15 @@
+//! The JSON API under `/api` (DESIGN.md's public interface).
+
+mod annotations;
+mod courses;
+pub mod readings;
+
+pub use annotations::create_annotation_for;
+pub use readings::add_reading;
+
+use super::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(courses::router()).merge(readings::router()).merge(annotations::router())
+}

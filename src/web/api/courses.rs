@@ -1,0 +1,68 @@
+//! Courses: create, join, show.
+
+use crate::db::{courses, readings};
+use crate::domain::{JoinCode, Title};
+use crate::error::{Error, Result};
+use crate::web::forms::Json;
+use crate::web::{AppState, CourseAccess, CurrentUser};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/courses", post(create_course))
+        .route("/courses/join", post(join_course))
+        .route("/courses/{course_id}", get(show_course))
+}
+
+#[derive(Deserialize)]
+struct NewCourse {
+    title: String,
+}
+
+async fn create_course(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<NewCourse>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let title = Title::parse(&body.title)?;
+    let course = courses::insert_course(&state.db, &title, user.user.id).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": course.id, "title": course.title, "join_code": course.join_code}))))
+}
+
+#[derive(Deserialize)]
+struct Join {
+    join_code: String,
+}
+
+async fn join_course(State(state): State<AppState>, user: CurrentUser, Json(body): Json<Join>) -> Result<Json<Value>> {
+    let code = JoinCode::parse(&body.join_code)?;
+    let course = courses::find_by_join_code(&state.db, &code)
+        .await?
+        .ok_or_else(|| Error::invalid("join_code", "no course has that join code"))?;
+    courses::add_student(&state.db, course.id, user.user.id).await?;
+    let role = courses::role_of(&state.db, course.id, user.user.id).await?.ok_or(Error::NotFound)?;
+    Ok(Json(json!({"id": course.id, "title": course.title, "role": role.as_str()})))
+}
+
+async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
+    let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
+    let readings = readings::list_for_course(&state.db, course.id).await?;
+    let readings: Vec<Value> =
+        readings.iter().map(|r| json!({"id": r.id, "title": r.title, "author": r.author})).collect();
+    let mut out =
+        json!({"id": course.id, "title": course.title, "role": access.viewer.role.as_str(), "readings": readings});
+    if access.viewer.is_instructor() {
+        let members = courses::list_members(&state.db, course.id).await?;
+        out["join_code"] = json!(course.join_code);
+        out["members"] = members
+            .iter()
+            .map(|m| json!({"id": m.user_id, "name": m.name, "email": m.email, "role": m.role}))
+            .collect();
+    }
+    Ok(Json(out))
+}

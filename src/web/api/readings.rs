@@ -1,0 +1,72 @@
+//! Readings: add (instructors) and get.
+
+use crate::db::readings;
+use crate::domain::{Title, check_length};
+use crate::error::{Error, Result};
+use crate::text::import::{self, SourceFormat};
+use crate::web::forms::Json;
+use crate::web::{AppState, CourseAccess, ReadingAccess};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/courses/{course_id}/readings", post(create_reading))
+        .route("/readings/{reading_id}", get(show_reading))
+}
+
+#[derive(Deserialize)]
+struct NewReading {
+    title: String,
+    #[serde(default)]
+    author: String,
+    format: SourceFormat,
+    source: String,
+}
+
+/// Imports a reading into the course; the caller must teach it.
+pub async fn add_reading(
+    state: &AppState,
+    access: &CourseAccess,
+    title: &str,
+    author: &str,
+    format: SourceFormat,
+    source: &str,
+) -> Result<i64> {
+    access.require_instructor("only instructors can add readings")?;
+    let title = Title::parse(title)?;
+    let author = author.trim();
+    check_length("author", author, 200)?;
+    let doc = import::import(format, source)?;
+    Ok(readings::insert_reading(&state.db, access.course_id, &title, author, format, source, &doc).await?)
+}
+
+async fn create_reading(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Json(body): Json<NewReading>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let id = add_reading(&state, &access, &body.title, &body.author, body.format, &body.source).await?;
+    let reading = readings::find_reading(&state.db, id).await?.ok_or(Error::NotFound)?;
+    Ok((StatusCode::CREATED, Json(reading_json(&reading))))
+}
+
+async fn show_reading(State(state): State<AppState>, access: ReadingAccess) -> Result<Json<Value>> {
+    let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
+    Ok(Json(reading_json(&reading)))
+}
+
+fn reading_json(reading: &readings::Reading) -> Value {
+    json!({
+        "id": reading.id,
+        "course_id": reading.course_id,
+        "title": reading.title,
+        "author": reading.author,
+        "text": reading.doc.text,
+        "blocks": reading.doc.blocks,
+    })
+}

@@ -1,0 +1,49 @@
+//! Server-rendered HTML pages. Each page is an askama struct next to its handler;
+//! every one extends `base.html` through [`Layout`].
+
+mod account;
+mod course;
+mod highlights;
+mod home;
+mod reading;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use crate::error::Result;
+use askama::Template;
+use axum::Router;
+use axum::response::Html;
+use axum::routing::get;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(home::router())
+        .merge(account::router())
+        .merge(course::router())
+        .merge(reading::router())
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// What `base.html` needs: who is signed in and the token their forms carry.
+pub struct Layout {
+    pub user_name: Option<String>,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn for_user(user: Option<&CurrentUser>) -> Self {
+        Self {
+            user_name: user.map(|u| u.user.name.clone()),
+            csrf: user.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Renders a page template.
+pub fn render(page: &impl Template) -> Result<Html<String>> {
+    Ok(Html(page.render()?))
+}

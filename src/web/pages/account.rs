@@ -1,0 +1,149 @@
+//! Signing in, registering and signing out.
+
+use super::{Layout, render};
+use crate::accounts::create_account;
+use crate::credentials::{dummy_hash, random_token, token_hash, verify_password};
+use crate::db::{sessions, users};
+use crate::domain::Invalid;
+use crate::error::{Error, Result};
+use crate::web::AppState;
+use crate::web::auth::{MaybeUser, SESSION_COOKIE, session_id};
+use crate::web::forms::{Form, Query};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(show_login).post(login))
+        .route("/register", get(show_register).post(register))
+        .route("/logout", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    name: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only local paths: `/x` but not `//evil.example` or `/\evil`.
+fn local_path(next: &str) -> &str {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    if ok { next } else { "/" }
+}
+
+async fn show_login(MaybeUser(user): MaybeUser, Query(query): Query<Next>) -> Result<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to(local_path(&query.next)).into_response());
+    }
+    let page = LoginPage { layout: Layout::for_user(None), next: query.next, email: String::new(), error: None };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response> {
+    let found = users::find_with_hash(&state.db, &form.email).await?;
+    let hash = found.as_ref().map_or(dummy_hash(), |(_, hash)| hash.as_str());
+    let valid = verify_password(&form.password, hash);
+    match found {
+        Some((user, _)) if valid => start_session(&state, &headers, user.id, local_path(&form.next)).await,
+        _ => {
+            let page = LoginPage {
+                layout: Layout::for_user(None),
+                next: form.next,
+                email: form.email,
+                error: Some("That email and password do not match an account.".into()),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+/// A new session (a new id at every sign-in), replacing any the browser had.
+async fn start_session(state: &AppState, headers: &HeaderMap, user_id: i64, next: &str) -> Result<Response> {
+    if let Some(old) = session_id(headers) {
+        sessions::delete_session(&state.db, &token_hash(&old)).await?;
+    }
+    let id = random_token();
+    sessions::insert_session(&state.db, &token_hash(&id), user_id, &random_token()).await?;
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1209600{secure}");
+    let mut response = Redirect::to(next).into_response();
+    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    Ok(response)
+}
+
+async fn show_register(MaybeUser(user): MaybeUser) -> Result<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let page = RegisterPage { layout: Layout::for_user(None), name: String::new(), email: String::new(), error: None };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    name: String,
+    email: String,
+    password: String,
+}
+
+async fn register(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RegisterForm>,
+) -> Result<Response> {
+    match create_account(&state.db, &form.email, &form.name, &form.password).await {
+        Ok(user_id) => start_session(&state, &headers, user_id, "/").await,
+        Err(Error::Invalid(Invalid { field, message })) => {
+            let page = RegisterPage {
+                layout: Layout::for_user(None),
+                name: form.name,
+                email: form.email,
+                error: Some(format!("{}: {message}", field.replace('_', " "))),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(id) = session_id(&headers) {
+        sessions::delete_session(&state.db, &token_hash(&id)).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    Ok(response)
+}

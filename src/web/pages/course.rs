@@ -1,0 +1,76 @@
+//! The course page: its readings, and for instructors the join code, members
+//! and a form to add a reading.
+
+use super::{Layout, render};
+use crate::db::courses::{self, Course, Member};
+use crate::db::readings::{self, ReadingSummary};
+use crate::error::{Error, Result};
+use crate::text::import::SourceFormat;
+use crate::web::api::add_reading;
+use crate::web::forms::Form;
+use crate::web::{AppState, CourseAccess};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/courses/{course_id}", get(show_course))
+        .route("/courses/{course_id}/readings", post(create_reading))
+}
+
+#[derive(Template)]
+#[template(path = "course.html")]
+struct CoursePage {
+    layout: Layout,
+    course: Course,
+    is_instructor: bool,
+    readings: Vec<ReadingSummary>,
+    members: Vec<Member>,
+    error: Option<String>,
+}
+
+async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
+    course_page(&state, &access, None).await
+}
+
+async fn course_page(state: &AppState, access: &CourseAccess, error: Option<String>) -> Result<Response> {
+    let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
+    let is_instructor = access.viewer.is_instructor();
+    let members = if is_instructor { courses::list_members(&state.db, course.id).await? } else { Vec::new() };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = CoursePage {
+        layout: Layout::for_user(Some(&access.user)),
+        readings: readings::list_for_course(&state.db, course.id).await?,
+        course,
+        is_instructor,
+        members,
+        error,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewReading {
+    title: String,
+    #[serde(default)]
+    author: String,
+    format: SourceFormat,
+    source: String,
+}
+
+async fn create_reading(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Form(form): Form<NewReading>,
+) -> Result<Response> {
+    match add_reading(&state, &access, &form.title, &form.author, form.format, &form.source).await {
+        Ok(id) => Ok(Redirect::to(&format!("/readings/{id}")).into_response()),
+        Err(e @ (Error::Invalid(_) | Error::TooLarge(_))) => course_page(&state, &access, Some(e.to_string())).await,
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,81 @@
+//! The home page: the signed-in user's courses, and forms to create or join one.
+
+use super::{Layout, render};
+use crate::db::courses::{self, MyCourse};
+use crate::domain::{JoinCode, Title};
+use crate::error::Result;
+use crate::web::AppState;
+use crate::web::auth::{CurrentUser, MaybeUser};
+use crate::web::forms::Form;
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(show_home))
+        .route("/courses", post(create_course))
+        .route("/courses/join", post(join_course))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    courses: Vec<MyCourse>,
+    error: Option<String>,
+}
+
+async fn show_home(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Result<Response> {
+    let Some(user) = user else { return Ok(Redirect::to("/login").into_response()) };
+    home(&state, &user, None, StatusCode::OK).await
+}
+
+async fn home(state: &AppState, user: &CurrentUser, error: Option<String>, status: StatusCode) -> Result<Response> {
+    let courses = courses::list_for_user(&state.db, user.user.id).await?;
+    let page = HomePage { layout: Layout::for_user(Some(user)), courses, error };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewCourse {
+    title: String,
+}
+
+async fn create_course(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<NewCourse>,
+) -> Result<Response> {
+    match Title::parse(&form.title) {
+        Ok(title) => {
+            let course = courses::insert_course(&state.db, &title, user.user.id).await?;
+            Ok(Redirect::to(&format!("/courses/{}", course.id)).into_response())
+        }
+        Err(e) => {
+            home(&state, &user, Some(format!("Course title {}", e.message)), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Join {
+    join_code: String,
+}
+
+async fn join_course(State(state): State<AppState>, user: CurrentUser, Form(form): Form<Join>) -> Result<Response> {
+    let found = match JoinCode::parse(&form.join_code) {
+        Ok(code) => courses::find_by_join_code(&state.db, &code).await?,
+        Err(_) => None,
+    };
+    let Some(course) = found else {
+        let message = "No course has that join code; check it with your instructor.".to_owned();
+        return home(&state, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    courses::add_student(&state.db, course.id, user.user.id).await?;
+    Ok(Redirect::to(&format!("/courses/{}", course.id)).into_response())
+}
