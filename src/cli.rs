@@ -4,11 +4,13 @@
 use crate::accounts::{create_account, create_token};
 use crate::config::{Config, default_static_dir};
 use crate::db::{self, courses, readings, users};
-use crate::domain::{Role, Title, Viewer};
-use crate::formats::w3c::{self, Iris};
+use crate::domain::Title;
+use crate::error::Error;
+use crate::export::{ExportFormat, export_course};
+use crate::formats::w3c::Iris;
 use crate::text::import::{self, SourceFormat};
 use anyhow::{Context, anyhow, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -51,6 +53,9 @@ pub enum Command {
         course: i64,
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// Only this reading of the course.
+        #[arg(long)]
+        reading: Option<i64>,
         #[arg(long)]
         out: Option<PathBuf>,
         /// The base URL the IRIs are built on.
@@ -96,13 +101,6 @@ pub enum TokenCommand {
         #[arg(long)]
         email: String,
     },
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ExportFormat {
-    Jsonld,
-    Csv,
-    Aif,
 }
 
 impl ServeArgs {
@@ -159,13 +157,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("imported {} as reading {id}", file.display());
             Ok(())
         }
-        Command::Export { course, format, out, base_url } => {
+        Command::Export { course, format, reading, out, base_url } => {
             let pool = db::connect(&cli.db).await?;
-            let body = export(&pool, course, format, &base_url).await?;
+            let iris = Iris { base: base_url.trim_end_matches('/').to_owned() };
+            let export = export_course(&pool, course, reading, format, &iris).await.map_err(|e| match e {
+                Error::NotFound => anyhow!("no course has the id {course}"),
+                other => anyhow!("{other}"),
+            })?;
             match out {
-                Some(path) => std::fs::write(&path, body).with_context(|| format!("cannot write {}", path.display())),
+                Some(path) => {
+                    std::fs::write(&path, export.body).with_context(|| format!("cannot write {}", path.display()))
+                }
                 None => {
-                    println!("{body}");
+                    println!("{}", export.body);
                     Ok(())
                 }
             }
@@ -198,33 +202,6 @@ pub async fn import_file(
     let title = Title::parse(title.unwrap_or(stem)).map_err(|e| anyhow!("{e}"))?;
     let doc = import::import(format, &source).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     Ok(readings::insert_reading(pool, course, &title, author.trim(), format, &source, &doc).await?)
-}
-
-/// A course's annotations as instructors see them (never private ones).
-async fn export(pool: &sqlx::SqlitePool, course: i64, format: ExportFormat, base_url: &str) -> anyhow::Result<String> {
-    courses::find_course(pool, course).await?.ok_or_else(|| anyhow!("no course has the id {course}"))?;
-    let iris = Iris { base: base_url.trim_end_matches('/').to_owned() };
-    // An instructor who wrote nothing: sees class and instructor annotations, never private ones.
-    let viewer = Viewer { user_id: 0, role: Role::Instructor };
-    let mut items = Vec::new();
-    for reading in readings::list_for_course(pool, course).await? {
-        items.extend(
-            db::annotations::list_visible(pool, reading.id, viewer).await?.iter().map(|a| w3c::to_jsonld(a, &iris)),
-        );
-    }
-    match format {
-        ExportFormat::Jsonld => {
-            let collection = serde_json::json!({
-                "@context": w3c::ANNO_CONTEXT,
-                "id": format!("{}/api/courses/{course}/export?format=jsonld", iris.base),
-                "type": "AnnotationCollection",
-                "total": items.len(),
-                "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
-            });
-            Ok(serde_json::to_string_pretty(&collection)?)
-        }
-        ExportFormat::Csv | ExportFormat::Aif => bail!("this export format is not available yet; use --format jsonld"),
-    }
 }
 
 /// `VACUUM INTO`: a consistent, compact copy, safe while the server writes.

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;

@@ -42,6 +42,11 @@ impl CourseAccess {
     pub fn require_instructor(&self, what: &'static str) -> Result<()> {
         if self.viewer.is_instructor() { Ok(()) } else { Err(Error::Forbidden(what)) }
     }
+
+    /// 404 unless the caller teaches the course: students do not learn that instructor pages exist.
+    pub fn require_instructor_or_hide(&self) -> Result<()> {
+        if self.viewer.is_instructor() { Ok(()) } else { Err(Error::NotFound) }
+    }
 }
 
 impl ReadingAccess {

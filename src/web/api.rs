@@ -1,7 +1,8 @@
 //! The JSON API under `/api` (DESIGN.md's public interface).
 
-mod annotations;
+pub mod annotations;
 mod courses;
+mod export;
 pub mod readings;
 
 pub use annotations::create_annotation_for;
@@ -11,5 +12,9 @@ use super::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(courses::router()).merge(readings::router()).merge(annotations::router())
+    Router::new()
+        .merge(courses::router())
+        .merge(readings::router())
+        .merge(annotations::router())
+        .merge(export::router())
 }

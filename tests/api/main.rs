@@ -3,6 +3,7 @@
 mod accounts;
 mod annotations;
 mod bad_input;
+mod export;
 mod pages;
 mod readings;
 mod support;
