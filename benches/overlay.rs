@@ -2,34 +2,16 @@
 //! highlights, and `anchor()` with quote-only selectors.
 
 use counterpoint::text::anchor::{Agreement, TextPosition, TextQuote, anchor, quote_at};
+use counterpoint::text::import::{SourceFormat, import};
 use counterpoint::text::overlay::{Highlight, runs};
-use counterpoint::text::{BLOCK_SEPARATOR, Block, BlockKind, CharIndex, Document};
+use counterpoint::text::{CharIndex, Document};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::path::PathBuf;
 
-/// The reading, from `../shared` next to the crate, or `None` if it is not there.
-fn load_reading(name: &str) -> Option<String> {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/readings");
-    std::fs::read_to_string(shared.join(name)).ok()
-}
-
-/// A stand-in for the real importer: paragraphs split on blank lines, their lines
-/// joined with a space, each a `Paragraph` block.
-fn plain_document(source: &str) -> Document {
-    let paragraphs: Vec<String> = source
-        .split("\n\n")
-        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let mut blocks = Vec::new();
-    let mut start = 0;
-    for paragraph in &paragraphs {
-        let end = start + paragraph.chars().count();
-        blocks.push(Block { kind: BlockKind::Paragraph, start, end, styles: Vec::new() });
-        start = end + BLOCK_SEPARATOR.chars().count();
-    }
-    Document { text: paragraphs.join(BLOCK_SEPARATOR), blocks }
+/// The reading imported as plain text, or `None` (said on stderr) when `../shared` is absent.
+fn load_document(name: &str) -> Option<Document> {
+    let source = counterpoint::fixtures::shared_text(&format!("readings/{name}"))?;
+    import(SourceFormat::Text, &source).ok()
 }
 
 /// xorshift64: a fixed-seed generator, so every run benches the same input.
@@ -56,11 +38,7 @@ fn random_highlights(rng: &mut XorShift, len: usize, count: usize) -> Vec<Highli
 }
 
 fn bench(c: &mut Criterion) {
-    let Some(source) = load_reading("one-bed-different-dreams.txt") else {
-        println!("../shared/readings/one-bed-different-dreams.txt not found: the overlay benchmark did not run");
-        return;
-    };
-    let doc = plain_document(&source);
+    let Some(doc) = load_document("one-bed-different-dreams.txt") else { return };
     assert_eq!(doc.validate(), Ok(()));
     let index = CharIndex::new(&doc.text);
     let len = index.len_chars();

@@ -4,14 +4,14 @@ use crate::config::Config;
 use crate::db;
 use crate::web::{self, AppState};
 use axum::Router;
-use std::sync::Arc;
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Opens the database and builds the router over it.
 pub async fn build(config: Config) -> anyhow::Result<(Router, AppState)> {
     let pool = db::connect(&config.db).await?;
     db::sessions::delete_expired(&pool).await?;
-    let state = AppState { db: pool, config: Arc::new(config) };
+    let state = AppState::new(pool, config);
     Ok((web::router(state.clone()), state))
 }
 
@@ -22,7 +22,9 @@ pub async fn serve(config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Resul
     let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     state.db.close().await;
     tracing::info!("stopped");
     Ok(())

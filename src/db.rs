@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod courses;
+pub mod moderation;
 pub mod readings;
 pub mod replies;
 pub mod sessions;

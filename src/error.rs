@@ -98,7 +98,7 @@ impl From<ImportError> for Error {
     fn from(error: ImportError) -> Self {
         match error {
             ImportError::TooLarge { .. } => Error::TooLarge(error.to_string()),
-            ImportError::Empty => Error::invalid("source", error.to_string()),
+            ImportError::Empty | ImportError::TooDeep { .. } => Error::invalid("source", error.to_string()),
         }
     }
 }

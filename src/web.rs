@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod errors;
 mod forms;
+pub mod limits;
 mod pages;
 mod security;
 
@@ -29,6 +30,15 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: SqlitePool,
     pub config: Arc<Config>,
+    pub limits: Arc<limits::Limits>,
+}
+
+impl AppState {
+    #[must_use]
+    pub fn new(db: SqlitePool, config: Config) -> Self {
+        let limits = Arc::new(limits::Limits::new(config.rate_limit));
+        Self { db, config: Arc::new(config), limits }
+    }
 }
 
 /// The largest request body: a reading's source (2 MiB) plus form or JSON overhead.

@@ -99,3 +99,43 @@ pub async fn list_members(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<M
     .fetch_all(db)
     .await
 }
+
+/// Gives the course a fresh join code; the old one stops working.
+pub async fn regenerate_join_code(db: &SqlitePool, course_id: i64) -> sqlx::Result<String> {
+    let code = JoinCode::generate();
+    sqlx::query("UPDATE courses SET join_code = ? WHERE id = ?")
+        .bind(code.as_str())
+        .bind(course_id)
+        .execute(db)
+        .await?;
+    Ok(code.as_str().to_owned())
+}
+
+/// Changes a member's role; false if they are not a member.
+pub async fn set_role(db: &SqlitePool, course_id: i64, user_id: i64, role: Role) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE memberships SET role = ? WHERE course_id = ? AND user_id = ?")
+        .bind(role.as_str())
+        .bind(course_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes a member; their annotations stay with the course's readings.
+pub async fn remove_member(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM memberships WHERE course_id = ? AND user_id = ?")
+        .bind(course_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_instructors(db: &SqlitePool, course_id: i64) -> sqlx::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM memberships WHERE course_id = ? AND role = 'instructor'")
+        .bind(course_id)
+        .fetch_one(db)
+        .await?;
+    Ok(n)
+}

@@ -78,3 +78,19 @@ pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<Ve
         .fetch_all(db)
         .await
 }
+
+pub async fn update_details(db: &SqlitePool, id: i64, title: &Title, author: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE readings SET title = ?, author = ? WHERE id = ?")
+        .bind(title.as_str())
+        .bind(author)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a reading with its annotations, links and replies.
+pub async fn delete_reading(db: &SqlitePool, id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM readings WHERE id = ?").bind(id).execute(db).await?;
+    Ok(())
+}

@@ -27,3 +27,30 @@ pub async fn find_user_by_token(db: &SqlitePool, token_hash: &str) -> sqlx::Resu
     .fetch_optional(db)
     .await
 }
+
+/// A token as its owner sees it in a list (never the token itself).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+pub async fn list_for_user(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<TokenInfo>> {
+    sqlx::query_as("SELECT id, label, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC")
+        .bind(user_id)
+        .fetch_all(db)
+        .await
+}
+
+/// Revokes one of the user's tokens; false if it is not theirs or already revoked.
+pub async fn revoke(db: &SqlitePool, user_id: i64, token_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
+        .bind(now())
+        .bind(token_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

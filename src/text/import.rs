@@ -8,6 +8,7 @@
 mod builder;
 mod html;
 mod markdown;
+mod nesting;
 mod plain;
 #[cfg(test)]
 mod props;
@@ -36,6 +37,8 @@ pub enum ImportError {
     TooLarge { size: usize, limit: usize },
     #[error("the source has no text to annotate")]
     Empty,
+    #[error("the HTML nests {depth} elements deep; the limit is {limit}")]
+    TooDeep { depth: usize, limit: usize },
 }
 
 /// Imports `source` written in `format`.

@@ -91,3 +91,16 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
         }
     }
 }
+
+/// The client's address, when the server knows it (not behind `oneshot` in tests).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(Self(info.map(|info| info.0.ip())))
+    }
+}

@@ -5,7 +5,9 @@ mod account;
 mod course;
 mod highlights;
 mod home;
+mod manage;
 mod reading;
+mod tokens;
 
 use super::AppState;
 use super::auth::CurrentUser;
@@ -22,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(course::router())
         .merge(reading::router())
+        .merge(manage::router())
+        .merge(tokens::router())
 }
 
 async fn healthz() -> &'static str {

@@ -115,6 +115,7 @@ impl Builder {
     pub(super) fn push_newline(&mut self) {
         // A browser drops the spaces before a line break.
         self.pending_space = false;
+        self.truncate(self.cur.trim_end_matches([' ', '\t']).len());
         self.push_char('\n');
     }
 
@@ -128,7 +129,14 @@ impl Builder {
     }
 
     fn materialise_space(&mut self) {
-        if std::mem::take(&mut self.pending_space) && self.cur.chars().next_back().is_some_and(|c| !c.is_whitespace()) {
+        if std::mem::take(&mut self.pending_space)
+            && self
+                .cur
+                .chars()
+                .next_back()
+                // Only collapsible whitespace absorbs the space: `&nbsp; x` keeps both.
+                .is_some_and(|c| !matches!(c, ' ' | '\t' | '\n'))
+        {
             self.cur.push(' ');
             self.cur_len += 1;
         }
@@ -149,12 +157,30 @@ impl Builder {
         self.cur_len += 1;
     }
 
+    /// Cuts the current block to `bytes` and pulls the styles back inside it.
+    ///
+    /// Amortised O(removed + styles touched): span ends and open starts only
+    /// grow between truncations, so only a suffix of each list can be past the cut.
+    fn truncate(&mut self, bytes: usize) {
+        if bytes == self.cur.len() {
+            return;
+        }
+        self.cur_len -= self.cur[bytes..].chars().count();
+        self.cur.truncate(bytes);
+        let len = self.cur_len;
+        for (_, span) in self.spans.iter_mut().rev().take_while(|(_, s)| s.end > len) {
+            span.end = len;
+            span.start = span.start.min(len);
+        }
+        for open in self.open.iter_mut().rev().flatten().take_while(|o| o.start > len) {
+            open.start = len;
+        }
+    }
+
     /// Writes the current block out (if it has text) and starts an empty one.
     fn flush(&mut self) {
         self.pending_space = false;
-        let kept = self.cur.trim_end().len();
-        self.cur_len -= self.cur[kept..].chars().count();
-        self.cur.truncate(kept);
+        self.truncate(self.cur.trim_end().len());
         let len = self.cur_len;
 
         // Styles still open continue into the next block; record this block's part.
@@ -176,12 +202,13 @@ impl Builder {
             };
             self.text.push_str(&self.cur);
             self.len = start + len;
-            // Trailing whitespace was trimmed: clamp, and drop what became empty.
+            // Block-relative to absolute offsets.
             let mut spans: Vec<(usize, StyleSpan)> = spans
                 .into_iter()
-                .filter(|(_, span)| span.start < span.end.min(len))
+                // Truncation may have emptied some styles.
+                .filter(|(_, span)| span.start < span.end)
                 .map(|(seq, span)| {
-                    let (from, to) = (start + span.start, start + span.end.min(len));
+                    let (from, to) = (start + span.start, start + span.end);
                     (seq, StyleSpan { style: span.style, start: from, end: to })
                 })
                 .collect();
@@ -197,62 +224,4 @@ impl Builder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn blocks_are_separated_and_trimmed() {
-        let mut b = Builder::new();
-        b.enter(BlockKind::Paragraph);
-        b.push_literal("one  \n\n\n");
-        b.leave();
-        b.enter(BlockKind::Quote);
-        b.leave();
-        b.enter(BlockKind::Quote);
-        b.push_literal("\ntwo\n\nthree");
-        b.leave();
-        let doc = b.finish().unwrap();
-        assert_eq!(doc.text, "one\n\ntwo\nthree");
-        assert_eq!(doc.blocks.len(), 2);
-        assert_eq!(doc.blocks[1].kind, BlockKind::Quote);
-        doc.validate().unwrap();
-    }
-
-    #[test]
-    fn collapsed_whitespace_and_styles() {
-        let mut b = Builder::new();
-        b.push_collapsed("  a \t ");
-        b.open(Some(Style::Emphasis));
-        b.push_collapsed("b ");
-        b.close();
-        b.open(Some(Style::Strong));
-        b.push_collapsed("   ");
-        b.close();
-        b.push_collapsed(" c  ");
-        let doc = b.finish().unwrap();
-        assert_eq!(doc.text, "a b c");
-        assert_eq!(doc.blocks[0].styles, vec![StyleSpan { style: Style::Emphasis, start: 2, end: 3 }]);
-        doc.validate().unwrap();
-    }
-
-    #[test]
-    fn open_style_spans_blocks() {
-        let mut b = Builder::new();
-        b.open(Some(Style::Strong));
-        b.push_collapsed("x");
-        b.break_block();
-        b.push_collapsed("yz");
-        b.close();
-        let doc = b.finish().unwrap();
-        assert_eq!(doc.blocks[0].styles[0].end, 1);
-        assert_eq!((doc.blocks[1].styles[0].start, doc.blocks[1].styles[0].end), (3, 5));
-        doc.validate().unwrap();
-    }
-
-    #[test]
-    fn nothing_is_empty() {
-        let mut b = Builder::new();
-        b.push_literal(" \u{0}\n \t");
-        assert_eq!(b.finish(), Err(ImportError::Empty));
-    }
-}
+mod tests;

@@ -4,6 +4,7 @@
 //! attribute or script does.
 
 use super::builder::Builder;
+use super::nesting::{MAX_DEPTH, max_depth};
 use super::{ImportError, safe_href};
 use crate::text::{BlockKind, Document, Style};
 use ego_tree::NodeRef;
@@ -12,13 +13,22 @@ use scraper::{Html, Node, node::Element};
 
 /// Imports a normalised HTML document.
 pub(super) fn import(source: &str) -> Result<Document, ImportError> {
+    let depth = max_depth(source);
+    if depth > MAX_DEPTH {
+        return Err(ImportError::TooDeep { depth, limit: MAX_DEPTH });
+    }
     let mut builder = Builder::new();
     walk(&mut builder, Html::parse_document(source).tree.root());
     builder.finish()
 }
 
 /// Imports an HTML fragment into `builder` (raw HTML blocks in markdown).
+///
+/// A fragment nested past [`MAX_DEPTH`] is left out rather than parsed.
 pub(super) fn import_fragment(builder: &mut Builder, fragment: &str) {
+    if max_depth(fragment) > MAX_DEPTH {
+        return;
+    }
     walk(builder, Html::parse_fragment(fragment).tree.root());
     builder.break_block();
 }

@@ -114,13 +114,19 @@ impl Walker {
 
     /// Drops an inline tag; starts or stops hiding text at hidden elements.
     fn inline_html(&mut self, tag: &str) {
-        let Some(rest) = tag.strip_prefix('<') else { return };
+        let Some(rest) = tag.strip_prefix('<') else {
+            return;
+        };
         let (closing, rest) = match rest.strip_prefix('/') {
             Some(rest) => (true, rest),
             None => (false, rest),
         };
         let name: String =
             rest.chars().take_while(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+        // `<br>` is the one inline tag that changes the text: it breaks the line.
+        if name == "br" && !closing && self.hidden.is_none() {
+            self.builder.push_newline();
+        }
         match &self.hidden {
             Some(hidden) if closing && *hidden == name => self.hidden = None,
             None if !closing && !tag.ends_with("/>") && HIDDEN_INLINE.contains(&name.as_str()) => {

@@ -74,7 +74,9 @@ mod tests {
 
     #[test]
     fn one_bed_different_dreams() {
-        let Some(path) = shared_reading("one-bed-different-dreams.txt") else { return };
+        let Some(path) = shared_reading("one-bed-different-dreams.txt") else {
+            return;
+        };
         let source = std::fs::read_to_string(path).unwrap();
         let doc = checked(Text, &source);
 

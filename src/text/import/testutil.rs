@@ -55,17 +55,7 @@ pub(super) fn link(href: &str) -> Style {
     Style::Link { href: href.to_owned() }
 }
 
-/// The path of a file in `../shared/readings`, or `None` (after saying the
-/// test did not run) when the folder is absent. On CI (`CI=true`) a missing
-/// folder is a failure instead.
+/// The path of a file in `../shared/readings`, through the project's one finder.
 pub(super) fn shared_reading(name: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/readings").join(name);
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing on CI", path.display());
-    }
-    eprintln!("{} is absent: this test did not run", path.display());
-    None
+    crate::fixtures::shared_file(&format!("readings/{name}"))
 }

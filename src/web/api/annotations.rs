@@ -1,7 +1,7 @@
 //! Annotations through the W3C Web Annotation Protocol: the reading's container,
 //! each annotation (also at its short address), and replies.
 
-use crate::db::{annotations, readings, replies};
+use crate::db::{annotations, moderation, readings, replies};
 use crate::domain::{Annotation, Comment, LinkError, Relation, Viewer};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, ANNO_MEDIA_TYPE, Iris, LinkRequest, ParsedAnnotation};
@@ -177,14 +177,13 @@ async fn update_annotation(
 }
 
 async fn delete_annotation(State(state): State<AppState>, access: AnnotationAccess) -> Result<StatusCode> {
-    if access.location.author_id != access.viewer.user_id {
-        // Others may not even learn that a private annotation exists.
-        let visible = annotations::find_visible(&state.db, access.id, access.viewer).await?.is_some();
-        return Err(if visible {
-            Error::Forbidden("only the author can delete an annotation")
-        } else {
-            Error::NotFound
-        });
+    let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
+    if annotation.author_id != access.viewer.user_id {
+        if !access.viewer.is_instructor() {
+            return Err(Error::Forbidden("only the author (or an instructor) can delete an annotation"));
+        }
+        // Moderation: an instructor deletes a student's annotation, and that is recorded.
+        moderation::record_deletion(&state.db, access.location.course_id, access.viewer.user_id, &annotation).await?;
     }
     annotations::delete_annotation(&state.db, access.id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -7,7 +7,7 @@ use crate::db::{sessions, users};
 use crate::domain::Invalid;
 use crate::error::{Error, Result};
 use crate::web::AppState;
-use crate::web::auth::{MaybeUser, SESSION_COOKIE, session_id};
+use crate::web::auth::{ClientAddress, MaybeUser, SESSION_COOKIE, session_id};
 use crate::web::forms::{Form, Query};
 use askama::Template;
 use axum::Router;
@@ -71,12 +71,38 @@ struct LoginForm {
     next: String,
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response> {
+async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    let account_key = form.email.trim().to_lowercase();
+    let throttled = state
+        .limits
+        .sign_in_address
+        .hit(&address.map_or_else(|| "unknown".to_owned(), |a| a.to_string()))
+        .and_then(|()| state.limits.sign_in_account.hit(&account_key));
+    if let Err(Error::RateLimited { retry_after }) = throttled {
+        let minutes = retry_after.div_ceil(60);
+        let page = LoginPage {
+            layout: Layout::for_user(None),
+            next: form.next,
+            email: form.email,
+            error: Some(format!("Too many sign-in attempts. Try again in {minutes} minute(s).")),
+        };
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        return Ok(response);
+    }
     let found = users::find_with_hash(&state.db, &form.email).await?;
     let hash = found.as_ref().map_or(dummy_hash(), |(_, hash)| hash.as_str());
     let valid = verify_password(&form.password, hash);
     match found {
-        Some((user, _)) if valid => start_session(&state, &headers, user.id, local_path(&form.next)).await,
+        Some((user, _)) if valid => {
+            state.limits.sign_in_account.reset(&account_key);
+            start_session(&state, &headers, user.id, local_path(&form.next)).await
+        }
         _ => {
             let page = LoginPage {
                 layout: Layout::for_user(None),

@@ -81,6 +81,12 @@ fn raw_html_blocks_keep_only_safe_text() {
 }
 
 #[test]
+fn inline_br_breaks_the_line() {
+    let doc = checked(Markdown, "one<br>two<br/>  <BR />three");
+    assert_eq!(doc.text, "one\ntwo\nthree");
+}
+
+#[test]
 fn crlf_nul_and_offsets() {
     let doc = checked(Markdown, "# 🌍\r\n\r\ne\u{301} *🌍x*\u{0}\r\rtail");
     assert_eq!(texts(&doc), ["🌍", "e\u{301} 🌍x", "tail"]);

@@ -1,0 +1,35 @@
+//! The record of annotations instructors deleted as moderators.
+
+use super::now;
+use crate::domain::Annotation;
+use sqlx::SqlitePool;
+
+pub async fn record_deletion(
+    db: &SqlitePool,
+    course_id: i64,
+    moderator_id: i64,
+    annotation: &Annotation,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO moderation_log (course_id, moderator_id, author_id, annotation_id, kind, quote, comment, deleted_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(course_id)
+    .bind(moderator_id)
+    .bind(annotation.author_id)
+    .bind(annotation.id.to_string())
+    .bind(annotation.kind.as_str())
+    .bind(&annotation.quote.exact)
+    .bind(&annotation.comment)
+    .bind(now())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// How many deletions were recorded for a course.
+pub async fn count_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM moderation_log WHERE course_id = ?").bind(course_id).fetch_one(db).await?;
+    Ok(n)
+}

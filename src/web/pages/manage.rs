@@ -1,0 +1,175 @@
+//! Instructors manage a course: its join code, its members, and its readings
+//! (upload, rename, delete after a confirmation).
+
+use super::{Layout, render};
+use crate::db::{courses, readings};
+use crate::domain::{Role, Title, check_length};
+use crate::error::{Error, Result};
+use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
+use crate::web::api::add_reading;
+use crate::web::forms::{Form, Path};
+use crate::web::{AppState, CourseAccess, ReadingAccess};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/courses/{course_id}/join-code", post(regenerate_join_code))
+        .route("/courses/{course_id}/members/{user_id}/{action}", post(change_member))
+        .route("/courses/{course_id}/readings/upload", post(upload_reading))
+        .route("/readings/{reading_id}/settings", get(show_settings).post(update_reading))
+        .route("/readings/{reading_id}/delete", post(delete_reading))
+}
+
+fn course_page(course_id: i64) -> Response {
+    Redirect::to(&format!("/courses/{course_id}")).into_response()
+}
+
+async fn regenerate_join_code(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
+    access.require_instructor("only instructors can change the join code")?;
+    courses::regenerate_join_code(&state.db, access.course_id).await?;
+    Ok(course_page(access.course_id))
+}
+
+async fn change_member(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Path((_, user_id, action)): Path<(i64, i64, String)>,
+) -> Result<Response> {
+    access.require_instructor("only instructors can manage members")?;
+    let role = courses::role_of(&state.db, access.course_id, user_id).await?.ok_or(Error::NotFound)?;
+    let last_instructor =
+        role == Role::Instructor && courses::count_instructors(&state.db, access.course_id).await? <= 1;
+    match action.as_str() {
+        "promote" => {
+            courses::set_role(&state.db, access.course_id, user_id, Role::Instructor).await?;
+        }
+        "demote" | "remove" if last_instructor => {
+            return Err(Error::invalid("member", "a course needs at least one instructor"));
+        }
+        "demote" => {
+            courses::set_role(&state.db, access.course_id, user_id, Role::Student).await?;
+        }
+        "remove" => {
+            courses::remove_member(&state.db, access.course_id, user_id).await?;
+        }
+        _ => return Err(Error::NotFound),
+    }
+    if user_id == access.viewer.user_id && action != "promote" {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(course_page(access.course_id))
+}
+
+/// A `.md`, `.txt` or `.html` file from the course page (multipart; the CSRF token rides in the query).
+async fn upload_reading(State(state): State<AppState>, access: CourseAccess, mut form: Multipart) -> Result<Response> {
+    let (mut title, mut author, mut file) = (String::new(), String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(|e| Error::invalid("file", e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "title" => title = field.text().await.map_err(|e| Error::invalid("title", e.body_text()))?,
+            "author" => author = field.text().await.map_err(|e| Error::invalid("author", e.body_text()))?,
+            "file" => {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(|e| Error::invalid("file", e.body_text()))?;
+                file = Some((file_name, bytes));
+            }
+            _ => {}
+        }
+    }
+    let (file_name, bytes) = file.ok_or_else(|| Error::invalid("file", "choose a .md, .txt or .html file"))?;
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(Error::TooLarge(format!("the file is larger than {MAX_SOURCE_BYTES} bytes")));
+    }
+    let format = match file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+        Some("md" | "markdown") => SourceFormat::Markdown,
+        Some("txt" | "text") => SourceFormat::Text,
+        Some("html" | "htm") => SourceFormat::Html,
+        _ => return Err(Error::invalid("file", "choose a .md, .txt or .html file")),
+    };
+    let source = String::from_utf8(bytes.to_vec()).map_err(|_| Error::invalid("file", "the file is not UTF-8 text"))?;
+    if title.trim().is_empty() {
+        title = file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem).to_owned();
+    }
+    let id = add_reading(&state, &access, &title, &author, format, &source).await?;
+    Ok(Redirect::to(&format!("/readings/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "reading_settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    reading: readings::Reading,
+    annotation_count: i64,
+    error: Option<String>,
+}
+
+async fn settings_page(state: &AppState, access: &ReadingAccess, error: Option<String>) -> Result<Response> {
+    if !access.viewer.is_instructor() {
+        return Err(Error::NotFound);
+    }
+    let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
+    let (annotation_count,): (i64,) = sqlx::query_as("SELECT count(*) FROM annotations WHERE reading_id = ?")
+        .bind(access.reading_id)
+        .fetch_one(&state.db)
+        .await?;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = SettingsPage { layout: Layout::for_user(Some(&access.user)), reading, annotation_count, error };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn show_settings(State(state): State<AppState>, access: ReadingAccess) -> Result<Response> {
+    settings_page(&state, &access, None).await
+}
+
+#[derive(Deserialize)]
+struct Details {
+    title: String,
+    #[serde(default)]
+    author: String,
+}
+
+async fn update_reading(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    Form(form): Form<Details>,
+) -> Result<Response> {
+    if !access.viewer.is_instructor() {
+        return Err(Error::NotFound);
+    }
+    let author = form.author.trim();
+    match Title::parse(&form.title).and_then(|title| check_length("author", author, 200).map(|()| title)) {
+        Ok(title) => {
+            readings::update_details(&state.db, access.reading_id, &title, author).await?;
+            Ok(Redirect::to(&format!("/readings/{}", access.reading_id)).into_response())
+        }
+        Err(invalid) => settings_page(&state, &access, Some(invalid.to_string())).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct Confirm {
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete_reading(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    Form(form): Form<Confirm>,
+) -> Result<Response> {
+    if !access.viewer.is_instructor() {
+        return Err(Error::NotFound);
+    }
+    if form.confirm != "delete" {
+        let message = "Type delete to confirm: the reading and all its annotations will be deleted.".to_owned();
+        return settings_page(&state, &access, Some(message)).await;
+    }
+    readings::delete_reading(&state.db, access.reading_id).await?;
+    Ok(course_page(access.course_id))
+}
