@@ -119,6 +119,7 @@ impl ServeArgs {
             secure_cookies: base_url.as_ref().is_some_and(|u| u.starts_with("https://")),
             base_url,
             rate_limit,
+            annotations_per_minute: crate::config::DEFAULT_ANNOTATIONS_PER_MINUTE,
             static_dir: self.static_dir.clone().unwrap_or_else(default_static_dir),
         })
     }

@@ -14,6 +14,8 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Per-user rate limits (`COUNTERPOINT_RATE_LIMIT=off` turns them off).
     pub rate_limit: bool,
+    /// How many annotations one user may create per minute.
+    pub annotations_per_minute: u32,
     /// The folder `static/` is served from.
     pub static_dir: PathBuf,
     /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
@@ -29,11 +31,15 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             base_url: None,
             rate_limit: true,
+            annotations_per_minute: DEFAULT_ANNOTATIONS_PER_MINUTE,
             static_dir: default_static_dir(),
             secure_cookies: false,
         }
     }
 }
+
+/// Generous: a script posting a few hundred annotations is not stopped.
+pub const DEFAULT_ANNOTATIONS_PER_MINUTE: u32 = 1_000;
 
 /// `static/` beside the crate's manifest, where `cargo run` finds it.
 #[must_use]

@@ -36,7 +36,7 @@ pub struct AppState {
 impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
-        let limits = Arc::new(limits::Limits::new(config.rate_limit));
+        let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
         Self { db, config: Arc::new(config), limits }
     }
 }

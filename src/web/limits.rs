@@ -66,13 +66,12 @@ pub struct Limits {
 
 impl Limits {
     #[must_use]
-    pub fn new(enabled: bool) -> Self {
+    pub fn new(enabled: bool, annotations_per_minute: u32) -> Self {
         let quarter_hour = Duration::from_secs(15 * 60);
         Self {
             sign_in_account: RateLimit::new(10, quarter_hour, enabled),
             sign_in_address: RateLimit::new(100, quarter_hour, enabled),
-            // Generous: a script posting a few hundred annotations is not stopped.
-            annotations: RateLimit::new(1_000, Duration::from_secs(60), enabled),
+            annotations: RateLimit::new(annotations_per_minute, Duration::from_secs(60), enabled),
         }
     }
 }

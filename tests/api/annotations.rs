@@ -228,3 +228,26 @@ async fn the_design_reading_is_annotated_with_accents_and_curly_quotes() {
         assert_eq!(quote["exact"], exact);
     }
 }
+
+#[tokio::test]
+async fn creating_too_fast_gets_429_with_retry_after_unless_limits_are_off() {
+    for (limits_on, expected) in [(true, StatusCode::TOO_MANY_REQUESTS), (false, StatusCode::CREATED)] {
+        let app = TestApp::with_config(|config| {
+            config.annotations_per_minute = 3;
+            config.rate_limit = limits_on;
+        })
+        .await;
+        let teacher = app.user("teacher").await;
+        let course = app.course(&teacher, &[]).await;
+        let reading = app.reading(course, &teacher, "markdown", ESSAY).await;
+        for _ in 0..3 {
+            assert_eq!(app.annotate(reading, &teacher, "note", "Détente", json!({})).await.status, StatusCode::CREATED);
+        }
+        let fourth = app.annotate(reading, &teacher, "note", "Détente", json!({})).await;
+        assert_eq!(fourth.status, expected);
+        if limits_on {
+            assert!(fourth.header("retry-after").parse::<u64>().is_ok_and(|s| (1..=60).contains(&s)));
+            assert_eq!(app.count_annotations().await, 3);
+        }
+    }
+}

@@ -3,6 +3,7 @@
 mod accounts;
 mod annotations;
 mod bad_input;
+mod cli;
 mod courses;
 mod export;
 mod pages;

@@ -50,8 +50,15 @@ impl TestResponse {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// An app whose configuration `adjust` changes first.
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (router, state) = counterpoint::app::build(Config::for_db(dir.path().join("test.db"))).await.expect("app");
+        let mut config = Config::for_db(dir.path().join("test.db"));
+        adjust(&mut config);
+        let (router, state) = counterpoint::app::build(config).await.expect("app");
         Self { router, state, _dir: dir }
     }
 

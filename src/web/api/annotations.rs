@@ -95,6 +95,7 @@ pub async fn create_annotation_for(
     access: &ReadingAccess,
     parsed: ParsedAnnotation,
 ) -> Result<Annotation> {
+    state.limits.annotations.hit(&access.user().id.to_string())?;
     if let Some(source) = &parsed.target_source {
         if !source.trim_end_matches('/').ends_with(&format!("/readings/{}", access.reading_id)) {
             return Err(Error::invalid("target.source", "is not this reading"));
