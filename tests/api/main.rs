@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod courses;
 mod export;
+mod hostile;
 mod pages;
 mod readings;
 mod support;
