@@ -16,7 +16,8 @@ pub struct Config {
     pub rate_limit: bool,
     /// How many annotations one user may create per minute.
     pub annotations_per_minute: u32,
-    /// The folder `static/` is served from.
+    /// The folder static files are served from: by default the embedded
+    /// `static/` written out with compressed copies (`web::assets::prepare`).
     pub static_dir: PathBuf,
     /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
     pub secure_cookies: bool,
@@ -41,8 +42,9 @@ impl Config {
 /// Generous: a script posting a few hundred annotations is not stopped.
 pub const DEFAULT_ANNOTATIONS_PER_MINUTE: u32 = 1_000;
 
-/// `static/` beside the crate's manifest, where `cargo run` finds it.
+/// The embedded static files, written out once with their compressed copies;
+/// `static/` beside the crate's manifest if that fails.
 #[must_use]
 pub fn default_static_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
+    crate::web::assets::prepare().unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static"))
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+pub mod assets;
 mod auth;
 mod errors;
 mod forms;
@@ -46,11 +47,12 @@ pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 
 /// The whole app: pages, the JSON API and static files.
 pub fn router(state: AppState) -> Router {
-    let static_files = ServeDir::new(&state.config.static_dir);
+    let static_files = ServeDir::new(&state.config.static_dir).precompressed_br().precompressed_gzip();
+    let static_files = Router::new().fallback_service(static_files).layer(middleware::from_fn(assets::cache_headers));
     Router::new()
         .merge(pages::router())
         .nest("/api", api::router())
-        .nest_service("/static", static_files)
+        .nest("/static", static_files)
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), security::csrf_guard))
         .layer(middleware::from_fn_with_state(state.clone(), auth::load_session))

@@ -36,6 +36,9 @@ async fn healthz() -> &'static str {
 pub struct Layout {
     pub user_name: Option<String>,
     pub csrf: String,
+    /// The stylesheet's and the page script's content-hashed URLs.
+    pub css: String,
+    pub js: String,
 }
 
 impl Layout {
@@ -43,6 +46,8 @@ impl Layout {
         Self {
             user_name: user.map(|u| u.user.name.clone()),
             csrf: user.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
+            css: super::assets::url("style.css"),
+            js: super::assets::url("annotate.js"),
         }
     }
 }

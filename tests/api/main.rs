@@ -9,5 +9,6 @@ mod export;
 mod hostile;
 mod pages;
 mod readings;
+mod static_files;
 mod support;
 mod visibility;
