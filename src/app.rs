@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 pub async fn build(config: Config) -> anyhow::Result<(Router, AppState)> {
     let pool = db::connect(&config.db).await?;
     db::sessions::delete_expired(&pool).await?;
-    let state = AppState { db: pool, config: Arc::new(config) };
+    let state = AppState { db: pool, config: Arc::new(config), events: web::events::EventHub::default() };
     Ok((web::router(state.clone()), state))
 }
 
@@ -22,7 +22,13 @@ pub async fn serve(config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Resul
     let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    let events = state.events.clone();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            events.close();
+        })
+        .await?;
     state.db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -5,6 +5,7 @@ mod access;
 mod api;
 mod auth;
 mod errors;
+pub mod events;
 mod forms;
 mod pages;
 mod security;
@@ -29,6 +30,8 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: SqlitePool,
     pub config: Arc<Config>,
+    /// Live changes of each reading, for the pages open on it.
+    pub events: events::EventHub,
 }
 
 /// The largest request body: a reading's source (2 MiB) plus form or JSON overhead.

@@ -4,6 +4,7 @@ mod accounts;
 mod annotations;
 mod bad_input;
 mod export;
+mod live;
 mod pages;
 mod readings;
 mod support;
