@@ -87,6 +87,7 @@ function openEditor(found, rect) {
   editor.style.left = `${left + window.scrollX}px`;
   editor.style.top = `${rect.bottom + window.scrollY + 8}px`;
   showKindFields();
+  editor.scrollIntoView({ block: "nearest" });
   (editor.querySelector("input[name=kind]:checked") ?? editor.querySelector("input[name=kind]"))?.focus({
     preventScroll: true,
   });
@@ -150,6 +151,7 @@ async function save(event) {
   try {
     const saved = await api("POST", `/api/readings/${readingId}/annotations/`, annotationFromEditor());
     for (const name of ["quote", "comment", "citation", "citation_url", "link"]) field(name).value = "";
+    field("visibility").value = "class"; // the next annotation is not private by accident
     setOffsets(null);
     showError("");
     if (isOpen()) closeEditor();

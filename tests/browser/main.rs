@@ -23,6 +23,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("selections_with_emoji_store_code_point_offsets", |s| Box::pin(scenarios::emoji_offsets(s))),
     ("the_keyboard_selects_a_passage_and_works_the_editor", |s| Box::pin(scenarios::keyboard(s))),
     ("authors_edit_and_delete_from_the_thread", |s| Box::pin(scenarios::edit_and_delete(s))),
+    ("overlaps_filters_and_clicking_a_claim_to_link_it", |s| {
+        Box::pin(scenarios::overlaps_filters_and_picking_a_claim(s))
+    }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))
     }),

@@ -182,11 +182,23 @@ pub async fn live_discussion(suite: &Suite) {
     assert!(heard.contains(&after) && !heard.contains(&private_id), "Ben heard of the private note: {heard}");
     assert!(visible(suite, &class.ben, reading).await.iter().all(|a| uuid_of(a) != private_id));
 
-    std::fs::create_dir_all("target/screenshots").expect("screenshot dir");
-    std::fs::write("target/screenshots/reading.png", ana.screenshot().await.expect("screenshot")).expect("saved");
+    run(&ana, "document.querySelector('#reading-text mark.hl-claim').scrollIntoView({ block: 'center' });", vec![])
+        .await;
+    screenshot(&ana, "reading").await;
+    select_passage(&ana, "Political relations between China and Russia are currently far stronger").await;
+    click(&ana, "[data-role=annotation-editor] [data-kind=source]").await;
+    screenshot(&ana, "editor").await;
     for client in [ana, ben, teacher] {
         client.close().await.ok();
     }
+}
+
+/// Saves what `client` shows as target/screenshots/`name`.png.
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot saved");
 }
 
 pub async fn emoji_offsets(suite: &Suite) {
@@ -254,4 +266,64 @@ pub async fn edit_and_delete(suite: &Suite) {
     for client in [ana, ben] {
         client.close().await.ok();
     }
+}
+
+pub async fn overlaps_filters_and_picking_a_claim(suite: &Suite) {
+    let class =
+        class(suite, "panel", "markdown", "Sanctions pushed them together. Trade followed, and so did arms.").await;
+    let (app, reading) = (&suite.app, class.reading);
+    let claim = app.annotation(reading, &class.teacher, "claim", "Sanctions pushed them together.", json!({})).await;
+    let question = app.annotation(reading, &class.ana, "question", "pushed them", json!({})).await;
+    let client = suite.signed_in(&class.ana).await;
+    suite.open_reading(&client, reading).await;
+
+    // Where highlights overlap, the thread offers every annotation under the point.
+    click(&client, &format!("mark[data-annotation-ids=\"{claim} {question}\"]")).await;
+    let choices = run(
+        &client,
+        "return [...document.querySelectorAll('[data-role=thread] .choice')].map((b) => b.textContent);",
+        vec![],
+    )
+    .await;
+    assert_eq!(choices.as_array().map(Vec::len), Some(2), "{choices}");
+    click(&client, "[data-role=thread] .choice").await;
+    wait_until(&client, "document.querySelector('[data-role=thread] [data-role=reply-form]')").await;
+
+    // Filters: by kind (with counts), by author, mine only.
+    let count = run(&client, "return document.querySelector('[data-count-kind=claim]').textContent;", vec![]).await;
+    assert_eq!(count, "1");
+    click(&client, "[data-role=filters] input[value=claim]").await;
+    wait_until(
+        &client,
+        &format!("document.getElementById('a-{claim}').hidden && !document.getElementById('a-{question}').hidden"),
+    )
+    .await;
+    click(&client, "[data-role=filters] input[value=claim]").await;
+    click(&client, "[data-role=filters] input[name=mine]").await;
+    wait_until(
+        &client,
+        &format!("document.getElementById('a-{claim}').hidden && !document.getElementById('a-{question}').hidden"),
+    )
+    .await;
+    click(&client, "[data-role=filters] input[name=mine]").await;
+    let authors =
+        client.find(fantoccini::Locator::Css("[data-role=filters] select[name=author]")).await.expect("authors");
+    authors.select_by_value("panel-teacher").await.expect("the teacher is offered");
+    wait_until(
+        &client,
+        &format!("!document.getElementById('a-{claim}').hidden && document.getElementById('a-{question}').hidden"),
+    )
+    .await;
+    authors.select_by_value("").await.expect("everyone");
+
+    // A counterargument's claim can be chosen by clicking the claim's highlight.
+    run(&client, "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));", vec![])
+        .await;
+    select_passage(&client, "so did arms").await;
+    click(&client, "[data-role=annotation-editor] [data-kind=counterargument]").await;
+    run(&client, "document.getSelection().removeAllRanges();", vec![]).await;
+    click(&client, &format!("mark[data-annotation-ids=\"{claim}\"]")).await;
+    let chosen = run(&client, "return document.querySelector('select[name=link]').value;", vec![]).await;
+    assert_eq!(chosen, json!(claim));
+    client.close().await.ok();
 }
