@@ -220,6 +220,12 @@ function listen() {
     }
   });
   events.addEventListener("resync", scheduleRefresh);
+  // The browser reconnects by itself after a drop; what happened meanwhile is fetched again.
+  let connected = false;
+  events.addEventListener("open", () => {
+    if (connected) scheduleRefresh();
+    connected = true;
+  });
 }
 
 /** Arrow keys move a caret through the reading; with Shift they select, word by word or line by line. */

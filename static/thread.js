@@ -94,6 +94,9 @@ function jumpTo(id) {
   const mark = article.querySelector(`mark[data-annotation-ids~="${CSS.escape(id)}"]`);
   if (mark) {
     mark.scrollIntoView({ block: "center" });
+    // Show where the jump landed: the focus goes to the thread, so the highlight is outlined a moment.
+    mark.classList.add("hl-target");
+    setTimeout(() => mark.classList.remove("hl-target"), 2500);
     openThread([id], mark);
   } else {
     openThread([id]);

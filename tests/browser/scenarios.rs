@@ -124,6 +124,13 @@ pub async fn live_discussion(suite: &Suite) {
     assert!(linking["source"].as_str().is_some_and(|s| s.ends_with(&claim_id)), "{linking}");
     assert_eq!(linking["relation"], "rebuts");
 
+    // A link in the list jumps to the linked highlight and opens its thread.
+    let counter_id = uuid_of(&counter);
+    click(&ben, &format!("#a-{counter_id} a[data-target]")).await;
+    wait_until(&ben, &format!("document.querySelector('mark.hl-target[data-annotation-ids~=\"{claim_id}\"]')")).await;
+    wait_until(&ben, "document.querySelector('[data-role=thread] .quote')?.textContent.startsWith('Rhetorically')")
+        .await;
+
     // Ana sees the rebuttal arrive, opens her claim's thread from its highlight and replies.
     wait_until(&ana, "document.querySelector('#annotation-list > li[data-kind=counterargument]')").await;
     click(&ana, &format!("#reading-text mark[data-annotation-ids~=\"{claim_id}\"]")).await;
