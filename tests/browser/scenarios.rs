@@ -241,6 +241,26 @@ pub async fn keyboard(suite: &Suite) {
     let focused =
         run(&client, "return document.activeElement.closest('[data-role=annotation-editor]') !== null;", vec![]).await;
     assert_eq!(focused, true, "the editor takes the focus");
+    // A refused save shows the server's message in the editor and keeps what was typed.
+    run(
+        &client,
+        "document.querySelector('[data-role=annotation-editor] textarea[name=comment]').value = 'x'.repeat(10001);",
+        vec![],
+    )
+    .await;
+    click(&client, "[data-role=annotation-editor] button[type=submit]").await;
+    wait_until(&client, "!document.querySelector('[data-role=editor-error]').hidden").await;
+    let kept = run(
+        &client,
+        "return [document.querySelector('[data-role=editor-error]').textContent, \
+                 document.querySelector('textarea[name=comment]').value.length, \
+                 document.querySelector('textarea[name=quote]').value];",
+        vec![],
+    )
+    .await;
+    assert!(kept[0].as_str().is_some_and(|m| m.contains("comment")), "{kept}");
+    assert_eq!((kept[1].clone(), kept[2].clone()), (json!(10001), json!("Trade between them")));
+    assert!(visible(suite, &class.ana, class.reading).await.is_empty(), "nothing was stored");
     let escape = KeyActions::new("escape".into())
         .then(KeyAction::Down { value: Key::Escape.into() })
         .then(KeyAction::Up { value: Key::Escape.into() });
