@@ -55,6 +55,7 @@ function showKindFields() {
   editor.querySelector("[data-role=link-fields]").hidden = !LINKED_KINDS.includes(kind);
   editor.querySelector("[data-role=source-fields]").hidden = kind !== "source";
   editor.querySelector("[data-role=pick-hint]").hidden = !LINKED_KINDS.includes(kind);
+  if (isOpen()) editor.scrollIntoView({ block: "nearest" });
 }
 
 function setOffsets(found) {
@@ -87,7 +88,6 @@ function openEditor(found, rect) {
   editor.style.left = `${left + window.scrollX}px`;
   editor.style.top = `${rect.bottom + window.scrollY + 8}px`;
   showKindFields();
-  editor.scrollIntoView({ block: "nearest" });
   (editor.querySelector("input[name=kind]:checked") ?? editor.querySelector("input[name=kind]"))?.focus({
     preventScroll: true,
   });
