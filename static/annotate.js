@@ -172,6 +172,11 @@ export async function refresh() {
   const response = await fetch(location.pathname, { headers: { Accept: "text/html" } });
   if (!response.ok) return;
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  if (!fresh.getElementById("reading-text")) {
+    // Signed out meanwhile (the page answered with the sign-in form): keep what is shown.
+    announce("Your session ended; sign in again to see new annotations.");
+    return;
+  }
   const focusedIds = document.activeElement?.closest?.("#reading-text mark")?.dataset.annotationIds;
   article.replaceChildren(...fresh.getElementById("reading-text").childNodes);
   document.getElementById("annotation-list").replaceChildren(...fresh.getElementById("annotation-list").childNodes);
