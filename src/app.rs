@@ -22,8 +22,12 @@ pub async fn serve(config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Resul
     let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);
+    let events = state.events.clone();
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            events.close();
+        })
         .await?;
     state.db.close().await;
     tracing::info!("stopped");

@@ -6,6 +6,7 @@ mod api;
 pub mod assets;
 mod auth;
 mod errors;
+pub mod events;
 mod forms;
 pub mod limits;
 mod pages;
@@ -32,13 +33,15 @@ pub struct AppState {
     pub db: SqlitePool,
     pub config: Arc<Config>,
     pub limits: Arc<limits::Limits>,
+    /// Live changes of each reading, for the pages open on it.
+    pub events: events::EventHub,
 }
 
 impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
-        Self { db, config: Arc::new(config), limits }
+        Self { db, config: Arc::new(config), limits, events: events::EventHub::default() }
     }
 }
 

@@ -1,13 +1,15 @@
-// Counterpoint's reading page, enhanced: selecting text in the reading fills the
-// annotation editor with the passage and its exact code-point offsets.
+// Counterpoint's reading page, enhanced: selecting text in the reading (with
+// the mouse, or with the keyboard) opens the annotation editor next to the
+// passage; saving posts a W3C annotation to the API and redraws the page from
+// the server; classmates' changes arrive as Server-Sent Events.
 //
 // Offsets: the article's text content equals the reading's canonical text, so
 // the offset of a DOM point is the number of code points of the text before it
 // in the article. Browsers count UTF-16 units; `[...string].length` counts code
 // points (an emoji is one), which is what the server stores.
 
-const article = document.getElementById("reading-text");
-const editor = document.querySelector("[data-role=annotation-editor]");
+import { announce, api } from "./dom.js";
+import { applyFilters, closeThread, initThreads, openThread, rerenderThread } from "./thread.js";
 
 /** Code points from the start of `root` to the DOM point (node, offset). */
 export function codePointOffset(root, node, offset) {
@@ -23,7 +25,7 @@ export function selectionInside(root, selection) {
   const range = selection.getRangeAt(0);
   if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
   const text = [...range.toString()];
-  let start = codePointOffset(root, range.startContainer, range.startOffset);
+  const start = codePointOffset(root, range.startContainer, range.startOffset);
   let lead = 0;
   while (lead < text.length && /\s/u.test(text[lead])) lead++;
   let trail = text.length;
@@ -32,30 +34,261 @@ export function selectionInside(root, selection) {
   return { start: start + lead, end: start + trail, exact: text.slice(lead, trail).join("") };
 }
 
-function fillEditor(found) {
-  editor.querySelector("[data-role=quote]").value = found.exact;
-  for (const [name, value] of [["start", found.start], ["end", found.end]]) {
-    let input = editor.querySelector(`input[name=${name}]`);
+const article = document.getElementById("reading-text");
+const editor = document.querySelector("[data-role=annotation-editor]");
+const readingId = article?.dataset.readingId;
+const LINKED_KINDS = ["counterargument", "source"];
+
+const field = (name) => editor.elements.namedItem(name);
+const chosenKind = () => editor.querySelector("input[name=kind]:checked")?.value ?? "note";
+const isOpen = () => editor.classList.contains("floating");
+
+function showError(message) {
+  const box = editor.querySelector("[data-role=editor-error]");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+/** Shows the link fields for counterarguments and sources, the citation for sources. */
+function showKindFields() {
+  const kind = chosenKind();
+  editor.querySelector("[data-role=link-fields]").hidden = !LINKED_KINDS.includes(kind);
+  editor.querySelector("[data-role=source-fields]").hidden = kind !== "source";
+  editor.querySelector("[data-role=pick-hint]").hidden = !LINKED_KINDS.includes(kind);
+  if (isOpen()) editor.scrollIntoView({ block: "nearest" });
+}
+
+function setOffsets(found) {
+  for (const name of ["start", "end"]) {
+    let input = field(name);
+    if (!found) {
+      input?.remove();
+      continue;
+    }
     if (!input) {
-      input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
+      input = Object.assign(document.createElement("input"), { type: "hidden", name });
       editor.append(input);
     }
-    input.value = String(value);
+    input.value = String(found[name]);
   }
-  editor.classList.add("has-selection");
+}
+
+let returnFocus = null;
+
+/** Opens the editor beside `rect` (the selection's box) for the passage `found`. */
+function openEditor(found, rect) {
+  returnFocus = document.activeElement;
+  field("quote").value = found.exact;
+  setOffsets(found);
+  showError("");
+  editor.classList.add("floating", "has-selection");
+  editor.querySelector("[data-role=cancel]").hidden = false;
+  const width = Math.min(editor.offsetWidth || 384, window.innerWidth - 16);
+  const left = Math.max(8, Math.min(rect.left, window.innerWidth - width - 8));
+  editor.style.left = `${left + window.scrollX}px`;
+  editor.style.top = `${rect.bottom + window.scrollY + 8}px`;
+  showKindFields();
+  (editor.querySelector("input[name=kind]:checked") ?? editor.querySelector("input[name=kind]"))?.focus({
+    preventScroll: true,
+  });
+}
+
+function closeEditor() {
+  editor.classList.remove("floating", "has-selection");
+  editor.style.left = editor.style.top = "";
+  editor.querySelector("[data-role=cancel]").hidden = true;
+  if (returnFocus && document.contains(returnFocus)) returnFocus.focus({ preventScroll: true });
+  else article.focus({ preventScroll: true });
+  returnFocus = null;
+}
+
+/** Opens the editor on the current selection, if it lies in the reading. */
+function annotateSelection() {
+  const selection = document.getSelection();
+  const found = selectionInside(article, selection);
+  if (!found) return false;
+  openEditor(found, selection.getRangeAt(0).getBoundingClientRect());
+  return true;
+}
+
+/** The W3C annotation the editor describes. */
+function annotationFromEditor() {
+  const kind = chosenKind();
+  const body = [{ type: "TextualBody", purpose: "classifying", value: kind }];
+  const comment = field("comment").value.trim();
+  if (comment) body.push({ type: "TextualBody", purpose: "commenting", value: comment, format: "text/plain" });
+  const link = field("link").value;
+  if (link && LINKED_KINDS.includes(kind)) {
+    const linking = { type: "SpecificResource", purpose: "linking", source: link };
+    if (kind === "source") linking.relation = field("relation").value;
+    body.push(linking);
+  }
+  const selector = [];
+  if (field("start") && field("end")) {
+    selector.push({ type: "TextPositionSelector", start: Number(field("start").value), end: Number(field("end").value) });
+  }
+  selector.push({ type: "TextQuoteSelector", exact: field("quote").value.trim() });
+  const annotation = {
+    "@context": "http://www.w3.org/ns/anno.jsonld",
+    type: "Annotation",
+    body,
+    visibility: field("visibility").value,
+    target: { source: `${location.origin}/readings/${readingId}`, selector },
+  };
+  const citation = [field("citation").value.trim(), field("citation_url").value.trim()].filter(Boolean).join(" ");
+  if (kind === "source" && citation) annotation.citation = citation;
+  return annotation;
+}
+
+async function save(event) {
+  event.preventDefault();
+  if (!field("quote").value.trim()) {
+    showError("Select a passage in the reading (or paste its exact words) first.");
+    return;
+  }
+  const button = editor.querySelector("[data-role=save]");
+  button.disabled = true;
+  try {
+    const saved = await api("POST", `/api/readings/${readingId}/annotations/`, annotationFromEditor());
+    for (const name of ["quote", "comment", "citation", "citation_url", "link"]) field(name).value = "";
+    field("visibility").value = "class"; // the next annotation is not private by accident
+    setOffsets(null);
+    showError("");
+    if (isOpen()) closeEditor();
+    document.getSelection()?.removeAllRanges();
+    await refresh();
+    announce("Annotation saved.");
+    const id = String(saved?.id ?? "").split("/").pop();
+    article.querySelector(`mark[data-annotation-ids~="${CSS.escape(id)}"]`)?.focus({ preventScroll: true });
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Redraws the article and the panel from the server's page, keeping filters and focus. */
+export async function refresh() {
+  const response = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  if (!fresh.getElementById("reading-text")) {
+    // Signed out meanwhile (the page answered with the sign-in form): keep what is shown.
+    announce("Your session ended; sign in again to see new annotations.");
+    return;
+  }
+  const focusedIds = document.activeElement?.closest?.("#reading-text mark")?.dataset.annotationIds;
+  article.replaceChildren(...fresh.getElementById("reading-text").childNodes);
+  document.getElementById("annotation-list").replaceChildren(...fresh.getElementById("annotation-list").childNodes);
+  for (const count of document.querySelectorAll("[data-count-kind], [data-role=total]")) {
+    const selector = count.dataset.countKind ? `[data-count-kind="${count.dataset.countKind}"]` : "[data-role=total]";
+    count.textContent = fresh.querySelector(selector)?.textContent ?? count.textContent;
+  }
+  for (const role of ["link", "authors"]) {
+    const select = document.querySelector(`select[data-role=${role}]`);
+    const kept = select.value;
+    select.replaceChildren(...fresh.querySelector(`select[data-role=${role}]`).childNodes);
+    select.value = [...select.options].some((o) => o.value === kept) ? kept : "";
+  }
+  document.querySelector("[data-role=empty]").hidden = fresh.querySelector("[data-role=empty]").hidden;
+  if (focusedIds) article.querySelector(`mark[data-annotation-ids="${CSS.escape(focusedIds)}"]`)?.focus();
+  applyFilters();
+  rerenderThread();
+}
+
+let pending = null;
+function scheduleRefresh() {
+  clearTimeout(pending);
+  pending = setTimeout(() => {
+    // Do not pull the text from under a selection in progress: try again shortly.
+    const selection = document.getSelection();
+    if (selection && !selection.isCollapsed && article.contains(selection.anchorNode)) scheduleRefresh();
+    else refresh();
+  }, 150);
+}
+
+const ANNOUNCEMENTS = {
+  created: "A new annotation was added.",
+  updated: "An annotation was changed.",
+  deleted: "An annotation was removed.",
+  replied: "A new reply was posted.",
+};
+
+function listen() {
+  const events = new EventSource(`/readings/${readingId}/events`);
+  events.addEventListener("annotation", (message) => {
+    scheduleRefresh();
+    try {
+      announce(ANNOUNCEMENTS[JSON.parse(message.data).change] ?? "");
+    } catch {
+      /* an unreadable event still triggers the refresh */
+    }
+  });
+  events.addEventListener("resync", scheduleRefresh);
+  // The browser reconnects by itself after a drop; what happened meanwhile is fetched again.
+  let connected = false;
+  events.addEventListener("open", () => {
+    if (connected) scheduleRefresh();
+    connected = true;
+  });
+}
+
+/** Arrow keys move a caret through the reading; with Shift they select, word by word or line by line. */
+function keyboardSelect(event) {
+  const moves = { ArrowRight: ["forward", "word"], ArrowLeft: ["backward", "word"], ArrowDown: ["forward", "line"], ArrowUp: ["backward", "line"] };
+  const move = moves[event.key];
+  if (!move || event.altKey || event.ctrlKey || event.metaKey) return;
+  const selection = document.getSelection();
+  if (!selection.rangeCount || !article.contains(selection.anchorNode)) {
+    const start = event.target.closest("mark, [data-start]") ?? article.querySelector("[data-start]");
+    selection.collapse(start, 0);
+  }
+  selection.modify(event.shiftKey ? "extend" : "move", ...move);
+  event.preventDefault();
+}
+
+function pickClaim(mark) {
+  const select = field("link");
+  const ids = mark.dataset.annotationIds.split(" ");
+  const claim = [...select.options].find((option) => option.value && ids.includes(option.value));
+  if (!claim) return false;
+  select.value = claim.value;
+  announce(`Linked to the claim ${claim.textContent}.`);
+  return true;
 }
 
 if (article && editor) {
-  const onSelect = () => {
-    const found = selectionInside(article, document.getSelection());
-    if (found) fillEditor(found);
-  };
-  article.addEventListener("mouseup", onSelect);
-  article.addEventListener("keyup", onSelect);
+  document.documentElement.classList.add("enhanced");
+  document.querySelector("[data-role=shortcut-hint]").hidden = false;
+  showKindFields();
+  editor.addEventListener("change", (event) => event.target.name === "kind" && showKindFields());
+  editor.addEventListener("submit", save);
+  editor.querySelector("[data-role=cancel]").addEventListener("click", closeEditor);
   // Typing a quote by hand drops the offsets: the server anchors the quote instead.
-  editor.querySelector("[data-role=quote]")?.addEventListener("input", () => {
-    editor.querySelectorAll("input[name=start], input[name=end]").forEach((input) => input.remove());
+  field("quote").addEventListener("input", () => setOffsets(null));
+  article.addEventListener("mouseup", () => setTimeout(annotateSelection, 0));
+  article.addEventListener("click", (event) => {
+    const mark = event.target.closest("mark[data-annotation-ids]");
+    if (!mark || !document.getSelection().isCollapsed) return;
+    if (isOpen() && LINKED_KINDS.includes(chosenKind()) && pickClaim(mark)) return;
+    openThread(mark.dataset.annotationIds.split(" "), mark);
   });
+  article.addEventListener("keydown", (event) => {
+    const mark = event.target.closest?.("mark[data-annotation-ids]");
+    if (event.key === "Enter" && mark) {
+      event.preventDefault();
+      openThread(mark.dataset.annotationIds.split(" "), mark);
+    } else keyboardSelect(event);
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
+    if (event.key === "Escape") {
+      if (isOpen()) closeEditor();
+      else closeThread();
+    } else if ((event.key === "a" || event.key === "A") && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      if (annotateSelection()) event.preventDefault();
+    }
+  });
+  initThreads({ article, refresh });
+  listen();
 }

@@ -7,6 +7,7 @@ mod cli;
 mod courses;
 mod export;
 mod hostile;
+mod live;
 mod pages;
 mod readings;
 mod static_files;

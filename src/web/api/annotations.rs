@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::formats::w3c::{self, ANNO_MEDIA_TYPE, Iris, LinkRequest, ParsedAnnotation};
 use crate::text::CharIndex;
 use crate::text::anchor::{self, Agreement};
+use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState, ReadingAccess};
 use axum::Router;
@@ -109,7 +110,9 @@ pub async fn create_annotation_for(
     new.quote = Some(anchored.quote);
     let links = resolve_links(state, access.reading_id, access.viewer, new.kind, &parsed.links, None).await?;
     let id = annotations::insert_annotation(&state.db, access.reading_id, access.user().id, &new, &links).await?;
-    annotations::find_visible(&state.db, id, access.viewer).await?.ok_or(Error::NotFound)
+    let annotation = annotations::find_visible(&state.db, id, access.viewer).await?.ok_or(Error::NotFound)?;
+    state.events.publish(Event::new(Change::Created, &annotation));
+    Ok(annotation)
 }
 
 /// Finds and checks each requested link's target: same reading, visible to the author, kinds that fit.
@@ -174,6 +177,7 @@ async fn update_annotation(
     };
     annotations::update_annotation(&state.db, access.id, &update, Some(&links)).await?;
     let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
+    state.events.publish(Event::updated(&current, &annotation));
     Ok(jsonld(StatusCode::OK, &w3c::to_jsonld(&annotation, &iris)))
 }
 
@@ -186,7 +190,9 @@ async fn delete_annotation(State(state): State<AppState>, access: AnnotationAcce
         // Moderation: an instructor deletes a student's annotation, and that is recorded.
         moderation::record_deletion(&state.db, access.location.course_id, access.viewer.user_id, &annotation).await?;
     }
+    let gone = annotations::find_visible(&state.db, access.id, access.viewer).await?;
     annotations::delete_annotation(&state.db, access.id).await?;
+    gone.inspect(|gone| state.events.publish(Event::new(Change::Deleted, gone)));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -200,12 +206,13 @@ async fn create_reply(
     access: AnnotationAccess,
     Json(body): Json<NewReply>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
+    let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
     let text = Comment::parse("text", &body.text)?;
     if text.as_str().is_empty() {
         return Err(Error::invalid("text", "must not be empty"));
     }
     let reply = replies::insert_reply(&state.db, access.id, access.viewer.user_id, text.as_str()).await?;
+    state.events.publish(Event::new(Change::Replied, &annotation));
     let body = json!({
         "id": reply.id, "annotation": reply.annotation_id, "text": reply.text,
         "creator": {"id": reply.author_id, "name": reply.author_name},

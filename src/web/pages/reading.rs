@@ -1,15 +1,17 @@
 //! The reading page: the text with every visible annotation highlighted, a
 //! legend, the annotations in text order with their threads, and a plain form
-//! to annotate by quoting (the script enhances it with text selection).
+//! to annotate by quoting (the script enhances it with text selection), and
+//! the stream of live changes the script listens to.
 
 use super::highlights::{self, BlockView};
 use super::{Layout, render};
 use crate::db::{annotations, readings, replies};
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};
-use crate::formats::w3c::ParsedAnnotation;
+use crate::formats::w3c::{LinkRequest, ParsedAnnotation, annotation_id};
 use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
+use crate::web::events::reading_events;
 use crate::web::forms::Form;
 use crate::web::{AppState, ReadingAccess};
 use askama::Template;
@@ -22,7 +24,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/readings/{reading_id}", get(show_reading).post(create_annotation))
+    Router::new()
+        .route("/readings/{reading_id}", get(show_reading).post(create_annotation))
+        .route("/readings/{reading_id}/events", get(reading_events))
 }
 
 #[derive(Template)]
@@ -32,6 +36,11 @@ struct ReadingPage<'a> {
     reading: &'a readings::Reading,
     blocks: Vec<BlockView<'a>>,
     items: Vec<Item<'a>>,
+    /// The claims a counterargument or source may be linked to: (id, quote, author).
+    claims: Vec<(String, String, &'a str)>,
+    /// The authors of visible annotations, for the panel's filter.
+    authors: Vec<&'a str>,
+    me: i64,
     counts: Vec<(Kind, usize)>,
     kinds: [Kind; 5],
     visibilities: [Visibility; 3],
@@ -59,6 +68,16 @@ struct AnnotateForm {
     comment: String,
     #[serde(default)]
     visibility: String,
+    /// The claim a counterargument or source is linked to, and how (`supports`/`rebuts`).
+    #[serde(default)]
+    link: String,
+    #[serde(default)]
+    relation: String,
+    /// A source's citation: a free-text reference and/or a URL.
+    #[serde(default)]
+    citation: String,
+    #[serde(default)]
+    citation_url: String,
     /// Code-point offsets, sent by the script when the passage was selected.
     #[serde(default)]
     start: Option<usize>,
@@ -99,6 +118,14 @@ async fn reading_page(
             replies: threads.remove(&a.id).unwrap_or_default(),
         })
         .collect();
+    let claims = visible
+        .iter()
+        .filter(|a| a.kind == Kind::Claim)
+        .map(|a| (a.id.to_string(), shorten(&a.quote.exact, 60), a.author_name.as_str()))
+        .collect();
+    let mut authors: Vec<&str> = visible.iter().map(|a| a.author_name.as_str()).collect();
+    authors.sort_unstable();
+    authors.dedup();
     let counts = Kind::ALL.iter().map(|k| (*k, visible.iter().filter(|a| a.kind == *k).count())).collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReadingPage {
@@ -106,6 +133,9 @@ async fn reading_page(
         blocks: highlights::article(&reading.doc, &visible),
         reading: &reading,
         items,
+        claims,
+        authors,
+        me: access.user().id,
         counts,
         kinds: Kind::ALL,
         visibilities: Visibility::ALL,
@@ -145,7 +175,7 @@ async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm)
     let annotation = NewAnnotation {
         kind: form.kind.parse()?,
         comment: Comment::parse("comment", &form.comment)?,
-        citation: Comment::default(),
+        citation: Comment::parse("citation", &citation(&form.citation, &form.citation_url))?,
         tags: Tags::default(),
         visibility: if form.visibility.is_empty() { Visibility::default() } else { form.visibility.parse()? },
         position: form.start.zip(form.end).map(|(start, end)| TextPosition { start, end }),
@@ -155,6 +185,23 @@ async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm)
             suffix: String::new(),
         }),
     };
-    let parsed = ParsedAnnotation { annotation, links: Vec::new(), target_source: None };
+    let links = match form.link.trim() {
+        "" => Vec::new(),
+        target => {
+            // Only a source chooses between supporting and opposing; other kinds' relation follows from them.
+            let relation = match form.relation.trim() {
+                "" => None,
+                _ if form.kind != Kind::Source.as_str() => None,
+                stated => Some(stated.parse()?),
+            };
+            vec![LinkRequest { target: annotation_id(target)?, relation }]
+        }
+    };
+    let parsed = ParsedAnnotation { annotation, links, target_source: None };
     create_annotation_for(state, access, parsed).await
+}
+
+/// A source's citation as one string: the reference, then the URL.
+fn citation(reference: &str, url: &str) -> String {
+    [reference.trim(), url.trim()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
 }

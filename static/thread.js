@@ -1,0 +1,235 @@
+// The side panel's thread view and filters. A highlight opens its thread: the
+// annotation as the server drew it in the list (its links, its replies), a
+// reply form and, for its author, edit and delete. Where highlights overlap,
+// the thread first offers every annotation under the point.
+
+import { announce, api, h } from "./dom.js";
+
+const thread = document.querySelector("[data-role=thread]");
+const body = thread?.querySelector("[data-role=thread-body]");
+const filters = document.querySelector("[data-role=filters]");
+let article = null;
+let refresh = async () => {};
+/** What the thread shows: a list of annotation ids (a choice when more than one). */
+let shown = null;
+let returnFocus = null;
+
+const item = (id) => document.getElementById(`a-${id}`);
+const KINDS = ["claim", "counterargument", "source", "question", "note"];
+const VISIBILITIES = [["private", "Only me"], ["instructors", "Me and instructors"], ["class", "Whole class"]];
+
+/** Opens the thread of the annotations `ids` (those the list shows); `from` gets focus back on close. */
+export function openThread(ids, from = null) {
+  const known = ids.filter((id) => item(id));
+  if (!known.length || !thread) return;
+  if (from) returnFocus = from;
+  shown = known;
+  draw();
+  thread.hidden = false;
+  thread.focus({ preventScroll: true });
+  thread.scrollIntoView({ block: "nearest" });
+}
+
+export function closeThread() {
+  if (!thread || thread.hidden) return;
+  thread.hidden = true;
+  shown = null;
+  if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+  returnFocus = null;
+}
+
+/** Draws the open thread again after the page was refreshed (or closes it when its annotation is gone). */
+export function rerenderThread() {
+  if (!shown) return;
+  shown = shown.filter((id) => item(id));
+  if (shown.length) draw();
+  else closeThread();
+}
+
+function draw() {
+  const title = shown.length > 1 ? "Annotations here" : "Thread";
+  thread.querySelector("h2").textContent = title;
+  if (shown.length > 1) {
+    body.dataset.showing = "";
+    body.replaceChildren(
+      h("ul", { class: "choices" }, ...shown.map((id) => h("li", {}, h("button", { type: "button", class: "choice", onclick: () => openThread([id]) }, summary(id))))),
+      closeButton(),
+    );
+    return;
+  }
+  const id = shown[0];
+  const source = item(id);
+  // A copy of the list item's content (not the <li> itself, which belongs in the list).
+  const copy = h("div", { class: "annotation open" }, ...source.cloneNode(true).childNodes);
+  for (const link of copy.querySelectorAll("a[data-target]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      jumpTo(link.dataset.target);
+    });
+  }
+  if (body.dataset.showing === id && body.querySelector("[data-role=reply-form]")) {
+    // A refresh: redraw the annotation, keep the forms and whatever is typed in them.
+    body.querySelector(".annotation").replaceWith(copy);
+    return;
+  }
+  body.dataset.showing = id;
+  const mine = source.dataset.mine === "true";
+  body.replaceChildren(copy, replyForm(id), mine ? authorTools(id, source) : "", closeButton());
+}
+
+function summary(id) {
+  const source = item(id);
+  const kind = source.querySelector(".badge")?.textContent ?? "";
+  const author = source.dataset.author ?? "";
+  const quote = source.querySelector(".quote")?.textContent ?? "";
+  return `${kind} by ${author}: “${quote.slice(0, 60)}${quote.length > 60 ? "…" : ""}”`;
+}
+
+function closeButton() {
+  return h("p", { class: "buttons" }, h("button", { type: "button", class: "secondary", onclick: closeThread }, "Close thread"));
+}
+
+/** Moves to the highlight of annotation `id` and opens its thread. */
+function jumpTo(id) {
+  const mark = article.querySelector(`mark[data-annotation-ids~="${CSS.escape(id)}"]`);
+  if (mark) {
+    mark.scrollIntoView({ block: "center" });
+    // Show where the jump landed: the focus goes to the thread, so the highlight is outlined a moment.
+    mark.classList.add("hl-target");
+    setTimeout(() => mark.classList.remove("hl-target"), 2500);
+    openThread([id], mark);
+  } else {
+    openThread([id]);
+  }
+}
+
+function errorLine() {
+  return h("p", { class: "error", role: "alert", hidden: true });
+}
+
+async function attempt(form, action) {
+  const error = form.querySelector(".error");
+  const buttons = form.querySelectorAll("button");
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    await action();
+    error.hidden = true;
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}
+
+function replyForm(id) {
+  const text = h("textarea", { name: "reply", rows: 2, required: true });
+  const form = h(
+    "form",
+    { class: "stack reply-form", "data-role": "reply-form" },
+    h("label", {}, "Your reply", text),
+    errorLine(),
+    h("p", { class: "buttons" }, h("button", { type: "submit" }, "Reply")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    attempt(form, async () => {
+      await api("POST", `/api/annotations/${id}/replies`, { text: text.value });
+      text.value = "";
+      await refresh();
+      announce("Reply posted.");
+    });
+  });
+  return form;
+}
+
+function authorTools(id, source) {
+  const kind = h("select", { name: "kind" }, ...KINDS.map((k) => h("option", { value: k, selected: k === source.dataset.kind }, k[0].toUpperCase() + k.slice(1))));
+  const visibility = h("select", { name: "visibility" }, ...VISIBILITIES.map(([v, label]) => h("option", { value: v, selected: v === source.dataset.visibility }, label)));
+  const comment = h("textarea", { name: "comment", rows: 3 });
+  comment.value = source.querySelector(".comment")?.textContent ?? "";
+  const edit = h(
+    "form",
+    { class: "stack", "data-role": "edit-form", "aria-label": "Edit annotation" },
+    h("label", {}, "Kind", kind),
+    h("label", {}, "Comment", comment),
+    h("label", {}, "Visible to", visibility),
+    errorLine(),
+    h("p", { class: "buttons" }, h("button", { type: "submit" }, "Save changes")),
+  );
+  edit.addEventListener("submit", (event) => {
+    event.preventDefault();
+    attempt(edit, async () => {
+      // PUT replaces the annotation: start from the stored one so links and selectors stay.
+      const current = await api("GET", `/api/annotations/${id}`);
+      current.body = current.body.filter((b) => b.purpose !== "classifying" && b.purpose !== "commenting");
+      current.body.unshift({ type: "TextualBody", purpose: "classifying", value: kind.value });
+      if (comment.value.trim()) current.body.push({ type: "TextualBody", purpose: "commenting", value: comment.value.trim() });
+      current.visibility = visibility.value;
+      await api("PUT", `/api/annotations/${id}`, current);
+      await refresh();
+      announce("Annotation changed.");
+    });
+  });
+  const confirmRow = h("p", { class: "buttons confirm", hidden: true }, "Delete this annotation and its replies? ");
+  const remove = h("form", { class: "stack", "data-role": "delete-form" }, errorLine(), confirmRow);
+  const ask = h("button", { type: "button", class: "danger", "data-role": "delete" }, "Delete…");
+  const yes = h("button", { type: "submit", class: "danger", "data-role": "confirm-delete" }, "Yes, delete");
+  const no = h("button", { type: "button", class: "secondary" }, "Keep it");
+  confirmRow.append(yes, " ", no);
+  ask.addEventListener("click", () => {
+    confirmRow.hidden = false;
+    ask.hidden = true;
+    no.focus();
+  });
+  no.addEventListener("click", () => {
+    confirmRow.hidden = true;
+    ask.hidden = false;
+    ask.focus();
+  });
+  remove.prepend(ask);
+  remove.addEventListener("submit", (event) => {
+    event.preventDefault();
+    attempt(remove, async () => {
+      await api("DELETE", `/api/annotations/${id}`);
+      closeThread();
+      await refresh();
+      announce("Annotation deleted.");
+    });
+  });
+  return h("details", { class: "author-tools" }, h("summary", {}, "Edit or delete"), edit, remove);
+}
+
+/** Hides the list items and dims the highlights that the panel's filters leave out. */
+export function applyFilters() {
+  if (!filters || !article) return;
+  const kinds = new Set([...filters.querySelectorAll("input[name=kind]:checked")].map((i) => i.value));
+  const author = filters.elements.namedItem("author").value;
+  const mine = filters.elements.namedItem("mine").checked;
+  const passing = new Set();
+  for (const li of document.querySelectorAll("#annotation-list > li")) {
+    const ok = kinds.has(li.dataset.kind) && (!author || li.dataset.author === author) && (!mine || li.dataset.mine === "true");
+    li.hidden = !ok;
+    if (ok) passing.add(li.dataset.annotationId);
+  }
+  for (const mark of article.querySelectorAll("mark[data-annotation-ids]")) {
+    mark.classList.toggle("hl-off", !mark.dataset.annotationIds.split(" ").some((id) => passing.has(id)));
+  }
+}
+
+/** Wires the panel: filters, and links in the list that jump to highlights. */
+export function initThreads(options) {
+  ({ article, refresh } = options);
+  if (filters) {
+    for (const input of filters.querySelectorAll("input[name=kind]")) input.hidden = false;
+    filters.querySelector("[data-role=filter-extra]").hidden = false;
+    filters.addEventListener("change", applyFilters);
+    filters.addEventListener("submit", (event) => event.preventDefault());
+  }
+  document.getElementById("annotation-list")?.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-target]");
+    if (!link) return;
+    event.preventDefault();
+    jumpTo(link.dataset.target);
+  });
+}

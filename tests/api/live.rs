@@ -1,0 +1,142 @@
+//! The reading page's live side: the events each change publishes, who may
+//! hear them, the event stream's access rule, and the plain form's links.
+
+use crate::support::{TestApp, TestUser};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use counterpoint::domain::{Role, Viewer};
+use counterpoint::web::events::Change;
+use serde_json::json;
+use tokio::sync::broadcast::Receiver;
+use tower::ServiceExt;
+
+const ESSAY: &str =
+    "Russia and China are partners, not allies 🌍.\n\nSome say “a marriage of convenience”; others disagree.";
+
+async fn viewer(app: &TestApp, user: &TestUser, role: Role) -> Viewer {
+    let (user_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+        .bind(&user.email)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("user");
+    Viewer { user_id, role }
+}
+
+fn next(events: &mut Receiver<counterpoint::web::events::Event>) -> counterpoint::web::events::Event {
+    events.try_recv().expect("an event was published")
+}
+
+#[tokio::test]
+async fn every_change_is_published_to_exactly_those_who_may_see_it() {
+    let app = TestApp::new().await;
+    let (teacher, ana, ben) = (app.user("teacher").await, app.user("ana").await, app.user("ben").await);
+    let course = app.course(&teacher, &[&ana, &ben]).await;
+    let reading = app.reading(course, &teacher, "text", ESSAY).await;
+    let (ben_sees, teacher_sees) =
+        (viewer(&app, &ben, Role::Student).await, viewer(&app, &teacher, Role::Instructor).await);
+    let mut events = app.state.events.subscribe(reading);
+
+    let claim = app.annotation(reading, &ana, "claim", "partners, not allies", json!({})).await;
+    let event = next(&mut events);
+    assert_eq!((event.change, event.annotation.to_string()), (Change::Created, claim.clone()));
+    assert!(event.visible_to(ben_sees));
+
+    let note = app.annotation(reading, &ana, "note", "others disagree", json!({"visibility": "instructors"})).await;
+    let event = next(&mut events);
+    assert_eq!(event.annotation.to_string(), note);
+    assert!(!event.visible_to(ben_sees) && event.visible_to(teacher_sees));
+
+    let reply = app.post(&format!("/api/annotations/{claim}/replies"), &ben, json!({"text": "Why?"})).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(next(&mut events).change, Change::Replied);
+
+    let mut private = app.get(&format!("/api/annotations/{claim}"), &ana).await.json();
+    private["visibility"] = json!("private");
+    let put = app.api(Method::PUT, &format!("/api/annotations/{claim}"), Some(&ana), Some(private)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let event = next(&mut events);
+    assert_eq!(event.change, Change::Updated);
+    assert!(event.visible_to(ben_sees), "Ben hears that the claim he could see went away");
+
+    let gone = app.api(Method::DELETE, &format!("/api/annotations/{claim}"), Some(&ana), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let event = next(&mut events);
+    assert_eq!(event.change, Change::Deleted);
+    assert!(!event.visible_to(ben_sees), "a private annotation's deletion is not heard by classmates");
+    assert!(events.try_recv().is_err(), "refused changes publish nothing");
+}
+
+#[tokio::test]
+async fn only_members_may_open_a_readings_event_stream() {
+    let app = TestApp::new().await;
+    let (teacher, ana, stranger) = (app.user("teacher").await, app.user("ana").await, app.user("stranger").await);
+    let course = app.course(&teacher, &[&ana]).await;
+    let reading = app.reading(course, &teacher, "text", ESSAY).await;
+    for (user, status) in [(&ana, StatusCode::OK), (&stranger, StatusCode::NOT_FOUND)] {
+        let request = Request::builder()
+            .uri(format!("/readings/{reading}/events"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", user.token))
+            .body(Body::empty())
+            .expect("request");
+        let response = app.router.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), status, "{}", user.email);
+        if status == StatusCode::OK {
+            let kind = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert!(kind.starts_with("text/event-stream"), "{kind}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_plain_form_links_a_counterargument_and_cites_a_source() {
+    let app = TestApp::new().await;
+    let (teacher, ana) = (app.user("teacher").await, app.user("ana").await);
+    let course = app.course(&teacher, &[&ana]).await;
+    let reading = app.reading(course, &teacher, "text", ESSAY).await;
+    let claim = app.annotation(reading, &teacher, "claim", "partners, not allies", json!({})).await;
+    let browser = app.browser(&ana).await;
+    let path = format!("/readings/{reading}");
+    let counter =
+        [("kind", "counterargument"), ("quote", "others disagree"), ("link", claim.as_str()), ("relation", "supports")];
+    assert_eq!(
+        browser.post_form(&path, &counter).await.status,
+        StatusCode::SEE_OTHER,
+        "a counterargument's relation follows from its kind"
+    );
+    let source = [
+        ("kind", "source"),
+        ("quote", "a marriage of convenience"),
+        ("link", claim.as_str()),
+        ("relation", "rebuts"),
+        ("citation", "Closson, One Bed"),
+        ("citation_url", "https://example.org/closson"),
+    ];
+    assert_eq!(browser.post_form(&path, &source).await.status, StatusCode::SEE_OTHER);
+    let items = app.get(&format!("/api/readings/{reading}/annotations/"), &ana).await.json()["first"]["items"].clone();
+    let find = |exact: &str| {
+        items
+            .as_array()
+            .and_then(|a| a.iter().find(|i| i["target"]["selector"][1]["exact"] == exact))
+            .cloned()
+            .expect(exact)
+    };
+    let link_of = |a: &serde_json::Value| {
+        a["body"].as_array().and_then(|b| b.iter().find(|b| b["purpose"] == "linking")).cloned().expect("link")
+    };
+    assert_eq!(link_of(&find("others disagree"))["relation"], "rebuts");
+    let cited = find("a marriage of convenience");
+    assert_eq!(link_of(&cited)["relation"], "rebuts");
+    assert_eq!(cited["citation"], "Closson, One Bed https://example.org/closson");
+
+    let before = app.count_annotations().await;
+    for (kind, link) in
+        [("note", claim.as_str()), ("counterargument", "not-an-id"), ("claim", "00000000-0000-0000-0000-000000000000")]
+    {
+        let response = browser.post_form(&path, &[("kind", kind), ("quote", "Some say"), ("link", link)]).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind} {link}");
+        let doc = response.html();
+        let error = doc.select(&scraper::Selector::parse("[data-role=editor-error]").expect("selector")).next();
+        assert!(error.is_some_and(|e| !e.text().collect::<String>().trim().is_empty()), "the form says why");
+    }
+    assert_eq!(app.count_annotations().await, before, "refused forms store nothing");
+}

@@ -1,0 +1,69 @@
+//! End-to-end tests in real Chromium over WebDriver: the reading page's script
+//! (static/annotate.js) against the real app. One chromedriver and one Chromium
+//! per person serve every scenario, run one after another; a failed scenario
+//! is reported and the others still run. `cargo test --test browser [FILTER]`.
+
+mod accessibility;
+mod harness;
+mod scenarios;
+#[path = "../api/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use futures_util::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+
+type Scenario = for<'a> fn(&'a harness::Suite) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
+
+const SCENARIOS: &[(&str, Scenario)] = &[
+    ("offset_conversion_passes_its_fixtures_in_chromium", |s| Box::pin(scenarios::offset_fixtures(s))),
+    ("a_class_annotates_rebuts_and_replies_live", |s| Box::pin(scenarios::live_discussion(s))),
+    ("selections_with_emoji_store_code_point_offsets", |s| Box::pin(scenarios::emoji_offsets(s))),
+    ("the_keyboard_selects_a_passage_and_works_the_editor", |s| Box::pin(scenarios::keyboard(s))),
+    ("authors_edit_and_delete_from_the_thread", |s| Box::pin(scenarios::edit_and_delete(s))),
+    ("overlaps_filters_and_clicking_a_claim_to_link_it", |s| {
+        Box::pin(scenarios::overlaps_filters_and_picking_a_claim(s))
+    }),
+    ("the_reading_page_has_no_serious_accessibility_violation", |s| {
+        Box::pin(accessibility::axe_finds_nothing_serious(s))
+    }),
+];
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if std::env::args().any(|a| a == "--list") {
+        for (name, _) in SCENARIOS {
+            println!("{name}: test");
+        }
+        return;
+    }
+    let Some((chromium, driver)) = harness::browser_binaries() else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let (passed, failed) = runtime.block_on(async {
+        let suite = harness::Suite::start(chromium, &driver).await;
+        let (mut passed, mut failed) = (0, 0);
+        for (name, scenario) in SCENARIOS {
+            if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
+                continue;
+            }
+            match AssertUnwindSafe(scenario(&suite)).catch_unwind().await {
+                Ok(()) => {
+                    println!("test {name} ... ok");
+                    passed += 1;
+                }
+                Err(_) => {
+                    println!("test {name} ... FAILED");
+                    failed += 1;
+                }
+            }
+        }
+        (passed, failed)
+    });
+    let outcome = if failed == 0 { "ok" } else { "FAILED" };
+    println!("\ntest result: {outcome}. {passed} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out\n");
+    if failed > 0 {
+        std::process::exit(101);
+    }
+}
