@@ -33,7 +33,7 @@ pub fn contested(annotations: &[Annotation], limit: usize) -> Vec<Contested<'_>>
         .filter(|c| c.counterarguments > 0)
         .collect();
     // A stable sort keeps text order among equals.
-    out.sort_by(|a, b| b.counterarguments.cmp(&a.counterarguments));
+    out.sort_by_key(|c| std::cmp::Reverse(c.counterarguments));
     out.truncate(limit);
     out
 }

@@ -3,9 +3,13 @@
 
 mod account;
 mod course;
+mod feedback;
+mod heatmap;
 mod highlights;
 mod home;
 mod reading;
+mod reading_review;
+mod review;
 
 use super::AppState;
 use super::auth::CurrentUser;
@@ -22,6 +26,9 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(course::router())
         .merge(reading::router())
+        .merge(review::router())
+        .merge(reading_review::router())
+        .merge(feedback::router())
 }
 
 async fn healthz() -> &'static str {

@@ -6,5 +6,6 @@ mod bad_input;
 mod export;
 mod pages;
 mod readings;
+mod review;
 mod support;
 mod visibility;
