@@ -86,3 +86,18 @@ async fn the_gradebook_has_one_row_per_student_with_counts_and_score() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_command_lines_export_entry_point_gives_the_same_csvs() {
+    use counterpoint::export::{ExportFormat, export_course};
+    let f = fixture().await;
+    let iris = counterpoint::formats::w3c::Iris { base: "http://counterpoint.test".to_owned() };
+    for (format, name) in [(ExportFormat::Csv, "csv"), (ExportFormat::Gradebook, "gradebook")] {
+        let direct = export_course(&f.app.state.db, f.course, None, format, &iris).await.expect("export");
+        let served = f.app.get(&format!("/api/courses/{}/export?format={name}", f.course), &f.teacher).await;
+        assert_eq!(direct.body, served.text, "{name}");
+        assert!(direct.file_name.ends_with(".csv"));
+    }
+    let missing = export_course(&f.app.state.db, 9999, None, ExportFormat::Csv, &iris).await;
+    assert!(matches!(missing, Err(counterpoint::error::Error::NotFound)));
+}
