@@ -3,9 +3,11 @@
 
 pub mod annotations;
 pub mod courses;
+pub mod feedback;
 pub mod moderation;
 pub mod readings;
 pub mod replies;
+pub mod review;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

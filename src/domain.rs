@@ -4,11 +4,13 @@
 mod annotation;
 mod course;
 mod link;
+mod rubric;
 mod user;
 
 pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tags, Visibility};
 pub use course::{JoinCode, Role, Title, Viewer};
 pub use link::{Link, LinkError, Relation};
+pub use rubric::{Rubric, RubricFields, word_count};
 pub use user::{DisplayName, Email, Password};
 
 /// A value a user gave that does not fit; `field` names it, `message` says why.

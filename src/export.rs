@@ -85,8 +85,8 @@ pub async fn export_course(
                 body: serde_json::to_string_pretty(&collection).map_err(anyhow::Error::from)?,
             })
         }
-        ExportFormat::Csv | ExportFormat::Gradebook | ExportFormat::Aif => {
-            Err(Error::invalid("format", "this export format is not available yet; use jsonld"))
-        }
+        ExportFormat::Csv => crate::review::tables::annotations_csv(db, course_id, &readings).await,
+        ExportFormat::Gradebook => crate::review::tables::gradebook_csv(db, course_id, &readings).await,
+        ExportFormat::Aif => Err(Error::invalid("format", "this export format is not available yet; use jsonld")),
     }
 }

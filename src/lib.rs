@@ -16,5 +16,6 @@ pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;
+pub mod review;
 pub mod text;
 pub mod web;

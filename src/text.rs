@@ -6,6 +6,7 @@
 //! into the canonical text, as the W3C `TextPositionSelector` requires.
 
 pub mod anchor;
+pub mod heat;
 pub mod import;
 pub mod overlay;
 

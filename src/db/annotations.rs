@@ -10,7 +10,16 @@ use std::collections::HashMap;
 /// The visibility rule in SQL (`Viewer::can_see` in Rust), for an annotation
 /// aliased `a`, with the viewer's id bound to `?1` and whether they are an
 /// instructor to `?2`.
-pub const VISIBLE: &str = "(a.author_id = ?1 OR a.visibility = 'class' OR (a.visibility = 'instructors' AND ?2))";
+///
+/// One addition `can_see` cannot know, as it lives in the store: when the course
+/// has the `post_first` setting (`course_settings`), a student sees classmates'
+/// annotations on a reading only once they have posted one of their own there
+/// that is not private. Authors always see their own; instructors are unaffected.
+pub const VISIBLE: &str = "(a.author_id = ?1 OR ((a.visibility = 'class' OR (a.visibility = 'instructors' AND ?2))
+    AND (?2 OR NOT EXISTS (SELECT 1 FROM readings vr JOIN course_settings vs ON vs.course_id = vr.course_id
+                           WHERE vr.id = a.reading_id AND vs.post_first = 1)
+         OR EXISTS (SELECT 1 FROM annotations va WHERE va.reading_id = a.reading_id AND va.author_id = ?1
+                    AND va.visibility <> 'private'))))";
 
 const COLUMNS: &str = "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
     a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,

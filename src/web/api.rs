@@ -3,9 +3,11 @@
 pub mod annotations;
 mod courses;
 mod export;
+mod feedback;
 pub mod readings;
 
 pub use annotations::create_annotation_for;
+pub use feedback::leave_feedback;
 pub use readings::add_reading;
 
 use super::AppState;
@@ -17,4 +19,5 @@ pub fn router() -> Router<AppState> {
         .merge(readings::router())
         .merge(annotations::router())
         .merge(export::router())
+        .merge(feedback::router())
 }

@@ -3,10 +3,14 @@
 
 mod account;
 mod course;
+mod feedback;
+mod heatmap;
 mod highlights;
 mod home;
 mod manage;
 mod reading;
+mod reading_review;
+mod review;
 mod tokens;
 
 use super::AppState;
@@ -26,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .merge(reading::router())
         .merge(manage::router())
         .merge(tokens::router())
+        .merge(review::router())
+        .merge(reading_review::router())
+        .merge(feedback::router())
 }
 
 async fn healthz() -> &'static str {

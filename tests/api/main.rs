@@ -10,6 +10,7 @@ mod hostile;
 mod live;
 mod pages;
 mod readings;
+mod review;
 mod static_files;
 mod support;
 mod visibility;

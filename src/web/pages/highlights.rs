@@ -57,7 +57,7 @@ pub fn article<'a>(doc: &'a Document, annotations: &[Annotation]) -> Vec<BlockVi
         .collect()
 }
 
-fn tag(kind: BlockKind) -> &'static str {
+pub(super) fn tag(kind: BlockKind) -> &'static str {
     match kind {
         BlockKind::Heading { level: 1 } => "h2",
         BlockKind::Heading { level: 2 } => "h3",
@@ -70,7 +70,7 @@ fn tag(kind: BlockKind) -> &'static str {
     }
 }
 
-fn class(kind: BlockKind) -> &'static str {
+pub(super) fn class(kind: BlockKind) -> &'static str {
     match kind {
         BlockKind::Heading { .. } => "b-heading",
         BlockKind::Paragraph => "b-paragraph",
@@ -89,7 +89,7 @@ fn mark(highlights: &[usize], annotations: &[Annotation]) -> Option<MarkView> {
     Some(MarkView { ids: ids.join(" "), class, depth: highlights.len() })
 }
 
-fn style(style: &Style) -> Option<StyleView<'_>> {
+pub(super) fn style(style: &Style) -> Option<StyleView<'_>> {
     let (open, close, href) = match style {
         Style::Emphasis => ("<em>", "</em>", None),
         Style::Strong => ("<strong>", "</strong>", None),

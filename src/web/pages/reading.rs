@@ -46,6 +46,7 @@ struct ReadingPage<'a> {
     visibilities: [Visibility; 3],
     form: AnnotateForm,
     error: Option<String>,
+    is_instructor: bool,
 }
 
 /// One annotation in the side list.
@@ -141,6 +142,7 @@ async fn reading_page(
         visibilities: Visibility::ALL,
         form,
         error,
+        is_instructor: access.viewer.is_instructor(),
     };
     Ok((status, render(&page)?).into_response())
 }

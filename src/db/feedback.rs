@@ -1,0 +1,127 @@
+//! Instructors' feedback on annotations. Instructors of the course see it all;
+//! an annotation's author sees the feedback on their own annotations.
+
+use super::annotations::VISIBLE;
+use super::{now, parse_time};
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    pub id: Uuid,
+    pub annotation_id: Uuid,
+    pub author_id: i64,
+    pub author_name: String,
+    pub text: String,
+    pub exemplary: bool,
+    pub created: DateTime<Utc>,
+}
+
+type Row = (String, String, i64, String, String, bool, String);
+
+const COLUMNS: &str = "f.uuid, a.uuid, f.author_id, u.name, f.text, f.exemplary, f.created_at";
+
+fn into_feedback((id, annotation_id, author_id, author_name, text, exemplary, created): Row) -> sqlx::Result<Feedback> {
+    let decode = |e: uuid::Error| sqlx::Error::Decode(Box::new(e));
+    Ok(Feedback {
+        id: id.parse().map_err(decode)?,
+        annotation_id: annotation_id.parse().map_err(decode)?,
+        author_id,
+        author_name,
+        text,
+        exemplary,
+        created: parse_time(&created)?,
+    })
+}
+
+/// Stores feedback by `author_id` on an annotation (which the caller has checked they may see).
+pub async fn insert_feedback(
+    db: &SqlitePool,
+    annotation_id: Uuid,
+    author_id: i64,
+    text: &str,
+    exemplary: bool,
+) -> sqlx::Result<Feedback> {
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO feedback (uuid, annotation_id, author_id, text, exemplary, created_at)
+         SELECT ?, a.id, ?, ?, ?, ? FROM annotations a WHERE a.uuid = ?",
+    )
+    .bind(id.to_string())
+    .bind(author_id)
+    .bind(text)
+    .bind(exemplary)
+    .bind(now())
+    .bind(annotation_id.to_string())
+    .execute(db)
+    .await?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM feedback f JOIN annotations a ON a.id = f.annotation_id
+         JOIN users u ON u.id = f.author_id WHERE f.uuid = ?"
+    );
+    into_feedback(sqlx::query_as(&sql).bind(id.to_string()).fetch_one(db).await?)
+}
+
+/// The feedback on a reading's annotations, oldest first, for its instructors
+/// (the caller keeps only what belongs to annotations they may see).
+pub async fn list_for_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Vec<Feedback>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM feedback f JOIN annotations a ON a.id = f.annotation_id
+         JOIN users u ON u.id = f.author_id WHERE a.reading_id = ? ORDER BY f.id"
+    );
+    sqlx::query_as(&sql).bind(reading_id).fetch_all(db).await?.into_iter().map(into_feedback).collect()
+}
+
+/// One of a user's annotations that has feedback, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackOnMine {
+    pub feedback: Feedback,
+    pub reading_id: i64,
+    pub reading_title: String,
+    pub kind: String,
+    pub exact: String,
+    pub comment: String,
+}
+
+/// The feedback on `user_id`'s own annotations, in courses they still belong to, newest first.
+pub async fn list_for_author(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<FeedbackOnMine>> {
+    // The author is the viewer, so VISIBLE holds; it stays for the one rule's sake.
+    let sql = format!(
+        "SELECT {COLUMNS}, r.id, r.title, a.kind, a.exact, a.comment FROM feedback f
+         JOIN annotations a ON a.id = f.annotation_id JOIN users u ON u.id = f.author_id
+         JOIN readings r ON r.id = a.reading_id
+         JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?1
+         WHERE a.author_id = ?1 AND {VISIBLE} ORDER BY f.id DESC"
+    );
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(String, String, i64, String, String, bool, String, i64, String, String, String, String)> =
+        sqlx::query_as(&sql).bind(user_id).bind(false).fetch_all(db).await?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                annotation,
+                author,
+                name,
+                text,
+                exemplary,
+                created,
+                reading_id,
+                reading_title,
+                kind,
+                exact,
+                comment,
+            )| {
+                Ok(FeedbackOnMine {
+                    feedback: into_feedback((id, annotation, author, name, text, exemplary, created))?,
+                    reading_id,
+                    reading_title,
+                    kind,
+                    exact,
+                    comment,
+                })
+            },
+        )
+        .collect()
+}

@@ -1,0 +1,53 @@
+//! The instructor's review of a course: per-student tallies and scores, the
+//! passages worth a look, and the CSV exports built from them. What it counts
+//! is what instructors may see ([`crate::export::EXPORT_VIEWER`]), never a
+//! private annotation.
+
+pub mod passages;
+pub mod tables;
+pub mod tally;
+
+use crate::db::{annotations, courses, replies};
+use crate::domain::{Annotation, Role};
+use crate::export::EXPORT_VIEWER;
+use sqlx::SqlitePool;
+use std::collections::HashSet;
+
+/// A student of the course, as the review lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Student {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// The course's students, by name.
+pub async fn students_of(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<Student>> {
+    let mut students: Vec<Student> = courses::list_members(db, course_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.role == Role::Student.as_str())
+        .map(|m| Student { id: m.user_id, name: m.name, email: m.email })
+        .collect();
+    students.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    Ok(students)
+}
+
+/// What instructors may see of a reading: its annotations in text order, and
+/// the replies to those annotations, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct ReadingWork {
+    pub annotations: Vec<Annotation>,
+    pub replies: Vec<replies::Reply>,
+}
+
+pub async fn reading_work(db: &SqlitePool, reading_id: i64) -> sqlx::Result<ReadingWork> {
+    let annotations = annotations::list_visible(db, reading_id, EXPORT_VIEWER).await?;
+    let visible: HashSet<_> = annotations.iter().map(|a| a.id).collect();
+    let replies = replies::list_for_reading(db, reading_id)
+        .await?
+        .into_iter()
+        .filter(|r| visible.contains(&r.annotation_id))
+        .collect();
+    Ok(ReadingWork { annotations, replies })
+}

@@ -1,0 +1,183 @@
+//! The course review page (instructors): for each reading a sortable table of
+//! students × what they wrote, with totals and the rubric's score; the rubric
+//! form and the course's review settings.
+
+use super::{Layout, render};
+use crate::db::courses::{self, Course};
+use crate::db::readings;
+use crate::db::review as settings;
+use crate::domain::{Rubric, RubricFields};
+use crate::error::{Error, Result};
+use crate::review::students_of;
+use crate::review::tables::{ReadingTable, course_tallies, reading_tables};
+use crate::review::tally::{Column, Sort, Tally, total};
+use crate::web::forms::{Form, Query};
+use crate::web::{AppState, CourseAccess};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/courses/{course_id}/review", get(show_review))
+        .route("/courses/{course_id}/rubric", post(save_rubric))
+        .route("/courses/{course_id}/settings", post(save_settings))
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    layout: Layout,
+    course: Course,
+    columns: Vec<ColumnView>,
+    tables: Vec<TableView>,
+    rule: String,
+    rubric: RubricFields,
+    post_first: bool,
+    error: Option<String>,
+}
+
+/// A column heading: its sort link and, when the table is sorted by it, `aria-sort`.
+struct ColumnView {
+    key: &'static str,
+    label: &'static str,
+    href: String,
+    aria_sort: Option<&'static str>,
+}
+
+struct TableView {
+    /// The reading's id, or `None` for the whole course.
+    reading_id: Option<i64>,
+    title: String,
+    rows: Vec<RowView>,
+    total: RowView,
+}
+
+struct RowView {
+    student_id: i64,
+    name: String,
+    idle: bool,
+    /// Claims … notes, replies, words: `(column key, value)`.
+    numbers: Vec<(&'static str, usize)>,
+    last_activity: String,
+    score: u64,
+}
+
+impl RowView {
+    fn new(t: &Tally) -> Self {
+        let mut numbers: Vec<(&'static str, usize)> = Column::ALL[1..6].iter().map(|c| c.key()).zip(t.kinds).collect();
+        numbers.extend([(Column::Replies.key(), t.replies), (Column::Words.key(), t.words)]);
+        Self {
+            student_id: t.student_id,
+            name: t.name.clone(),
+            idle: t.annotations() == 0,
+            numbers,
+            last_activity: t.last_activity_text(),
+            score: t.score,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviewQuery {
+    #[serde(default)]
+    sort: String,
+}
+
+async fn show_review(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Query(query): Query<ReviewQuery>,
+) -> Result<Response> {
+    access.require_instructor_or_hide()?;
+    let sort = if query.sort.is_empty() { Sort::default() } else { query.sort.parse()? };
+    let rubric = settings::rubric_of(&state.db, access.course_id).await?;
+    review_page(&state, &access, sort, rubric.fields(), None).await
+}
+
+async fn review_page(
+    state: &AppState,
+    access: &CourseAccess,
+    sort: Sort,
+    form: RubricFields,
+    error: Option<String>,
+) -> Result<Response> {
+    let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
+    let rubric = settings::rubric_of(&state.db, course.id).await?;
+    let students = students_of(&state.db, course.id).await?;
+    let all_readings = readings::list_for_course(&state.db, course.id).await?;
+    let tables = reading_tables(&state.db, &students, &all_readings, &rubric).await?;
+    let mut views: Vec<TableView> = tables.iter().map(|t| table_view(t, sort)).collect();
+    let course_wide = ReadingTable {
+        reading: readings::ReadingSummary { id: 0, title: "All readings".to_owned(), author: String::new() },
+        tallies: course_tallies(&students, &tables),
+    };
+    views.push(TableView { reading_id: None, ..table_view(&course_wide, sort) });
+    let columns = Column::ALL
+        .iter()
+        .map(|&c| ColumnView {
+            key: c.key(),
+            label: c.label(),
+            href: format!("/courses/{}/review?sort={}", course.id, sort.link_for(c).param()),
+            aria_sort: sort.aria_for(c),
+        })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = ReviewPage {
+        layout: Layout::for_user(Some(&access.user)),
+        post_first: settings::post_first(&state.db, course.id).await?,
+        course,
+        columns,
+        tables: views,
+        rule: rubric.describe(),
+        rubric: form,
+        error,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+fn table_view(table: &ReadingTable, sort: Sort) -> TableView {
+    let mut tallies = table.tallies.clone();
+    sort.apply(&mut tallies);
+    TableView {
+        reading_id: Some(table.reading.id),
+        title: table.reading.title.clone(),
+        rows: tallies.iter().map(RowView::new).collect(),
+        total: RowView::new(&total(&tallies)),
+    }
+}
+
+async fn save_rubric(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Form(fields): Form<RubricFields>,
+) -> Result<Response> {
+    access.require_instructor_or_hide()?;
+    match Rubric::parse(&fields) {
+        Ok(rubric) => {
+            settings::save_rubric(&state.db, access.course_id, &rubric).await?;
+            Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
+        }
+        Err(invalid) => review_page(&state, &access, Sort::default(), fields, Some(invalid.message)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    /// A checkbox: present when ticked.
+    post_first: Option<String>,
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response> {
+    access.require_instructor_or_hide()?;
+    settings::set_post_first(&state.db, access.course_id, form.post_first.is_some()).await?;
+    Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
+}
