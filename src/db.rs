@@ -8,6 +8,7 @@ pub mod replies;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::SqlitePool;

@@ -4,6 +4,7 @@
 mod access;
 mod api;
 mod auth;
+mod cors;
 mod errors;
 mod forms;
 mod pages;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir);
     Router::new()
         .merge(pages::router())
+        .route("/ns/counterpoint.jsonld", axum::routing::get(api::annotations::counterpoint_context))
         .nest("/api", api::router())
         .nest_service("/static", static_files)
         .fallback(errors::not_found)
@@ -46,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth::load_session))
         .layer(middleware::from_fn(errors::render_errors))
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(cors::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
