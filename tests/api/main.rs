@@ -3,6 +3,7 @@
 mod accounts;
 mod annotations;
 mod bad_input;
+mod cli_import;
 mod export;
 mod import;
 mod openapi;

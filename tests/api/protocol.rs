@@ -251,3 +251,22 @@ async fn other_origins_may_read_the_api_with_a_token_after_a_preflight() {
     let page = send(&app, Method::GET, "/", None, &[("origin", "https://tool.example")]).await;
     assert!(page.header("access-control-allow-origin").is_empty(), "pages are not shared");
 }
+
+#[tokio::test]
+async fn a_posted_annotation_keeps_its_canonical_iri_and_its_own_id_becomes_via() {
+    let Setup { app, ana, reading, .. } = setup().await;
+    let extra =
+        json!({"id": "http://elsewhere.example/anno/7", "canonical": "urn:uuid:0c9e1c1e-2f0a-4c55-9a33-8f6f3c1c0b1a"});
+    let created = app.annotate(reading, &ana, "note", "Critics disagree", extra).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let body = created.json();
+    assert_eq!(body["canonical"], "urn:uuid:0c9e1c1e-2f0a-4c55-9a33-8f6f3c1c0b1a");
+    assert_eq!(body["via"], "http://elsewhere.example/anno/7");
+    let container = format!("http://counterpoint.test/api/readings/{reading}/annotations/");
+    assert!(body["id"].as_str().expect("id").starts_with(&container), "the server assigns the id");
+    assert_eq!(created.header("location"), body["id"].as_str().expect("id"));
+    let not_an_iri = app.annotate(reading, &ana, "note", "Critics", json!({"canonical": "not an iri"})).await;
+    assert_eq!(not_an_iri.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let odd_id = app.annotate(reading, &ana, "note", "Critics", json!({"id": 12})).await;
+    assert_eq!(odd_id.status, StatusCode::CREATED, "a client's id that is not an IRI is ignored");
+}

@@ -21,10 +21,12 @@ const MAX_IRI_CHARS: usize = 2_000;
 const MAX_NAME_CHARS: usize = 200;
 
 impl Provenance {
-    /// Reads `canonical`, the item's own `id` (else its `via`) and, when `with_creator`, the creator's name.
+    /// Reads `canonical` (which must be an IRI), the item's own `id` (else its
+    /// `via`; ignored unless an IRI: the server assigns ids) and, when
+    /// `with_creator`, the creator's name.
     pub fn of(object: &Map<String, Value>, with_creator: bool) -> Result<Self, Invalid> {
         let canonical = object.get("canonical").map(|v| iri(v, "canonical")).transpose()?;
-        let via = object.get("id").or_else(|| object.get("via")).map(|v| iri(v, "id")).transpose()?;
+        let via = ["id", "via"].into_iter().find_map(|key| object.get(key).and_then(|v| iri(v, "id").ok()));
         let creator_name = if with_creator { creator_name(object.get("creator"))? } else { None };
         Ok(Self { canonical, via, creator_name })
     }
