@@ -108,6 +108,11 @@ async fn containers_and_annotations_answer_every_protocol_method_with_their_head
     assert!(get.header("vary").contains("Prefer"));
     assert!(get.header("prefer").is_empty(), "the response carries no Prefer header");
     assert_eq!(get.header("content-location"), get.json()["id"].as_str().expect("id"));
+    let to_page = app.annotate(reading, &ana, "note", "Critics", json!({})).await;
+    assert_eq!(to_page.status, StatusCode::CREATED, "{}", to_page.text);
+    let body = json!({"target": {"selector": {"type": "TextQuoteSelector", "exact": "Critics"}}});
+    let to_page = app.post(&format!("{container}?page=0"), &ana, body).await;
+    assert_eq!(to_page.status, StatusCode::METHOD_NOT_ALLOWED, "pages take no posts");
     let error = send(&app, Method::GET, &container, None, &[]).await;
     assert_eq!(error.status, StatusCode::UNAUTHORIZED);
     assert!(error.header("link").contains(constrained), "errors from a container carry its Link headers too");

@@ -15,7 +15,7 @@ use crate::text::anchor::{self, Agreement};
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState, CurrentUser, ReadingAccess};
 use axum::Router;
-use axum::extract::{FromRequestParts, RawPathParams, State};
+use axum::extract::{FromRequestParts, RawPathParams, RawQuery, State};
 use axum::http::header::{CONTENT_TYPE, HOST, LOCATION};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -79,8 +79,14 @@ async fn create_annotation(
     State(state): State<AppState>,
     access: ReadingAccess,
     RequestIris(iris): RequestIris,
+    RawQuery(query): RawQuery,
     Json(body): Json<Value>,
 ) -> Result<Response> {
+    if query.is_some_and(|q| !q.is_empty()) {
+        // `?page=N` and `?iris=1` are representations of the container, not the container.
+        let message = "post to the container's own IRI, not to a page or another representation".to_owned();
+        return Err(Error::Rejected { status: StatusCode::METHOD_NOT_ALLOWED, message });
+    }
     let parsed = w3c::parse_annotation(&body)?;
     let provenance = body.as_object().map(|o| Provenance::of(o, false)).transpose()?.unwrap_or_default();
     let annotation = create_annotation_for(&state, &access, parsed).await?;
@@ -160,12 +166,11 @@ async fn gone_or_not_found(state: &AppState, user: CurrentUser, params: &RawPath
         return Ok(Error::NotFound);
     }
     let id = params.iter().find(|(key, _)| *key == "annotation_id").and_then(|(_, v)| v.parse::<AnnotationId>().ok());
-    let Some(reading_id) = (match id {
+    let tombstone = match id {
         Some(id) => store::tombstone(&state.db, id).await?,
         None => None,
-    }) else {
-        return Ok(Error::NotFound);
     };
+    let Some(reading_id) = tombstone else { return Ok(Error::NotFound) };
     let Some(course_id) = readings::course_of(&state.db, reading_id).await? else { return Ok(Error::NotFound) };
     if courses::role_of(&state.db, course_id, user.user.id).await?.is_some() {
         Ok(Error::Gone)
