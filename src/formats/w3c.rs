@@ -8,10 +8,12 @@ use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
 mod collection;
+mod context;
 mod import;
 mod replies;
 
 pub use collection::{About, Page, PageForm, collection, page};
+pub use context::counterpoint_context;
 pub use import::{ImportItem, Provenance, items_of, parse_import_item};
 pub use replies::{ReplyOut, reply_to_jsonld};
 
@@ -298,20 +300,6 @@ pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&
 #[must_use]
 pub fn utc(time: chrono::DateTime<chrono::Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// The JSON-LD context of Counterpoint's own terms, served at [`Iris::context`].
-#[must_use]
-pub fn counterpoint_context(iris: &Iris) -> Value {
-    let vocab = format!("{}/ns/counterpoint#", iris.base);
-    json!({"@context": {
-        "cp": vocab,
-        "visibility": "cp:visibility",
-        "relation": "cp:relation",
-        "citation": "cp:citation",
-        "replies": {"@id": "cp:replies", "@type": "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},
-        "originalCreator": "cp:originalCreator",
-    }})
 }
 
 #[cfg(test)]
