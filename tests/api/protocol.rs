@@ -275,3 +275,25 @@ async fn a_posted_annotation_keeps_its_canonical_iri_and_its_own_id_becomes_via(
     let odd_id = app.annotate(reading, &ana, "note", "Critics", json!({"id": 12})).await;
     assert_eq!(odd_id.status, StatusCode::CREATED, "a client's id that is not an IRI is ignored");
 }
+
+#[tokio::test]
+async fn every_container_form_and_reply_thread_shows_only_what_the_caller_may_see() {
+    let Setup { app, teacher, ana, reading, .. } = setup().await;
+    let secret = app.annotation(reading, &teacher, "note", "Critics disagree", json!({"visibility": "private"})).await;
+    app.post(&format!("/api/annotations/{secret}/replies"), &teacher, json!({"text": "to myself"})).await;
+    let container = format!("/api/readings/{reading}/annotations/");
+    let forms = [
+        send(&app, Method::GET, &container, Some(&ana), &[]).await,
+        send(&app, Method::GET, &container, Some(&ana), &[("prefer", IRIS)]).await,
+        send(&app, Method::GET, &format!("{container}?page=0"), Some(&ana), &[]).await,
+        send(&app, Method::GET, &format!("{container}?iris=1&page=0"), Some(&ana), &[]).await,
+    ];
+    for response in forms {
+        assert_eq!(response.status, StatusCode::OK);
+        assert!(!response.text.contains(&secret), "a classmate's private note is listed: {}", response.text);
+    }
+    assert_eq!(app.get(&container, &ana).await.json()["total"], 1);
+    assert_eq!(app.get(&container, &teacher).await.json()["total"], 2);
+    let thread = app.get(&format!("/api/annotations/{secret}/replies"), &ana).await;
+    assert_eq!(thread.status, StatusCode::NOT_FOUND, "nor its replies");
+}
