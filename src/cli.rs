@@ -64,6 +64,16 @@ pub enum Command {
     },
     /// Write a consistent copy of the live database to FILE.
     Backup { file: PathBuf },
+    /// Import W3C annotations (a collection, page or array in a JSON file) into a reading, as an instructor.
+    ImportAnnotations {
+        file: PathBuf,
+        #[arg(long)]
+        reading: i64,
+        #[arg(long = "as")]
+        email: String,
+        #[arg(long, env = "COUNTERPOINT_BASE_URL", default_value = "http://127.0.0.1:3000")]
+        base_url: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -174,6 +184,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     Ok(())
                 }
             }
+        }
+        Command::ImportAnnotations { file, reading, email, base_url } => {
+            let pool = db::connect(&cli.db).await?;
+            let iris = Iris { base: base_url.trim_end_matches('/').to_owned() };
+            let report = crate::annotation_import::import_file(&pool, &file, reading, &email, &iris).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
         }
         Command::Backup { file } => {
             let pool = db::connect(&cli.db).await?;

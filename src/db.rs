@@ -11,6 +11,7 @@ pub mod review;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::SqlitePool;

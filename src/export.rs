@@ -1,11 +1,12 @@
 //! Course exports, one entry point for the API and the command line. An export
 //! holds what a course's instructors may see, never private annotations.
 
-use crate::db::{annotations, courses, readings};
-use crate::domain::{Annotation, Role, Viewer};
+use crate::db::{annotations, courses, readings, replies, w3c as store};
+use crate::domain::{Annotation, AnnotationId, Role, Viewer};
 use crate::error::{Error, Result};
-use crate::formats::w3c::{self, Iris};
+use crate::formats::w3c::{self, About, Iris, Page, PageForm, ReplyOut};
 use serde::Deserialize;
+use serde_json::Value;
 use sqlx::SqlitePool;
 
 /// The formats a course can be exported in.
@@ -71,14 +72,7 @@ pub async fn export_course(
     let readings = readings_of(db, course_id, reading).await?;
     match format {
         ExportFormat::Jsonld => {
-            let items: Vec<_> = annotations_of(db, &readings).await?.iter().map(|a| w3c::to_jsonld(a, iris)).collect();
-            let collection = serde_json::json!({
-                "@context": w3c::ANNO_CONTEXT,
-                "id": format!("{}/api/courses/{course_id}/export?format=jsonld", iris.base),
-                "type": "AnnotationCollection",
-                "total": items.len(),
-                "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
-            });
+            let collection = jsonld_collection(db, course_id, &readings, iris).await?;
             Ok(Export {
                 content_type: w3c::ANNO_MEDIA_TYPE,
                 file_name: format!("course-{course_id}.jsonld"),
@@ -89,4 +83,57 @@ pub async fn export_course(
         ExportFormat::Gradebook => crate::review::tables::gradebook_csv(db, course_id, &readings).await,
         ExportFormat::Aif => Err(Error::invalid("format", "this export format is not available yet; use jsonld")),
     }
+}
+
+/// A W3C `AnnotationCollection` of the readings' annotations followed by their
+/// replies (annotations with motivation `replying`), on one embedded page.
+async fn jsonld_collection(
+    db: &SqlitePool,
+    course_id: i64,
+    readings: &[readings::ReadingSummary],
+    iris: &Iris,
+) -> Result<Value> {
+    let mut items = Vec::new();
+    let mut reply_list = Vec::new();
+    let mut modified = None;
+    for reading in readings {
+        let annotations = annotations::list_visible(db, reading.id, EXPORT_VIEWER).await?;
+        let provenance = store::provenance_in_reading(db, reading.id).await?;
+        modified = modified.max(annotations.iter().map(|a| a.modified).max());
+        items.extend(annotations.iter().map(|a| w3c::to_jsonld_with(a, iris, provenance.get(&a.id))));
+        let ids: Vec<AnnotationId> = annotations.iter().map(|a| a.id).collect();
+        reply_list.extend(reply_items(db, &ids, reading.id, iris).await?);
+    }
+    items.extend(reply_list);
+    let id = format!("{}/api/courses/{course_id}/export?format=jsonld", iris.base);
+    let modified = modified.map(w3c::utc);
+    let page = Page { number: 0, total: items.len(), per_page: items.len().max(1), items };
+    let label = format!("Annotations of course {course_id}");
+    let about = About { label: &label, modified: modified.as_deref(), container: false, minimal: false };
+    Ok(w3c::collection(&id, PageForm::default(), page, about))
+}
+
+/// The replies to `parents` (annotations the caller has checked the viewer may see), oldest first, as JSON-LD.
+pub async fn reply_items(
+    db: &SqlitePool,
+    parents: &[AnnotationId],
+    reading_id: i64,
+    iris: &Iris,
+) -> Result<Vec<Value>> {
+    let provenance = store::provenance_in_reading(db, reading_id).await?;
+    let all = replies::list_for_reading(db, reading_id).await?;
+    let parents: std::collections::HashSet<&AnnotationId> = parents.iter().collect();
+    let items = all.iter().filter(|r| parents.contains(&r.annotation_id)).map(|r| {
+        let out = ReplyOut {
+            id: r.id,
+            parent: r.annotation_id,
+            reading_id,
+            author_id: r.author_id,
+            author_name: &r.author_name,
+            text: &r.text,
+            created: r.created,
+        };
+        w3c::reply_to_jsonld(out, iris, provenance.get(&r.id))
+    });
+    Ok(items.collect())
 }

@@ -4,6 +4,7 @@
 //! Dependencies point downward: `web` → `db` → `domain`, `formats`, `text`.
 
 pub mod accounts;
+pub mod annotation_import;
 pub mod app;
 pub mod cli;
 pub mod config;

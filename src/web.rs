@@ -5,6 +5,7 @@ mod access;
 mod api;
 pub mod assets;
 mod auth;
+mod cors;
 mod errors;
 pub mod events;
 mod forms;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     let static_files = Router::new().fallback_service(static_files).layer(middleware::from_fn(assets::cache_headers));
     Router::new()
         .merge(pages::router())
+        .route("/ns/counterpoint.jsonld", axum::routing::get(api::annotations::counterpoint_context))
         .nest("/api", api::router())
         .nest("/static", static_files)
         .fallback(errors::not_found)
@@ -61,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth::load_session))
         .layer(middleware::from_fn(errors::render_errors))
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(cors::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())

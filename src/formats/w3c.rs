@@ -7,6 +7,16 @@ use crate::text::anchor::{TextPosition, TextQuote};
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 
+mod collection;
+mod context;
+mod import;
+mod replies;
+
+pub use collection::{About, Page, PageForm, collection, page};
+pub use context::counterpoint_context;
+pub use import::{ImportItem, Provenance, items_of, parse_import_item};
+pub use replies::{ReplyOut, reply_to_jsonld};
+
 /// The W3C Web Annotation JSON-LD context.
 pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// The media type of JSON-LD with the Web Annotation profile.
@@ -35,6 +45,16 @@ impl Iris {
     pub fn user(&self, user_id: i64) -> String {
         format!("{}/users/{user_id}", self.base)
     }
+    /// The page of an annotation's replies.
+    #[must_use]
+    pub fn replies(&self, parent: AnnotationId) -> String {
+        format!("{}/api/annotations/{parent}/replies", self.base)
+    }
+    /// One reply: a fragment of its thread's page.
+    #[must_use]
+    pub fn reply(&self, parent: AnnotationId, id: AnnotationId) -> String {
+        format!("{}#{id}", self.replies(parent))
+    }
     #[must_use]
     pub fn context(&self) -> String {
         format!("{}/ns/counterpoint.jsonld", self.base)
@@ -59,16 +79,30 @@ pub struct ParsedAnnotation {
 
 /// Parses a W3C annotation. A missing kind means `note`; a missing visibility `class`.
 pub fn parse_annotation(value: &Value) -> Result<ParsedAnnotation, Invalid> {
+    parse_with(value, Bodies::Strict)
+}
+
+/// How bodies of purposes Counterpoint does not know are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bodies {
+    /// Refused (a client of this API).
+    Strict,
+    /// Kept as comments (an import from another tool).
+    KeepAsComments,
+}
+
+fn parse_with(value: &Value, mode: Bodies) -> Result<ParsedAnnotation, Invalid> {
     let object = value.as_object().ok_or_else(|| Invalid::new("annotation", "must be a JSON object"))?;
     let mut kind = None;
     let mut comments = Vec::new();
     let mut tags = Vec::new();
     let mut links = Vec::new();
+    let mut cited = None;
     if let Some(text) = object.get("bodyValue") {
         comments.push(string(text, "bodyValue")?);
     }
     for body in one_or_many(object.get("body")) {
-        match parse_body(body)? {
+        match parse_body(body, mode)? {
             Body::Kind(k) if kind.is_some_and(|old| old != k) => {
                 return Err(Invalid::new("body", "has more than one classifying body"));
             }
@@ -76,15 +110,17 @@ pub fn parse_annotation(value: &Value) -> Result<ParsedAnnotation, Invalid> {
             Body::Comment(text) => comments.push(text),
             Body::Tag(tag) => tags.push(tag),
             Body::Link(link) => links.push(link),
+            Body::Citation(text) => cited = Some(text),
         }
     }
     let visibility = match object.get("visibility") {
         None | Some(Value::Null) => Visibility::default(),
         Some(v) => string(v, "visibility")?.parse()?,
     };
-    let citation = match object.get("citation") {
-        None | Some(Value::Null) => Comment::default(),
-        Some(v) => Comment::parse("citation", string(v, "citation")?)?,
+    let citation = match (cited, object.get("citation")) {
+        (Some(text), _) => Comment::parse("citation", text)?,
+        (None, None | Some(Value::Null)) => Comment::default(),
+        (None, Some(v)) => Comment::parse("citation", string(v, "citation")?)?,
     };
     let (target_source, position, quote) = parse_target(object.get("target"))?;
     let annotation = NewAnnotation {
@@ -104,9 +140,13 @@ enum Body<'a> {
     Comment(&'a str),
     Tag(&'a str),
     Link(LinkRequest),
+    Citation(&'a str),
 }
 
-fn parse_body(body: &Value) -> Result<Body<'_>, Invalid> {
+fn parse_body(body: &Value, mode: Bodies) -> Result<Body<'_>, Invalid> {
+    if let (Value::String(iri), Bodies::KeepAsComments) = (body, mode) {
+        return Ok(Body::Comment(iri));
+    }
     let object = body.as_object().ok_or_else(|| Invalid::new("body", "each body must be a JSON object"))?;
     let purpose = object.get("purpose").map(|p| string(p, "body.purpose")).transpose()?;
     match purpose {
@@ -121,10 +161,14 @@ fn parse_body(body: &Value) -> Result<Body<'_>, Invalid> {
                 .transpose()?;
             Ok(Body::Link(LinkRequest { target: annotation_id(string(source, "body.source")?)?, relation }))
         }
+        Some("identifying") => Ok(Body::Citation(text_value(object)?)),
         None | Some("commenting" | "describing" | "replying" | "questioning" | "assessing" | "editing") => {
             Ok(Body::Comment(text_value(object)?))
         }
-        Some(other) => Err(Invalid::new("body.purpose", format!("unsupported purpose {other:?}"))),
+        Some(other) if mode == Bodies::Strict => {
+            Err(Invalid::new("body.purpose", format!("unsupported purpose {other:?}")))
+        }
+        Some(_) => Ok(Body::Comment(any_text(object)?)),
     }
 }
 
@@ -190,6 +234,14 @@ fn text_value(body: &Map<String, Value>) -> Result<&str, Invalid> {
     string(body.get("value").unwrap_or(&Value::Null), "body.value")
 }
 
+/// Whatever text a body of an unknown kind carries: its value, else its IRI.
+fn any_text(body: &Map<String, Value>) -> Result<&str, Invalid> {
+    ["value", "source", "id"]
+        .into_iter()
+        .find_map(|key| body.get(key).and_then(Value::as_str))
+        .ok_or_else(|| Invalid::new("body", "a body has neither a value nor an IRI"))
+}
+
 fn string<'a>(value: &'a Value, field: &'static str) -> Result<&'a str, Invalid> {
     value.as_str().ok_or_else(|| Invalid::new(field, "must be a string"))
 }
@@ -197,6 +249,12 @@ fn string<'a>(value: &'a Value, field: &'static str) -> Result<&'a str, Invalid>
 /// An annotation as W3C JSON-LD.
 #[must_use]
 pub fn to_jsonld(annotation: &Annotation, iris: &Iris) -> Value {
+    to_jsonld_with(annotation, iris, None)
+}
+
+/// An annotation as W3C JSON-LD, with where it came from when it was imported or posted with ids of its own.
+#[must_use]
+pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&Provenance>) -> Value {
     let mut body = vec![json!({"type": "TextualBody", "purpose": "classifying", "value": annotation.kind.as_str()})];
     if !annotation.comment.is_empty() {
         body.push(json!({"type": "TextualBody", "purpose": "commenting", "value": annotation.comment, "format": "text/plain"}));
@@ -206,14 +264,17 @@ pub fn to_jsonld(annotation: &Annotation, iris: &Iris) -> Value {
         json!({"type": "SpecificResource", "purpose": "linking",
                "source": iris.annotation(annotation.reading_id, link.to), "relation": link.relation.as_str()})
     }));
+    if !annotation.citation.is_empty() {
+        body.push(json!({"type": "TextualBody", "purpose": "identifying", "value": annotation.citation, "format": "text/plain"}));
+    }
     let quote = &annotation.quote;
     let mut out = json!({
         "@context": [ANNO_CONTEXT, iris.context()],
         "id": iris.annotation(annotation.reading_id, annotation.id),
         "type": "Annotation",
         "motivation": if annotation.comment.is_empty() { "highlighting" } else { "commenting" },
-        "created": annotation.created.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "modified": annotation.modified.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "created": utc(annotation.created),
+        "modified": utc(annotation.modified),
         "creator": {"id": iris.user(annotation.author_id), "type": "Person", "name": annotation.author_name},
         "body": body,
         "target": {
@@ -229,7 +290,16 @@ pub fn to_jsonld(annotation: &Annotation, iris: &Iris) -> Value {
     if !annotation.citation.is_empty() {
         out["citation"] = json!(annotation.citation);
     }
+    if let Some(provenance) = provenance {
+        provenance.write_into(&mut out);
+    }
     out
+}
+
+/// A time as the W3C model wants it: `xsd:dateTime` in UTC, ending in `Z`.
+#[must_use]
+pub fn utc(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]

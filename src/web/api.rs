@@ -4,6 +4,7 @@ pub mod annotations;
 mod courses;
 mod export;
 mod feedback;
+mod openapi;
 pub mod readings;
 
 pub use annotations::create_annotation_for;
@@ -20,4 +21,5 @@ pub fn router() -> Router<AppState> {
         .merge(annotations::router())
         .merge(export::router())
         .merge(feedback::router())
+        .merge(openapi::router())
 }

@@ -1,34 +1,48 @@
 //! Annotations through the W3C Web Annotation Protocol: the reading's container,
-//! each annotation (also at its short address), and replies.
+//! each annotation (also at its short address), replies, and imports.
 
-use crate::db::{annotations, moderation, readings, replies};
-use crate::domain::{Annotation, Comment, LinkError, Relation, Viewer};
+mod container;
+mod import;
+mod protocol;
+mod thread;
+
+use crate::db::{annotations, courses, moderation, readings, replies, w3c as store};
+use crate::domain::{Annotation, AnnotationId, Comment, LinkError, Relation, Viewer};
 use crate::error::{Error, Result};
-use crate::formats::w3c::{self, ANNO_MEDIA_TYPE, Iris, LinkRequest, ParsedAnnotation};
+use crate::formats::w3c::{self, Iris, LinkRequest, ParsedAnnotation, Provenance};
 use crate::text::CharIndex;
 use crate::text::anchor::{self, Agreement};
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
-use crate::web::{AnnotationAccess, AppState, ReadingAccess};
+use crate::web::{AnnotationAccess, AppState, CurrentUser, ReadingAccess};
 use axum::Router;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, RawPathParams, RawQuery, State};
 use axum::http::header::{CONTENT_TYPE, HOST, LOCATION};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use protocol::{check_if_match, jsonld};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
-    let container = get(list_annotations).post(create_annotation);
-    let one = get(show_annotation).put(update_annotation).delete(delete_annotation);
-    Router::new()
+    let container = get(container::list_annotations).post(create_annotation).options(protocol::options);
+    let one = get(show_annotation).put(update_annotation).delete(delete_annotation).options(protocol::options);
+    let containers = Router::new()
         .route("/readings/{reading_id}/annotations", container.clone())
         .route("/readings/{reading_id}/annotations/", container)
+        .layer(map_response(protocol::container_headers));
+    let annotations = Router::new()
         .route("/readings/{reading_id}/annotations/{annotation_id}", one.clone())
         .route("/annotations/{annotation_id}", one)
-        .route("/annotations/{annotation_id}/replies", post(create_reply))
+        .layer(map_response(protocol::annotation_headers));
+    Router::new()
+        .merge(containers)
+        .merge(annotations)
+        .route("/annotations/{annotation_id}/replies", post(create_reply).get(thread::list_replies))
+        .route("/readings/{reading_id}/import", post(import::import_annotations))
 }
 
 /// The server's IRIs: the configured base URL, else `http://` and the request's `Host`.
@@ -49,41 +63,37 @@ impl FromRequestParts<AppState> for RequestIris {
     }
 }
 
-/// JSON-LD with the Web Annotation profile.
-fn jsonld(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(ANNO_MEDIA_TYPE));
+/// `GET /ns/counterpoint.jsonld`: the JSON-LD context of Counterpoint's own terms.
+pub async fn counterpoint_context(RequestIris(iris): RequestIris) -> Response {
+    let mut response = axum::Json(w3c::counterpoint_context(&iris)).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/ld+json"));
     response
 }
 
-async fn list_annotations(
-    State(state): State<AppState>,
-    access: ReadingAccess,
-    RequestIris(iris): RequestIris,
-) -> Result<Response> {
-    let items = annotations::list_visible(&state.db, access.reading_id, access.viewer).await?;
-    let container = iris.container(access.reading_id);
-    let items: Vec<Value> = items.iter().map(|a| w3c::to_jsonld(a, &iris)).collect();
-    let body = json!({
-        "@context": [w3c::ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
-        "id": container,
-        "type": ["BasicContainer", "AnnotationCollection"],
-        "total": items.len(),
-        "first": {"id": format!("{container}?page=0"), "type": "AnnotationPage", "partOf": container, "startIndex": 0, "items": items},
-    });
-    Ok(jsonld(StatusCode::OK, &body))
+/// One annotation as JSON-LD, with its provenance, as `viewer` sees it (the ETag is taken from this).
+async fn render(state: &AppState, annotation: &Annotation, iris: &Iris) -> Result<Value> {
+    let provenance = store::provenance_of(&state.db, annotation.id).await?;
+    Ok(w3c::to_jsonld_with(annotation, iris, provenance.as_ref()))
 }
 
 async fn create_annotation(
     State(state): State<AppState>,
     access: ReadingAccess,
     RequestIris(iris): RequestIris,
+    RawQuery(query): RawQuery,
     Json(body): Json<Value>,
 ) -> Result<Response> {
+    if query.is_some_and(|q| !q.is_empty()) {
+        // `?page=N` and `?iris=1` are representations of the container, not the container.
+        let message = "post to the container's own IRI, not to a page or another representation".to_owned();
+        return Err(Error::Rejected { status: StatusCode::METHOD_NOT_ALLOWED, message });
+    }
     let parsed = w3c::parse_annotation(&body)?;
+    let provenance = body.as_object().map(|o| Provenance::of(o, false)).transpose()?.unwrap_or_default();
     let annotation = create_annotation_for(&state, &access, parsed).await?;
-    let mut response = jsonld(StatusCode::CREATED, &w3c::to_jsonld(&annotation, &iris));
+    store::set_provenance(&state.db, annotation.id, &provenance).await?;
     let location = iris.annotation(access.reading_id, annotation.id);
+    let mut response = jsonld(StatusCode::CREATED, &render(&state, &annotation, &iris).await?, Some(&location));
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(LOCATION, value);
     }
@@ -139,23 +149,52 @@ async fn resolve_links(
 
 async fn show_annotation(
     State(state): State<AppState>,
-    access: AnnotationAccess,
+    access: Result<AnnotationAccess>,
+    user: Result<CurrentUser>,
+    params: RawPathParams,
     RequestIris(iris): RequestIris,
 ) -> Result<Response> {
+    let access = match access {
+        Err(Error::NotFound) => return Err(gone_or_not_found(&state, user?, &params).await?),
+        other => other?,
+    };
     let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
-    Ok(jsonld(StatusCode::OK, &w3c::to_jsonld(&annotation, &iris)))
+    let location = iris.annotation(annotation.reading_id, annotation.id);
+    Ok(jsonld(StatusCode::OK, &render(&state, &annotation, &iris).await?, Some(&location)))
+}
+
+/// After a delete the annotation's IRI (inside its container) answers 410 Gone to
+/// members of its course; anything else, the short address included, is 404.
+async fn gone_or_not_found(state: &AppState, user: CurrentUser, params: &RawPathParams) -> Result<Error> {
+    if !params.iter().any(|(key, _)| key == "reading_id") {
+        return Ok(Error::NotFound);
+    }
+    let id = params.iter().find(|(key, _)| *key == "annotation_id").and_then(|(_, v)| v.parse::<AnnotationId>().ok());
+    let tombstone = match id {
+        Some(id) => store::tombstone(&state.db, id).await?,
+        None => None,
+    };
+    let Some(reading_id) = tombstone else { return Ok(Error::NotFound) };
+    let Some(course_id) = readings::course_of(&state.db, reading_id).await? else { return Ok(Error::NotFound) };
+    if courses::role_of(&state.db, course_id, user.user.id).await?.is_some() {
+        Ok(Error::Gone)
+    } else {
+        Ok(Error::NotFound)
+    }
 }
 
 async fn update_annotation(
     State(state): State<AppState>,
     access: AnnotationAccess,
     RequestIris(iris): RequestIris,
+    headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Result<Response> {
     let current = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
     if current.author_id != access.viewer.user_id {
         return Err(Error::Forbidden("only the author can change an annotation"));
     }
+    check_if_match(&headers, &render(&state, &current, &iris).await?)?;
     let parsed = w3c::parse_annotation(&body)?;
     let new = &parsed.annotation;
     if new.position.is_some_and(|p| p != current.position)
@@ -178,21 +217,30 @@ async fn update_annotation(
     annotations::update_annotation(&state.db, access.id, &update, Some(&links)).await?;
     let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
     state.events.publish(Event::updated(&current, &annotation));
-    Ok(jsonld(StatusCode::OK, &w3c::to_jsonld(&annotation, &iris)))
+    let location = iris.annotation(annotation.reading_id, annotation.id);
+    Ok(jsonld(StatusCode::OK, &render(&state, &annotation, &iris).await?, Some(&location)))
 }
 
-async fn delete_annotation(State(state): State<AppState>, access: AnnotationAccess) -> Result<StatusCode> {
+async fn delete_annotation(
+    State(state): State<AppState>,
+    access: AnnotationAccess,
+    RequestIris(iris): RequestIris,
+    headers: HeaderMap,
+) -> Result<StatusCode> {
+    // Others may not even learn that a private annotation exists.
     let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
+    if annotation.author_id != access.viewer.user_id && !access.viewer.is_instructor() {
+        return Err(Error::Forbidden("only the author (or an instructor) can delete an annotation"));
+    }
+    if headers.contains_key(axum::http::header::IF_MATCH) {
+        check_if_match(&headers, &render(&state, &annotation, &iris).await?)?;
+    }
     if annotation.author_id != access.viewer.user_id {
-        if !access.viewer.is_instructor() {
-            return Err(Error::Forbidden("only the author (or an instructor) can delete an annotation"));
-        }
         // Moderation: an instructor deletes a student's annotation, and that is recorded.
         moderation::record_deletion(&state.db, access.location.course_id, access.viewer.user_id, &annotation).await?;
     }
-    let gone = annotations::find_visible(&state.db, access.id, access.viewer).await?;
-    annotations::delete_annotation(&state.db, access.id).await?;
-    gone.inspect(|gone| state.events.publish(Event::new(Change::Deleted, gone)));
+    store::delete_leaving_tombstone(&state.db, access.id, access.location.reading_id).await?;
+    state.events.publish(Event::new(Change::Deleted, &annotation));
     Ok(StatusCode::NO_CONTENT)
 }
 

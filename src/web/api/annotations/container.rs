@@ -1,0 +1,71 @@
+//! `GET /api/readings/{id}/annotations/`: the reading's annotation container,
+//! paged (`?page=N`), in the forms a client prefers (`Prefer`, `?iris=1`).
+
+use super::RequestIris;
+use super::protocol::{jsonld, preferences};
+use crate::db::{annotations, w3c as store};
+use crate::error::{Error, Result};
+use crate::formats::w3c::{self, About, Page, PageForm};
+use crate::web::forms::Query;
+use crate::web::{AppState, ReadingAccess};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// How many annotations a page of a container holds.
+pub const PAGE_SIZE: usize = 100;
+
+#[derive(Deserialize)]
+pub struct ContainerQuery {
+    page: Option<usize>,
+    #[serde(default)]
+    iris: u8,
+}
+
+pub async fn list_annotations(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    RequestIris(iris): RequestIris,
+    Query(query): Query<ContainerQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let all = annotations::list_visible(&state.db, access.reading_id, access.viewer).await?;
+    let container = iris.container(access.reading_id);
+    let modified = all.iter().map(|a| a.modified).max().map(w3c::utc);
+    let total = all.len();
+    let prefer = preferences(&headers);
+    // A page's content never depends on Prefer; the container's does.
+    let form = PageForm { iris_only: query.iris == 1 || (query.page.is_none() && prefer.iris_only) };
+    let number = query.page.unwrap_or(0);
+    let first = number.saturating_mul(PAGE_SIZE);
+    if first >= total.max(1) && number > 0 {
+        return Err(Error::NotFound);
+    }
+    let items = if query.page.is_none() && prefer.minimal {
+        Vec::new()
+    } else {
+        let provenance = store::provenance_in_reading(&state.db, access.reading_id).await?;
+        let one = |a: &crate::domain::Annotation| -> Value {
+            if form.iris_only {
+                json!(iris.annotation(a.reading_id, a.id))
+            } else {
+                w3c::to_jsonld_with(a, &iris, provenance.get(&a.id))
+            }
+        };
+        all.iter().skip(first).take(PAGE_SIZE).map(one).collect()
+    };
+    let page = Page { number, total, per_page: PAGE_SIZE, items };
+    let body = match query.page {
+        Some(_) => w3c::page(&container, form, page, modified.as_deref()),
+        None => {
+            let label = format!("Annotations on reading {}", access.reading_id);
+            let about =
+                About { label: &label, modified: modified.as_deref(), container: true, minimal: prefer.minimal };
+            w3c::collection(&container, form, page, about)
+        }
+    };
+    let id = body["id"].as_str().map(str::to_owned);
+    Ok(jsonld(StatusCode::OK, &body, id.as_deref()))
+}

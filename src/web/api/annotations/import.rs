@@ -1,0 +1,31 @@
+//! `POST /api/readings/{id}/import` (instructors): W3C annotations in, a report
+//! out; 422 with the refusals when any item is refused, and then nothing is stored.
+
+use super::RequestIris;
+use crate::annotation_import::import_annotations as import;
+use crate::error::{Error, Result};
+use crate::web::forms::Json;
+use crate::web::{AppState, ReadingAccess};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+pub async fn import_annotations(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    RequestIris(iris): RequestIris,
+    Json(body): Json<Value>,
+) -> Result<Response> {
+    if !access.viewer.is_instructor() {
+        return Err(Error::Forbidden("only instructors import annotations"));
+    }
+    let report = import(&state.db, access.reading_id, access.viewer, &body, &iris).await?;
+    let status = if report.refused.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let error = report.refused.first().map(|r| format!("item {}: {}; nothing was imported", r.index, r.reason));
+    let mut body = serde_json::to_value(&report).map_err(anyhow::Error::from)?;
+    if let Some(error) = error {
+        body["error"] = Value::String(error);
+    }
+    Ok((status, axum::Json(body)).into_response())
+}
