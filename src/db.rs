@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod courses;
+pub mod links;
 pub mod readings;
 pub mod replies;
 pub mod sessions;

@@ -85,8 +85,19 @@ pub async fn export_course(
                 body: serde_json::to_string_pretty(&collection).map_err(anyhow::Error::from)?,
             })
         }
-        ExportFormat::Csv | ExportFormat::Gradebook | ExportFormat::Aif => {
+        ExportFormat::Aif => aif_export(course_id, &annotations_of(db, &readings).await?),
+        ExportFormat::Csv | ExportFormat::Gradebook => {
             Err(Error::invalid("format", "this export format is not available yet; use jsonld"))
         }
     }
+}
+
+/// AIF JSON of the annotations' argument (claims, counterarguments, sources and their links).
+fn aif_export(course_id: i64, annotations: &[Annotation]) -> Result<Export> {
+    let document = crate::formats::aif::document(annotations);
+    Ok(Export {
+        content_type: "application/json",
+        file_name: format!("course-{course_id}-aif.json"),
+        body: serde_json::to_string_pretty(&document).map_err(anyhow::Error::from)?,
+    })
 }

@@ -1,3 +1,4 @@
 //! Conversions between Counterpoint's annotations and other formats. Pure.
 
+pub mod aif;
 pub mod w3c;

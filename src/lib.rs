@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod argument;
 pub mod cli;
 pub mod config;
 pub mod credentials;

@@ -3,6 +3,7 @@
 pub mod annotations;
 mod courses;
 mod export;
+mod links;
 pub mod readings;
 
 pub use annotations::create_annotation_for;
@@ -17,4 +18,5 @@ pub fn router() -> Router<AppState> {
         .merge(readings::router())
         .merge(annotations::router())
         .merge(export::router())
+        .merge(links::router())
 }
