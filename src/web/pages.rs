@@ -5,6 +5,7 @@ mod account;
 mod course;
 mod highlights;
 mod home;
+mod map;
 mod reading;
 
 use super::AppState;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(course::router())
         .merge(reading::router())
+        .merge(map::router())
 }
 
 async fn healthz() -> &'static str {

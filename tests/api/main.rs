@@ -4,6 +4,8 @@ mod accounts;
 mod annotations;
 mod bad_input;
 mod export;
+mod links;
+mod map;
 mod pages;
 mod readings;
 mod support;

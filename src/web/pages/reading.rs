@@ -37,6 +37,7 @@ struct ReadingPage<'a> {
     visibilities: [Visibility; 3],
     form: AnnotateForm,
     error: Option<String>,
+    argument: crate::argument::Counts,
 }
 
 /// One annotation in the side list.
@@ -111,6 +112,7 @@ async fn reading_page(
         visibilities: Visibility::ALL,
         form,
         error,
+        argument: crate::argument::Counts::of(&visible),
     };
     Ok((status, render(&page)?).into_response())
 }
