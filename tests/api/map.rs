@@ -235,3 +235,22 @@ async fn aif_holds_the_argument_instructors_see_through_the_api_and_the_command_
         json!({"nodes": [], "edges": [], "locutions": []})
     );
 }
+
+#[tokio::test]
+async fn quotes_are_escaped_in_the_drawing_and_an_empty_reading_says_so() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", "They wrote <b>bold</b> & \"quoted\" things.").await;
+    let empty = app.get(&format!("/readings/{reading}/map"), &teacher).await;
+    assert_eq!(select(&empty.html(), "svg.map").len(), 0);
+    assert_eq!(select(&empty.html(), "p.muted").len(), 2, "both the drawing and the list say there is nothing yet");
+    let exact = "<b>bold</b> & \"quoted\"";
+    app.annotation(reading, &teacher, "claim", exact, json!({})).await;
+    let doc = app.get(&format!("/readings/{reading}/map"), &teacher).await.html();
+    assert!(select(&doc, "b").is_empty(), "no markup from the text");
+    let lines: String = select(&doc, "svg.map a.node text").iter().map(|t| t.text().collect::<String>()).collect();
+    assert!(lines.contains("<b>bold</b> &"), "{lines}");
+    let listed: String = select(&doc, "ol.outline li")[0].text().collect();
+    assert!(listed.contains(exact), "{listed}");
+}
