@@ -137,7 +137,7 @@ fn node_view(node: &Node, x: i64, y: i64) -> NodeView {
         fill: fill(node.kind),
         x,
         y,
-        author: shorten(&node.author, 22),
+        author: shorten(&node.author, 12),
         lines,
         quote: node.quote.clone(),
         tally,
