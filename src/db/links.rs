@@ -3,24 +3,30 @@
 
 use super::now;
 use crate::domain::{AnnotationId, Relation};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// Whether a `supports` link from row `from` to row `to` would close a cycle:
 /// true when `from` is already reachable from `to` along `supports` links.
 /// Every link counts, whoever can see it: the graph must stay acyclic for all.
 pub async fn closes_supports_cycle(db: &SqlitePool, from: i64, to: i64) -> sqlx::Result<bool> {
+    let mut conn = db.acquire().await?;
+    reaches(&mut conn, to, from).await
+}
+
+/// Whether `goal` is reachable from `start` along `supports` links.
+async fn reaches(conn: &mut SqliteConnection, start: i64, goal: i64) -> sqlx::Result<bool> {
     // UNION (not UNION ALL) drops rows already seen, so the walk ends even on bad data.
     let (found,): (bool,) = sqlx::query_as(
         "WITH RECURSIVE reach(id) AS (
-             SELECT ?2
+             SELECT ?1
              UNION
              SELECT l.to_id FROM links l JOIN reach r ON l.from_id = r.id WHERE l.relation = 'supports'
          )
-         SELECT EXISTS (SELECT 1 FROM reach WHERE id = ?1)",
+         SELECT EXISTS (SELECT 1 FROM reach WHERE id = ?2)",
     )
-    .bind(from)
-    .bind(to)
-    .fetch_one(db)
+    .bind(start)
+    .bind(goal)
+    .fetch_one(conn)
     .await?;
     Ok(found)
 }
@@ -32,16 +38,32 @@ pub async fn row_id(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Option<i6
     Ok(row.map(|(id,)| id))
 }
 
-/// Stores a link; false when the two annotations are already linked (nothing changes).
-pub async fn insert_link(db: &SqlitePool, from: i64, to: i64, relation: Relation) -> sqlx::Result<bool> {
+/// What became of a new link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    Yes,
+    /// The two annotations were already linked; nothing changed.
+    AlreadyLinked,
+    /// It would have closed a cycle of `supports`; nothing changed.
+    Cycle,
+}
+
+/// Stores a link unless it exists or would close a cycle, checking and writing
+/// under one write lock so that two links made at once cannot close one together.
+pub async fn insert_link(db: &SqlitePool, from: i64, to: i64, relation: Relation) -> sqlx::Result<Inserted> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    if relation == Relation::Supports && reaches(&mut tx, to, from).await? {
+        return Ok(Inserted::Cycle);
+    }
     let done = sqlx::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
         .bind(from)
         .bind(to)
         .bind(relation.as_str())
         .bind(now())
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
-    Ok(done.rows_affected() == 1)
+    tx.commit().await?;
+    Ok(if done.rows_affected() == 1 { Inserted::Yes } else { Inserted::AlreadyLinked })
 }
 
 /// Removes the link from one annotation to another; false when there was none.

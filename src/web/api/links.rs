@@ -75,10 +75,13 @@ async fn create_link(
         .await?
         .ok_or(LinkError::NotFound)?;
     let relation = Relation::for_kinds(source.kind, target.kind, stated)?;
-    refuse_cycles(&state.db, Some(source.id), &[(target, relation)]).await?;
     let from_row = links::row_id(&state.db, source.id).await?.ok_or(Error::NotFound)?;
-    if !links::insert_link(&state.db, from_row, target.row_id, relation).await? {
-        return Err(Error::Conflict("these annotations are already linked; delete the link to change it".into()));
+    match links::insert_link(&state.db, from_row, target.row_id, relation).await? {
+        links::Inserted::Yes => {}
+        links::Inserted::Cycle => return Err(LinkError::Cycle.into()),
+        links::Inserted::AlreadyLinked => {
+            return Err(Error::Conflict("these annotations are already linked; delete the link to change it".into()));
+        }
     }
     let body = json!({
         "source": iris.annotation(source.reading_id, source.id),
