@@ -7,7 +7,7 @@ pub mod layout;
 pub mod outline;
 
 use crate::domain::{Annotation, AnnotationId, Kind, Relation};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The map built from what one viewer may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +71,11 @@ impl ArgumentMap {
         let on: Vec<&Annotation> = annotations.iter().filter(|a| on_map(a.kind)).collect();
         let index: HashMap<AnnotationId, usize> = on.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         let mut edges = Vec::new();
+        let mut linked = HashSet::new();
         for (from, annotation) in on.iter().enumerate() {
             for link in &annotation.links {
                 if let Some(&to) = index.get(&link.to) {
-                    if to != from && !edges.iter().any(|e: &Edge| e.from == from && e.to == to) {
+                    if to != from && linked.insert((from, to)) {
                         edges.push(Edge { from, to, relation: link.relation });
                     }
                 }

@@ -37,7 +37,11 @@ pub fn outline(map: &ArgumentMap) -> Vec<Entry> {
     for list in &mut children {
         list.sort_by_key(|&(node, relation)| (relation == Relation::Rebuts, node));
     }
-    let concludes = |v: usize| !map.edges.iter().any(|e| e.from == v);
+    let mut bears_on_something = vec![false; n];
+    for edge in &map.edges {
+        bears_on_something[edge.from] = true;
+    }
+    let concludes = |v: usize| !bears_on_something[v];
     let claims = (0..n).filter(|&v| map.nodes[v].kind == Kind::Claim && concludes(v));
     let loose = (0..n).filter(|&v| map.nodes[v].kind != Kind::Claim && concludes(v));
     let mut roots: Vec<usize> = claims.chain(loose).collect();
