@@ -4,6 +4,7 @@
 pub mod annotations;
 pub mod courses;
 pub mod feedback;
+pub mod links;
 pub mod moderation;
 pub mod readings;
 pub mod replies;

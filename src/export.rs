@@ -81,7 +81,7 @@ pub async fn export_course(
         }
         ExportFormat::Csv => crate::review::tables::annotations_csv(db, course_id, &readings).await,
         ExportFormat::Gradebook => crate::review::tables::gradebook_csv(db, course_id, &readings).await,
-        ExportFormat::Aif => Err(Error::invalid("format", "this export format is not available yet; use jsonld")),
+        ExportFormat::Aif => aif_export(course_id, &annotations_of(db, &readings).await?),
     }
 }
 
@@ -136,4 +136,14 @@ pub async fn reply_items(
         w3c::reply_to_jsonld(out, iris, provenance.get(&r.id))
     });
     Ok(items.collect())
+}
+
+/// AIF JSON of the annotations' argument (claims, counterarguments, sources and their links).
+fn aif_export(course_id: i64, annotations: &[Annotation]) -> Result<Export> {
+    let document = crate::formats::aif::document(annotations);
+    Ok(Export {
+        content_type: "application/json",
+        file_name: format!("course-{course_id}-aif.json"),
+        body: serde_json::to_string_pretty(&document).map_err(anyhow::Error::from)?,
+    })
 }

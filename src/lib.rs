@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod annotation_import;
 pub mod app;
+pub mod argument;
 pub mod cli;
 pub mod config;
 pub mod credentials;

@@ -4,6 +4,7 @@ pub mod annotations;
 mod courses;
 mod export;
 mod feedback;
+mod links;
 mod openapi;
 pub mod readings;
 
@@ -22,4 +23,5 @@ pub fn router() -> Router<AppState> {
         .merge(export::router())
         .merge(feedback::router())
         .merge(openapi::router())
+        .merge(links::router())
 }

@@ -8,6 +8,7 @@ mod heatmap;
 mod highlights;
 mod home;
 mod manage;
+mod map;
 mod reading;
 mod reading_review;
 mod review;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::router())
         .merge(reading_review::router())
         .merge(feedback::router())
+        .merge(map::router())
 }
 
 async fn healthz() -> &'static str {

@@ -144,6 +144,7 @@ async fn resolve_links(
             .ok_or(LinkError::NotFound)?;
         links.push((target, Relation::for_kinds(kind, target.kind, request.relation)?));
     }
+    super::links::refuse_cycles(&state.db, own_id, &links).await?;
     Ok(links)
 }
 

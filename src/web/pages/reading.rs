@@ -47,6 +47,7 @@ struct ReadingPage<'a> {
     form: AnnotateForm,
     error: Option<String>,
     is_instructor: bool,
+    argument: crate::argument::Counts,
 }
 
 /// One annotation in the side list.
@@ -143,6 +144,7 @@ async fn reading_page(
         form,
         error,
         is_instructor: access.viewer.is_instructor(),
+        argument: crate::argument::Counts::of(&visible),
     };
     Ok((status, render(&page)?).into_response())
 }
