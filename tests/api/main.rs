@@ -5,6 +5,7 @@ mod annotations;
 mod bad_input;
 mod cli;
 mod courses;
+mod crash;
 mod export;
 mod pages;
 mod readings;
