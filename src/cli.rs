@@ -1,5 +1,7 @@
 //! The command line (DESIGN.md): `serve`, `demo`, `user add`, `token create`,
-//! `import`, `export`, `backup`. `main.rs` parses and calls [`run`].
+//! `import`, `export`, `backup`, `restore`. `main.rs` parses and calls [`run`].
+
+mod restore;
 
 use crate::accounts::{create_account, create_token};
 use crate::config::{Config, default_static_dir};
@@ -74,6 +76,8 @@ pub enum Command {
         #[arg(long, env = "COUNTERPOINT_BASE_URL", default_value = "http://127.0.0.1:3000")]
         base_url: String,
     },
+    /// Replace the database with a backup (checked first; stop the server before).
+    Restore { file: PathBuf },
 }
 
 #[derive(Args, Debug)]
@@ -196,6 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(&cli.db).await?;
             backup(&pool, &file).await
         }
+        Command::Restore { file } => restore::restore(&cli.db, &file).await,
     }
 }
 

@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod cli_import;
 mod courses;
+mod crash;
 mod export;
 mod hostile;
 mod import;

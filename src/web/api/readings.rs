@@ -41,7 +41,12 @@ pub async fn add_reading(
     let title = Title::parse(title)?;
     let author = author.trim();
     check_length("author", author, 200)?;
-    let doc = import::import(format, source)?;
+    // Off the async runtime: a large source takes a while to parse (some HTML
+    // shapes superlinearly), and other requests must not wait behind it.
+    let owned = source.to_owned();
+    let doc = tokio::task::spawn_blocking(move || import::import(format, &owned))
+        .await
+        .map_err(|e| anyhow::anyhow!("import task failed: {e}"))??;
     Ok(readings::insert_reading(&state.db, access.course_id, &title, author, format, source, &doc).await?)
 }
 
