@@ -110,7 +110,8 @@ impl Viewer {
     }
 
     /// Whether this viewer may see an annotation by `author_id` with `visibility`.
-    /// `db::annotations::VISIBLE` is the same rule in SQL; tests hold them together. VISIBLE also
+    /// `db::annotations::VISIBLE` is the same rule in SQL, plus the course's
+    /// post-first setting (which needs the database; see `web::events::Event::may_hear`). VISIBLE also
     /// applies a course's post-first setting, which only the store knows.
     #[must_use]
     pub fn can_see(self, author_id: i64, visibility: super::Visibility) -> bool {

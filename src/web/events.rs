@@ -4,11 +4,13 @@
 //! Events carry ids, never content: the page fetches again what it may see.
 
 use super::{AppState, ReadingAccess};
+use crate::db::review;
 use crate::domain::{Annotation, AnnotationId, Viewer, Visibility};
 use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use serde::Serialize;
+use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -64,6 +66,22 @@ impl Event {
     #[must_use]
     pub fn visible_to(&self, viewer: Viewer) -> bool {
         self.visibilities.iter().any(|v| viewer.can_see(self.author_id, *v))
+    }
+
+    /// [`Event::visible_to`], and the course's post-first setting as `db::annotations::VISIBLE`
+    /// applies it: a student who has not yet posted on the reading hears only of their own.
+    pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
+        if !self.visible_to(viewer) {
+            return false;
+        }
+        if viewer.is_instructor() || self.author_id == viewer.user_id {
+            return true;
+        }
+        match review::post_first(db, course_id).await {
+            Ok(false) => true,
+            Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.unwrap_or(false),
+            Err(_) => false,
+        }
     }
 }
 
@@ -123,20 +141,23 @@ pub async fn reading_events(
     access: ReadingAccess,
 ) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>>> {
     let receiver = state.events.subscribe(access.reading_id);
-    let viewer = access.viewer;
-    let events = stream::unfold(receiver, move |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(event) if event.visible_to(viewer) => {
-                    let payload = Payload { change: event.change, annotation: event.annotation };
-                    let data = serde_json::to_string(&payload).unwrap_or_default();
-                    return Some((Ok(sse::Event::default().event("annotation").data(data)), receiver));
+    let (viewer, course_id, db) = (access.viewer, access.course_id, state.db);
+    let events = stream::unfold(receiver, move |mut receiver| {
+        let db = db.clone();
+        async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(event) if event.may_hear(&db, viewer, course_id).await => {
+                        let payload = Payload { change: event.change, annotation: event.annotation };
+                        let data = serde_json::to_string(&payload).unwrap_or_default();
+                        return Some((Ok(sse::Event::default().event("annotation").data(data)), receiver));
+                    }
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        return Some((Ok(sse::Event::default().event("resync").data("{}")), receiver));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 }
-                Ok(_) => {}
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Ok(sse::Event::default().event("resync").data("{}")), receiver));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     });

@@ -140,3 +140,25 @@ async fn the_plain_form_links_a_counterargument_and_cites_a_source() {
     }
     assert_eq!(app.count_annotations().await, before, "refused forms store nothing");
 }
+
+#[tokio::test]
+async fn with_post_first_on_a_student_hears_of_classmates_only_after_posting() {
+    let app = TestApp::new().await;
+    let (teacher, ana, ben) = (app.user("teacher").await, app.user("ana").await, app.user("ben").await);
+    let course = app.course(&teacher, &[&ana, &ben]).await;
+    let reading = app.reading(course, &teacher, "text", ESSAY).await;
+    counterpoint::db::review::set_post_first(&app.state.db, course, true).await.expect("setting");
+    let (ben_sees, teacher_sees) =
+        (viewer(&app, &ben, Role::Student).await, viewer(&app, &teacher, Role::Instructor).await);
+    let mut events = app.state.events.subscribe(reading);
+    app.annotation(reading, &ana, "claim", "partners, not allies", json!({})).await;
+    let event = next(&mut events);
+    assert!(!event.may_hear(&app.state.db, ben_sees, course).await, "Ben has not posted yet");
+    assert!(event.may_hear(&app.state.db, teacher_sees, course).await);
+    app.annotation(reading, &ben, "note", "others disagree", json!({"visibility": "private"})).await;
+    let own = next(&mut events);
+    assert!(own.may_hear(&app.state.db, ben_sees, course).await, "his own he always hears of");
+    assert!(!event.may_hear(&app.state.db, ben_sees, course).await, "a private note is not posting");
+    app.annotation(reading, &ben, "question", "others disagree", json!({})).await;
+    assert!(event.may_hear(&app.state.db, ben_sees, course).await, "after posting he hears of classmates");
+}
