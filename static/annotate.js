@@ -180,8 +180,13 @@ export async function refresh() {
   const focusedIds = document.activeElement?.closest?.("#reading-text mark")?.dataset.annotationIds;
   article.replaceChildren(...fresh.getElementById("reading-text").childNodes);
   document.getElementById("annotation-list").replaceChildren(...fresh.getElementById("annotation-list").childNodes);
-  for (const count of document.querySelectorAll("[data-count-kind], [data-role=total]")) {
-    const selector = count.dataset.countKind ? `[data-count-kind="${count.dataset.countKind}"]` : "[data-role=total]";
+  for (const count of document.querySelectorAll("[data-count-kind], [data-role=total], [data-argument-count]")) {
+    const { countKind, argumentCount } = count.dataset;
+    const selector = countKind
+      ? `[data-count-kind="${countKind}"]`
+      : argumentCount
+        ? `[data-argument-count="${argumentCount}"]`
+        : "[data-role=total]";
     count.textContent = fresh.querySelector(selector)?.textContent ?? count.textContent;
   }
   for (const role of ["link", "authors"]) {

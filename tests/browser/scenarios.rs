@@ -133,6 +133,10 @@ pub async fn live_discussion(suite: &Suite) {
 
     // Ana sees the rebuttal arrive, opens her claim's thread from its highlight and replies.
     wait_until(&ana, "document.querySelector('#annotation-list > li[data-kind=counterargument]')").await;
+    // The argument summary follows live too: one claim, now challenged.
+    wait_until(&ana, "document.querySelector('[data-argument-count=counterarguments]').textContent.trim() === '1'")
+        .await;
+    wait_until(&ana, "document.querySelector('[data-argument-count=unchallenged]').textContent.trim() === '0'").await;
     click(&ana, &format!("#reading-text mark[data-annotation-ids~=\"{claim_id}\"]")).await;
     wait_until(&ana, "!document.querySelector('[data-role=thread]').hidden").await;
     type_into(&ana, "[data-role=reply-form] textarea", "Rhetoric is cheap; look at the trade figures.").await;
