@@ -108,11 +108,28 @@ pub async fn insert_annotation(
     new: &NewAnnotation,
     links: &[(LinkTarget, Relation)],
 ) -> sqlx::Result<AnnotationId> {
+    let mut tx = db.begin().await?;
+    let (id, row_id) = insert_row(&mut tx, reading_id, author_id, new, &now()).await?;
+    for (target, relation) in links {
+        insert_link(&mut tx, row_id, target.row_id, *relation).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts one anchored annotation (`position` and `quote` set) inside the caller's
+/// transaction; returns its id and row id.
+pub(crate) async fn insert_row(
+    conn: &mut SqliteConnection,
+    reading_id: i64,
+    author_id: i64,
+    new: &NewAnnotation,
+    now: &str,
+) -> sqlx::Result<(AnnotationId, i64)> {
+    let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
     let id = AnnotationId::new_v4();
     let position = new.position.ok_or_else(|| sqlx::Error::Protocol("annotation not anchored".into()))?;
     let quote = new.quote.clone().unwrap_or_default();
-    let now = now();
-    let mut tx = db.begin().await?;
     let (row_id,): (i64,) = sqlx::query_as(
         "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
              start, end, exact, prefix, suffix, created_at, modified_at)
@@ -126,20 +143,16 @@ pub async fn insert_annotation(
     .bind(new.citation.as_str())
     .bind(serde_json::to_string(new.tags.as_slice()).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
     .bind(new.visibility.as_str())
-    .bind(i64::try_from(position.start).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
-    .bind(i64::try_from(position.end).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+    .bind(i64::try_from(position.start).map_err(encode)?)
+    .bind(i64::try_from(position.end).map_err(encode)?)
     .bind(&quote.exact)
     .bind(&quote.prefix)
     .bind(&quote.suffix)
-    .bind(&now)
-    .bind(&now)
-    .fetch_one(&mut *tx)
+    .bind(now)
+    .bind(now)
+    .fetch_one(conn)
     .await?;
-    for (target, relation) in links {
-        insert_link(&mut tx, row_id, target.row_id, *relation).await?;
-    }
-    tx.commit().await?;
-    Ok(id)
+    Ok((id, row_id))
 }
 
 async fn insert_link(conn: &mut SqliteConnection, from: i64, to: i64, relation: Relation) -> sqlx::Result<()> {

@@ -8,10 +8,6 @@ use crate::formats::w3c::Provenance;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
-fn encode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
-    sqlx::Error::Encode(Box::new(e))
-}
-
 /// Deletes an annotation and leaves a tombstone, so its IRI answers 410 Gone and is never reused.
 pub async fn delete_leaving_tombstone(db: &SqlitePool, id: AnnotationId, reading_id: i64) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
@@ -144,31 +140,7 @@ pub async fn store_import(
     let mut rows = Vec::with_capacity(plan.annotations.len());
     let mut ids = Vec::with_capacity(plan.annotations.len());
     for item in &plan.annotations {
-        let (id, new) = (AnnotationId::new_v4(), &item.new);
-        let position = new.position.ok_or_else(|| sqlx::Error::Protocol("annotation not anchored".into()))?;
-        let quote = new.quote.clone().unwrap_or_default();
-        let (row_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
-                 start, end, exact, prefix, suffix, created_at, modified_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(id.to_string())
-        .bind(reading_id)
-        .bind(author_id)
-        .bind(new.kind.as_str())
-        .bind(new.comment.as_str())
-        .bind(new.citation.as_str())
-        .bind(serde_json::to_string(new.tags.as_slice()).map_err(encode)?)
-        .bind(new.visibility.as_str())
-        .bind(i64::try_from(position.start).map_err(encode)?)
-        .bind(i64::try_from(position.end).map_err(encode)?)
-        .bind(&quote.exact)
-        .bind(&quote.prefix)
-        .bind(&quote.suffix)
-        .bind(&now)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (id, row_id) = super::annotations::insert_row(&mut tx, reading_id, author_id, &item.new, &now).await?;
         insert_provenance(&mut tx, "annotation_id", row_id, &item.provenance).await?;
         rows.push(row_id);
         ids.push(id);
