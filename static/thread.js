@@ -68,8 +68,10 @@ function draw() {
     });
   }
   if (body.dataset.showing === id && body.querySelector("[data-role=reply-form]")) {
-    // A refresh: redraw the annotation, keep the forms and whatever is typed in them.
+    // A refresh: redraw the annotation, keep the forms and whatever is typed in them;
+    // the link form (only choices, nothing typed) follows the links as they are now.
     body.querySelector(".annotation").replaceWith(copy);
+    body.querySelector("[data-role=link-form]")?.replaceWith(linkForm(id, source));
     return;
   }
   body.dataset.showing = id;
@@ -197,10 +199,54 @@ function authorTools(id, source) {
       announce("Annotation deleted.");
     });
   });
-  return h("details", { class: "author-tools" }, h("summary", {}, "Edit or delete"), edit, remove);
+  return h("details", { class: "author-tools" }, h("summary", {}, "Edit, link or delete"), edit, linkForm(id, source), remove);
 }
 
 /** Hides the list items and dims the highlights that the panel's filters leave out. */
+/** The author links the annotation to a claim of this reading, or removes one of its links. */
+function linkForm(id, source) {
+  // The claims this page offers (the editor's list), less the annotation itself.
+  const offered = [...document.querySelectorAll("select[data-role=link] option")].filter((o) => o.value && o.value !== id);
+  const target = h("select", { name: "target", required: true }, h("option", { value: "" }, "Choose a claim…"), ...offered.map((o) => h("option", { value: o.value }, o.textContent)));
+  const relation = h(
+    "select",
+    { name: "relation" },
+    h("option", { value: "" }, "as its kind implies"),
+    h("option", { value: "supports" }, "supports"),
+    h("option", { value: "rebuts" }, "rebuts / opposes"),
+  );
+  const form = h(
+    "form",
+    { class: "stack", "data-role": "link-form", "aria-label": "Link to a claim" },
+    h("label", {}, "Link to claim", target),
+    h("label", {}, "Relation", relation),
+    errorLine(),
+    h("p", { class: "buttons" }, h("button", { type: "submit" }, "Add link")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    attempt(form, async () => {
+      const body = { target: target.value };
+      if (relation.value) body.relation = relation.value;
+      await api("POST", `/api/annotations/${id}/links`, body);
+      await refresh();
+      announce("Link added.");
+    });
+  });
+  for (const link of source.querySelectorAll("a[data-target]")) {
+    const unlink = h("button", { type: "button", class: "secondary", "data-role": "unlink", "data-target": link.dataset.target }, `Remove link to ${link.textContent}`);
+    unlink.addEventListener("click", () =>
+      attempt(form, async () => {
+        await api("DELETE", `/api/annotations/${id}/links/${link.dataset.target}`);
+        await refresh();
+        announce("Link removed.");
+      }),
+    );
+    form.append(h("p", { class: "buttons" }, unlink));
+  }
+  return form;
+}
+
 export function applyFilters() {
   if (!filters || !article) return;
   const kinds = new Set([...filters.querySelectorAll("input[name=kind]:checked")].map((i) => i.value));

@@ -27,6 +27,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("overlaps_filters_and_clicking_a_claim_to_link_it", |s| {
         Box::pin(scenarios::overlaps_filters_and_picking_a_claim(s))
     }),
+    ("links_are_made_and_removed_from_the_thread", |s| Box::pin(scenarios::links_from_the_thread(s))),
     ("script_payloads_in_everything_users_write_never_run", |s| Box::pin(xss::script_payloads_never_run(s))),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))

@@ -358,3 +358,26 @@ pub async fn overlaps_filters_and_picking_a_claim(suite: &Suite) {
     assert_eq!(chosen, json!(claim));
     client.close().await.ok();
 }
+
+pub async fn links_from_the_thread(suite: &Suite) {
+    let class = class(suite, "linking", "markdown", "Sanctions pushed them together. Trade followed.").await;
+    let (app, reading) = (&suite.app, class.reading);
+    let claim = app.annotation(reading, &class.teacher, "claim", "Trade followed.", json!({})).await;
+    let counter =
+        app.annotation(reading, &class.ana, "counterargument", "Sanctions pushed them together.", json!({})).await;
+    let ana = suite.signed_in(&class.ana).await;
+    suite.open_reading(&ana, reading).await;
+    click(&ana, &format!("mark[data-annotation-ids~=\"{counter}\"]")).await;
+    click(&ana, "[data-role=thread] details summary").await;
+    let target =
+        ana.find(fantoccini::Locator::Css("[data-role=link-form] select[name=target]")).await.expect("targets");
+    target.select_by_value(&claim).await.expect("the claim is offered");
+    click(&ana, "[data-role=link-form] button[type=submit]").await;
+    wait_until(&ana, &format!("document.querySelector('#a-{counter} a[data-target=\"{claim}\"]')")).await;
+    let stored = app.get(&format!("/api/annotations/{counter}"), &class.ana).await.json();
+    let linking = stored["body"].as_array().and_then(|b| b.iter().find(|b| b["purpose"] == "linking").cloned());
+    assert_eq!(linking.expect("linked")["relation"], "rebuts");
+    click(&ana, &format!("[data-role=thread] [data-role=unlink][data-target=\"{claim}\"]")).await;
+    wait_until(&ana, &format!("!document.querySelector('#a-{counter} a[data-target]')")).await;
+    ana.close().await.ok();
+}
