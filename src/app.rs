@@ -29,7 +29,7 @@ pub async fn serve(config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Resul
             events.close();
         })
         .await?;
-    state.db.close().await;
+    db::close(&state.db).await;
     tracing::info!("stopped");
     Ok(())
 }

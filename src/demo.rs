@@ -47,7 +47,7 @@ pub async fn run(mut config: Config) -> anyhow::Result<()> {
     }
     let pool = db::connect(&config.db).await?;
     let course_id = seed(&pool).await?;
-    pool.close().await;
+    db::close(&pool).await;
     crate::app::serve(config, |address| {
         println!("Counterpoint demo at {address}/courses/{course_id}");
         println!("Sign in with any of these (password: {PASSWORD}):");
