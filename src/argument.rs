@@ -67,20 +67,9 @@ impl ArgumentMap {
     /// Builds the map from visible annotations (in text order) and their links.
     /// Links to annotations not in `annotations` are left out.
     #[must_use]
-    pub fn build(annotations: &[Annotation]) -> Self {
-        let on: Vec<&Annotation> = annotations.iter().filter(|a| on_map(a.kind)).collect();
-        let index: HashMap<AnnotationId, usize> = on.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-        let mut edges = Vec::new();
-        let mut linked = HashSet::new();
-        for (from, annotation) in on.iter().enumerate() {
-            for link in &annotation.links {
-                if let Some(&to) = index.get(&link.to) {
-                    if to != from && linked.insert((from, to)) {
-                        edges.push(Edge { from, to, relation: link.relation });
-                    }
-                }
-            }
-        }
+    pub fn build<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Self {
+        let on: Vec<&Annotation> = annotations.into_iter().filter(|a| on_map(a.kind)).collect();
+        let edges = edges(&on);
         let mut nodes: Vec<Node> = on
             .iter()
             .map(|a| Node {
@@ -105,25 +94,57 @@ impl ArgumentMap {
             node.unsupported = node.supporters == 0;
             node.unchallenged = node.rebuttals == 0;
         }
-        let count = |kind| nodes.iter().filter(|n| n.kind == kind).count();
-        let counts = Counts {
-            claims: count(Kind::Claim),
-            counterarguments: count(Kind::Counterargument),
-            sources: count(Kind::Source),
-            supports: edges.iter().filter(|e| e.relation == Relation::Supports).count(),
-            rebuttals: edges.iter().filter(|e| e.relation == Relation::Rebuts).count(),
-            unsupported: nodes.iter().filter(|n| n.unsupported).count(),
-            unchallenged: nodes.iter().filter(|n| n.unchallenged).count(),
-        };
+        let counts = Counts::count(&on, &edges);
         Self { nodes, edges, counts }
     }
+}
+
+/// The links between the annotations `on` the map, as indices into it: each pair once, none to itself.
+fn edges(on: &[&Annotation]) -> Vec<Edge> {
+    let index: HashMap<AnnotationId, usize> = on.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let mut edges = Vec::new();
+    let mut linked = HashSet::new();
+    for (from, annotation) in on.iter().enumerate() {
+        for link in &annotation.links {
+            if let Some(&to) = index.get(&link.to) {
+                if to != from && linked.insert((from, to)) {
+                    edges.push(Edge { from, to, relation: link.relation });
+                }
+            }
+        }
+    }
+    edges
 }
 
 impl Counts {
     /// The counts of the map `annotations` make.
     #[must_use]
-    pub fn of(annotations: &[Annotation]) -> Self {
-        ArgumentMap::build(annotations).counts
+    pub fn of<'a>(annotations: impl IntoIterator<Item = &'a Annotation>) -> Self {
+        let on: Vec<&Annotation> = annotations.into_iter().filter(|a| on_map(a.kind)).collect();
+        Self::count(&on, &edges(&on))
+    }
+
+    /// The counts of the nodes `on` the map joined by `edges`, without drawing the nodes.
+    fn count(on: &[&Annotation], edges: &[Edge]) -> Self {
+        let mut supporters = vec![0_usize; on.len()];
+        let mut rebuttals = vec![0_usize; on.len()];
+        for edge in edges {
+            match edge.relation {
+                Relation::Supports => supporters[edge.to] += 1,
+                Relation::Rebuts => rebuttals[edge.to] += 1,
+            }
+        }
+        let claims: Vec<usize> = (0..on.len()).filter(|&i| on[i].kind == Kind::Claim).collect();
+        let count = |kind| on.iter().filter(|a| a.kind == kind).count();
+        Self {
+            claims: claims.len(),
+            counterarguments: count(Kind::Counterargument),
+            sources: count(Kind::Source),
+            supports: edges.iter().filter(|e| e.relation == Relation::Supports).count(),
+            rebuttals: edges.iter().filter(|e| e.relation == Relation::Rebuts).count(),
+            unsupported: claims.iter().filter(|&&i| supporters[i] == 0).count(),
+            unchallenged: claims.iter().filter(|&&i| rebuttals[i] == 0).count(),
+        }
     }
 }
 

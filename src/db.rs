@@ -10,6 +10,7 @@ pub mod readings;
 pub mod replies;
 pub mod review;
 pub mod sessions;
+pub mod snapshot;
 pub mod tokens;
 pub mod users;
 pub mod w3c;

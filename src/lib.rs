@@ -19,5 +19,6 @@ pub mod export;
 pub mod fixtures;
 pub mod formats;
 pub mod review;
+pub mod snapshot;
 pub mod text;
 pub mod web;

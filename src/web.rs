@@ -12,6 +12,7 @@ mod forms;
 pub mod limits;
 mod pages;
 mod security;
+mod snapshots;
 
 pub use access::{AnnotationAccess, CourseAccess, ReadingAccess};
 pub use auth::{CurrentUser, SESSION_COOKIE};
@@ -36,13 +37,15 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// Live changes of each reading, for the pages open on it.
     pub events: events::EventHub,
+    /// Each reading's annotations in memory, for the pages that show them.
+    pub snapshots: Arc<snapshots::Snapshots>,
 }
 
 impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
-        Self { db, config: Arc::new(config), limits, events: events::EventHub::default() }
+        Self { db, config: Arc::new(config), limits, events: events::EventHub::default(), snapshots: Arc::default() }
     }
 }
 

@@ -125,3 +125,32 @@ fn assert_balanced(entries: &[Entry]) {
     let closed: usize = entries.iter().map(|e| e.closes).sum();
     assert_eq!(opened, closed);
 }
+
+#[test]
+fn counting_alone_agrees_with_building_the_map() {
+    let sets = [
+        vec![
+            annotation(1, Claim, &[]),
+            annotation(2, Counterargument, &[(1, Rebuts)]),
+            annotation(3, Source, &[(1, Supports)]),
+        ],
+        vec![
+            annotation(1, Claim, &[(2, Supports)]),
+            annotation(2, Claim, &[(1, Supports)]),
+            annotation(3, Note, &[(1, Supports)]),
+        ],
+        vec![
+            annotation(1, Counterargument, &[(9, Rebuts)]),
+            annotation(2, Source, &[(2, Supports)]),
+            annotation(3, Question, &[]),
+        ],
+        vec![
+            annotation(1, Claim, &[]),
+            annotation(2, Source, &[(1, Supports), (1, Supports)]),
+            annotation(3, Claim, &[]),
+        ],
+    ];
+    for set in &sets {
+        assert_eq!(Counts::of(set), ArgumentMap::build(set).counts);
+    }
+}

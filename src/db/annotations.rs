@@ -21,13 +21,14 @@ pub const VISIBLE: &str = "(a.author_id = ?1 OR ((a.visibility = 'class' OR (a.v
          OR EXISTS (SELECT 1 FROM annotations va WHERE va.reading_id = a.reading_id AND va.author_id = ?1
                     AND va.visibility <> 'private'))))";
 
-const COLUMNS: &str = "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
+pub(super) const COLUMNS: &str =
+    "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
     a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,
     (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count";
 
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
+pub(super) struct Row {
+    pub(super) id: i64,
     uuid: String,
     reading_id: i64,
     author_id: i64,
@@ -47,12 +48,12 @@ struct Row {
     reply_count: i64,
 }
 
-fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
+pub(super) fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))
 }
 
 impl Row {
-    fn into_annotation(self) -> sqlx::Result<Annotation> {
+    pub(super) fn into_annotation(self) -> sqlx::Result<Annotation> {
         Ok(Annotation {
             id: self.uuid.parse().map_err(decode)?,
             reading_id: self.reading_id,

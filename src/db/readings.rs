@@ -1,7 +1,7 @@
 //! Readings: their source, canonical text and blocks.
 
 use super::now;
-use crate::domain::Title;
+use crate::domain::{Role, Title};
 use crate::text::import::SourceFormat;
 use crate::text::{Block, Document};
 use sqlx::SqlitePool;
@@ -53,16 +53,19 @@ pub async fn insert_reading(
 }
 
 pub async fn find_reading(db: &SqlitePool, id: i64) -> sqlx::Result<Option<Reading>> {
-    let row: Option<(i64, i64, String, String, String, String)> =
+    let row: Option<Row> =
         sqlx::query_as("SELECT id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
             .bind(id)
             .fetch_optional(db)
             .await?;
-    row.map(|(id, course_id, title, author, text, blocks)| {
-        let blocks: Vec<Block> = serde_json::from_str(&blocks).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        Ok(Reading { id, course_id, title, author, doc: Document { text, blocks } })
-    })
-    .transpose()
+    row.map(into_reading).transpose()
+}
+
+pub(super) type Row = (i64, i64, String, String, String, String);
+
+pub(super) fn into_reading((id, course_id, title, author, text, blocks): Row) -> sqlx::Result<Reading> {
+    let blocks: Vec<Block> = serde_json::from_str(&blocks).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Reading { id, course_id, title, author, doc: Document { text, blocks } })
 }
 
 /// The course a reading belongs to, without loading its text.
@@ -70,6 +73,23 @@ pub async fn course_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT course_id FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
     Ok(row.map(|(c,)| c))
+}
+
+/// A reading's course, its revision, and `user_id`'s role in that course (if a member), in one query.
+pub async fn access_of(
+    db: &SqlitePool,
+    reading_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<(i64, i64, Option<Role>)>> {
+    let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT r.course_id, r.revision, m.role FROM readings r
+         LEFT JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?2 WHERE r.id = ?1",
+    )
+    .bind(reading_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(course, revision, role)| (course, revision, role.and_then(|r| r.parse().ok()))))
 }
 
 pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<ReadingSummary>> {

@@ -15,9 +15,9 @@ pub struct Reply {
     pub created: DateTime<Utc>,
 }
 
-type Row = (String, String, i64, String, String, String);
+pub(super) type Row = (String, String, i64, String, String, String);
 
-fn into_reply((id, annotation_id, author_id, author_name, text, created): Row) -> sqlx::Result<Reply> {
+pub(super) fn into_reply((id, annotation_id, author_id, author_name, text, created): Row) -> sqlx::Result<Reply> {
     let decode = |e: uuid::Error| sqlx::Error::Decode(Box::new(e));
     Ok(Reply {
         id: id.parse().map_err(decode)?,
@@ -52,15 +52,13 @@ pub async fn insert_reply(db: &SqlitePool, annotation_id: Uuid, author_id: i64, 
     into_reply(row)
 }
 
+/// Every reply on a reading (`?` is its id), oldest first.
+pub(super) const FOR_READING: &str = "SELECT r.uuid, a.uuid, r.author_id, u.name, r.text, r.created_at FROM replies r
+    JOIN annotations a ON a.id = r.annotation_id JOIN users u ON u.id = r.author_id
+    WHERE a.reading_id = ? ORDER BY r.id";
+
 /// The replies to the given annotations (which the caller has checked the viewer may see), oldest first.
 pub async fn list_for_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Vec<Reply>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.uuid, a.uuid, r.author_id, u.name, r.text, r.created_at FROM replies r
-         JOIN annotations a ON a.id = r.annotation_id JOIN users u ON u.id = r.author_id
-         WHERE a.reading_id = ? ORDER BY r.id",
-    )
-    .bind(reading_id)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(FOR_READING).bind(reading_id).fetch_all(db).await?;
     rows.into_iter().map(into_reply).collect()
 }

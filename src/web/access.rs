@@ -24,6 +24,8 @@ pub struct ReadingAccess {
     pub user: CurrentUser,
     pub reading_id: i64,
     pub course_id: i64,
+    /// The reading's revision when access was checked: what a cached copy of it must match.
+    pub revision: i64,
     pub viewer: Viewer,
 }
 
@@ -82,9 +84,10 @@ impl FromRequestParts<AppState> for ReadingAccess {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let reading_id: i64 = path_param(parts, "reading_id").await?.parse().map_err(|_| Error::NotFound)?;
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        let course_id = readings::course_of(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
-        let viewer = viewer(state, course_id, &user).await?;
-        Ok(Self { user, reading_id, course_id, viewer })
+        let (course_id, revision, role) =
+            readings::access_of(&state.db, reading_id, user.user.id).await?.ok_or(Error::NotFound)?;
+        let viewer = Viewer { user_id: user.user.id, role: role.ok_or(Error::NotFound)? };
+        Ok(Self { user, reading_id, course_id, revision, viewer })
     }
 }
 

@@ -9,7 +9,7 @@ mod highlights;
 mod home;
 mod manage;
 mod map;
-mod reading;
+pub(super) mod reading;
 mod reading_review;
 mod review;
 mod tokens;

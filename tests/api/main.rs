@@ -3,6 +3,7 @@
 mod accounts;
 mod annotations;
 mod bad_input;
+mod cached_pages;
 mod cli;
 mod cli_import;
 mod courses;

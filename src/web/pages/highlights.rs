@@ -21,10 +21,23 @@ pub struct RunView<'a> {
 
 /// One `<mark>` for a run: every annotation over it, the innermost one's kind first.
 pub struct MarkView {
-    pub ids: String,
-    pub class: String,
+    pub ids: Markup,
+    pub class: Markup,
     pub depth: usize,
 }
+
+/// Attribute values made here only of annotation ids and kind names, which need
+/// no escaping: the template writes them as they are (1,000 marks a page, a few
+/// ids each, add up).
+pub struct Markup(String);
+
+impl std::fmt::Display for Markup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for Markup {}
 
 /// An inline style element: static tags, and a link's target (escaped by the template).
 pub struct StyleView<'a> {
@@ -33,12 +46,16 @@ pub struct StyleView<'a> {
     pub href: Option<&'a str>,
 }
 
-/// The article's blocks, with `annotations` (in any order) drawn over them.
-pub fn article<'a>(doc: &'a Document, annotations: &[Annotation]) -> Vec<BlockView<'a>> {
-    let index = CharIndex::new(&doc.text);
+/// The article's blocks, with `annotations` (in any order) drawn over them; `ids` are their ids as text.
+pub fn article<'a>(
+    doc: &'a Document,
+    index: &CharIndex,
+    annotations: &[&Annotation],
+    ids: &[&str],
+) -> Vec<BlockView<'a>> {
     let ranges: Vec<Highlight> =
         annotations.iter().map(|a| Highlight { start: a.position.start, end: a.position.end }).collect();
-    overlay::runs(doc, &index, &ranges)
+    overlay::runs(doc, index, &ranges)
         .into_iter()
         .map(|block| BlockView {
             tag: tag(block.block.kind),
@@ -49,7 +66,7 @@ pub fn article<'a>(doc: &'a Document, annotations: &[Annotation]) -> Vec<BlockVi
                 .into_iter()
                 .map(|run| RunView {
                     text: run.text,
-                    mark: mark(&run.highlights, annotations),
+                    mark: mark(&run.highlights, annotations, ids),
                     styles: run.styles.into_iter().filter_map(style).collect(),
                 })
                 .collect(),
@@ -79,14 +96,14 @@ pub(super) fn class(kind: BlockKind) -> &'static str {
     }
 }
 
-fn mark(highlights: &[usize], annotations: &[Annotation]) -> Option<MarkView> {
+fn mark(highlights: &[usize], annotations: &[&Annotation], ids: &[&str]) -> Option<MarkView> {
     let innermost = annotations.get(*highlights.last()?)?;
-    let ids: Vec<String> = highlights.iter().filter_map(|&i| annotations.get(i)).map(|a| a.id.to_string()).collect();
-    let mut class = format!("hl hl-{}", innermost.kind);
+    let ids: Vec<&str> = highlights.iter().filter_map(|&i| ids.get(i).copied()).collect();
+    let mut class = format!("hl hl-{}", innermost.kind.as_str());
     if highlights.len() > 1 {
         class.push_str(" hl-stack");
     }
-    Some(MarkView { ids: ids.join(" "), class, depth: highlights.len() })
+    Some(MarkView { ids: Markup(ids.join(" ")), class: Markup(class), depth: highlights.len() })
 }
 
 pub(super) fn style(style: &Style) -> Option<StyleView<'_>> {

@@ -3,9 +3,9 @@
 //! to annotate by quoting (the script enhances it with text selection), and
 //! the stream of live changes the script listens to.
 
+use super::Layout;
 use super::highlights::{self, BlockView};
-use super::{Layout, render};
-use crate::db::{annotations, readings, replies};
+use crate::db::{readings, replies};
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{LinkRequest, ParsedAnnotation, annotation_id};
@@ -13,15 +13,16 @@ use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
 use crate::web::events::reading_events;
 use crate::web::forms::Form;
+use crate::web::snapshots::Cached;
 use crate::web::{AppState, ReadingAccess};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,11 +37,10 @@ struct ReadingPage<'a> {
     reading: &'a readings::Reading,
     blocks: Vec<BlockView<'a>>,
     items: Vec<Item<'a>>,
-    /// The claims a counterargument or source may be linked to: (id, quote, author).
-    claims: Vec<(String, String, &'a str)>,
+    /// The claims a counterargument or source may be linked to.
+    claims: Vec<&'a ItemHtml>,
     /// The authors of visible annotations, for the panel's filter.
     authors: Vec<&'a str>,
-    me: i64,
     counts: Vec<(Kind, usize)>,
     kinds: [Kind; 5],
     visibilities: [Visibility; 3],
@@ -50,12 +50,69 @@ struct ReadingPage<'a> {
     argument: crate::argument::Counts,
 }
 
-/// One annotation in the side list.
+/// One annotation in the side list, for one viewer.
 struct Item<'a> {
+    html: &'a ItemHtml,
+    mine: bool,
+    /// Links to annotations this viewer may see: (relation, the target's entry).
+    links: Vec<(&'static str, &'a ItemHtml)>,
+}
+
+/// The parts of an annotation's list entry that every viewer shares, drawn once
+/// per revision of the reading (askama escapes them as it draws them here).
+#[derive(Debug)]
+pub struct ItemHtml {
+    id: String,
+    author: String,
+    /// The start tag's opening, up to where a viewer's own `data-mine` goes.
+    open: String,
+    /// The rest of the start tag, the badge, quote, comment and citation.
+    head: String,
+    /// The replies.
+    replies: String,
+    /// The quote shortened for a link to it and for the claim chooser.
+    link_label: String,
+    claim_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "partials/annotation_item.html")]
+struct ItemParts<'a> {
+    part: &'static str,
     annotation: &'a Annotation,
     quote: String,
-    links: Vec<(&'static str, String, String)>,
-    replies: Vec<&'a replies::Reply>,
+    replies: &'a [replies::Reply],
+}
+
+impl ItemHtml {
+    fn draw(annotation: &Annotation, replies: &[replies::Reply]) -> askama::Result<Self> {
+        let quote = shorten(&annotation.quote.exact, 240);
+        let part = |part| ItemParts { part, annotation, quote: quote.clone(), replies }.render();
+        Ok(Self {
+            id: annotation.id.to_string(),
+            author: annotation.author_name.clone(),
+            open: part("open")?,
+            head: part("head")?,
+            replies: part("replies")?,
+            link_label: shorten(&annotation.quote.exact, 80),
+            claim_label: shorten(&annotation.quote.exact, 60),
+        })
+    }
+}
+
+/// The list entries of every annotation in the snapshot, drawn on first use after each revision.
+fn item_html(cached: &Cached) -> Result<&[ItemHtml]> {
+    if let Some(items) = cached.items.get() {
+        return Ok(items);
+    }
+    let snapshot = &cached.snapshot;
+    let drawn = snapshot
+        .annotations
+        .iter()
+        .map(|a| ItemHtml::draw(a, snapshot.replies_to(a.id)))
+        .collect::<askama::Result<Vec<_>>>()?;
+    // Another request may have drawn them meanwhile: either copy is the same.
+    Ok(cached.items.get_or_init(|| drawn))
 }
 
 #[derive(Deserialize, Default)]
@@ -97,56 +154,50 @@ async fn reading_page(
     form: AnnotateForm,
     error: Option<String>,
 ) -> Result<Response> {
-    let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
-    let visible = annotations::list_visible(&state.db, access.reading_id, access.viewer).await?;
-    let all_replies = replies::list_for_reading(&state.db, access.reading_id).await?;
-    let mut threads: HashMap<_, Vec<&replies::Reply>> = HashMap::new();
-    for reply in &all_replies {
-        threads.entry(reply.annotation_id).or_default().push(reply);
-    }
-    let by_id: HashMap<_, &Annotation> = visible.iter().map(|a| (a.id, a)).collect();
-    let items = visible
+    let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
+    let snapshot = &cached.snapshot;
+    let html = item_html(&cached)?;
+    let viewer = access.viewer;
+    let mask = snapshot.mask_for(viewer);
+    let shown: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
+    let visible: Vec<&Annotation> = shown.iter().map(|&i| &snapshot.annotations[i]).collect();
+    let ids: Vec<&str> = shown.iter().map(|&i| html[i].id.as_str()).collect();
+    let items = shown
         .iter()
-        .map(|a| Item {
-            annotation: a,
-            quote: shorten(&a.quote.exact, 240),
-            links: a
-                .links
+        .map(|&i| Item {
+            html: &html[i],
+            mine: snapshot.annotations[i].author_id == viewer.user_id,
+            links: snapshot.targets[i]
                 .iter()
-                .filter_map(|l| {
-                    by_id.get(&l.to).map(|t| (l.relation.as_str(), t.id.to_string(), shorten(&t.quote.exact, 80)))
-                })
+                .filter(|(_, to)| mask[*to])
+                .map(|(relation, to)| (relation.as_str(), &html[*to]))
                 .collect(),
-            replies: threads.remove(&a.id).unwrap_or_default(),
         })
         .collect();
-    let claims = visible
-        .iter()
-        .filter(|a| a.kind == Kind::Claim)
-        .map(|a| (a.id.to_string(), shorten(&a.quote.exact, 60), a.author_name.as_str()))
-        .collect();
-    let mut authors: Vec<&str> = visible.iter().map(|a| a.author_name.as_str()).collect();
-    authors.sort_unstable();
-    authors.dedup();
+    let claims = shown.iter().filter(|&&i| snapshot.annotations[i].kind == Kind::Claim).map(|&i| &html[i]).collect();
     let counts = Kind::ALL.iter().map(|k| (*k, visible.iter().filter(|a| a.kind == *k).count())).collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let reading = &snapshot.reading;
     let page = ReadingPage {
         layout: Layout::for_user(Some(&access.user)),
-        blocks: highlights::article(&reading.doc, &visible),
-        reading: &reading,
+        blocks: highlights::article(&reading.doc, &snapshot.index, &visible, &ids),
+        reading,
         items,
         claims,
-        authors,
-        me: access.user().id,
+        authors: snapshot.authors_in(&mask),
         counts,
         kinds: Kind::ALL,
         visibilities: Visibility::ALL,
         form,
         error,
-        is_instructor: access.viewer.is_instructor(),
-        argument: crate::argument::Counts::of(&visible),
+        is_instructor: viewer.is_instructor(),
+        argument: crate::argument::Counts::of(visible.iter().copied()),
     };
-    Ok((status, render(&page)?).into_response())
+    // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
+    let mut body = String::with_capacity(cached.page_bytes.load(Ordering::Relaxed) + 4096);
+    page.render_into(&mut body)?;
+    cached.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
+    Ok((status, Html(body)).into_response())
 }
 
 /// The first `max` code points of `text`, with an ellipsis when cut.

@@ -11,6 +11,7 @@ use crate::db::readings::{self, Reading};
 use crate::domain::{Annotation, Kind};
 use crate::error::{Error, Result};
 use crate::review::{Student, passages, reading_work, students_of};
+use crate::text::CharIndex;
 use crate::text::heat::{self, StudentRange};
 use crate::web::api::leave_feedback;
 use crate::web::auth::CurrentUser;
@@ -124,7 +125,12 @@ async fn review_page(
     };
     let all_feedback = feedback::list_for_reading(&state.db, reading_id).await?;
     let (heat, blocks) = if student.is_some() {
-        (Vec::new(), highlights::article(&reading.doc, &shown))
+        (Vec::new(), {
+            let ids: Vec<String> = shown.iter().map(|a| a.id.to_string()).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let shown: Vec<&Annotation> = shown.iter().collect();
+            highlights::article(&reading.doc, &CharIndex::new(&reading.doc.text), &shown, &ids)
+        })
     } else {
         let ranges: Vec<StudentRange> = shown
             .iter()

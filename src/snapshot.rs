@@ -1,0 +1,105 @@
+//! A reading and everything written on it, as of one revision: the text, every
+//! annotation whatever its visibility, their links and replies, and the course
+//! setting that decides who sees what. Pages filter it per viewer in memory
+//! (`visible_to`), with the same rule as `db::annotations::VISIBLE`.
+
+use crate::db::readings::Reading;
+use crate::db::replies::Reply;
+use crate::domain::{Annotation, AnnotationId, Relation, Viewer, Visibility};
+use crate::text::CharIndex;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The reading's revision this was loaded at (see the `revisions` migration).
+    pub revision: i64,
+    pub reading: Reading,
+    pub index: CharIndex,
+    /// Every annotation, in text order, each with all of its links.
+    pub annotations: Vec<Annotation>,
+    /// Each annotation's replies, oldest first.
+    pub replies: HashMap<AnnotationId, Vec<Reply>>,
+    /// The course's post-first setting: students see classmates' work once they have posted.
+    pub post_first: bool,
+    /// Each annotation's links as (relation, index of the target in `annotations`).
+    pub targets: Vec<Vec<(Relation, usize)>>,
+    /// Every author's name and id, sorted by name.
+    pub authors: Vec<(String, i64)>,
+    /// Who has posted something here that is not private.
+    posted: HashSet<i64>,
+}
+
+impl Snapshot {
+    #[must_use]
+    pub fn new(
+        revision: i64,
+        reading: Reading,
+        annotations: Vec<Annotation>,
+        replies: Vec<Reply>,
+        post_first: bool,
+    ) -> Self {
+        let mut threads: HashMap<AnnotationId, Vec<Reply>> = HashMap::new();
+        for reply in replies {
+            threads.entry(reply.annotation_id).or_default().push(reply);
+        }
+        let posted = annotations.iter().filter(|a| a.visibility != Visibility::Private).map(|a| a.author_id).collect();
+        let position: HashMap<AnnotationId, usize> = annotations.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let targets = annotations
+            .iter()
+            .map(|a| a.links.iter().filter_map(|l| position.get(&l.to).map(|&i| (l.relation, i))).collect())
+            .collect();
+        let mut authors: Vec<(String, i64)> =
+            annotations.iter().map(|a| (a.author_name.clone(), a.author_id)).collect();
+        authors.sort_unstable();
+        authors.dedup();
+        let index = CharIndex::new(&reading.doc.text);
+        Self { revision, reading, index, annotations, replies: threads, post_first, targets, authors, posted }
+    }
+
+    /// Whether `viewer` may see `annotation`: `Viewer::can_see`, and under post-first a
+    /// student sees classmates' work only once they have posted something not private.
+    #[must_use]
+    pub fn may_see(&self, viewer: Viewer, annotation: &Annotation) -> bool {
+        annotation.author_id == viewer.user_id
+            || (viewer.can_see(annotation.author_id, annotation.visibility)
+                && (viewer.is_instructor() || !self.post_first || self.posted.contains(&viewer.user_id)))
+    }
+
+    /// What `viewer` may see, in text order. Links to annotations outside it are theirs to ignore.
+    #[must_use]
+    pub fn visible_to(&self, viewer: Viewer) -> Vec<&Annotation> {
+        self.annotations.iter().filter(|a| self.may_see(viewer, a)).collect()
+    }
+
+    /// Which of `annotations` `viewer` may see, by index.
+    #[must_use]
+    pub fn mask_for(&self, viewer: Viewer) -> Vec<bool> {
+        self.annotations.iter().map(|a| self.may_see(viewer, a)).collect()
+    }
+
+    /// The names of the authors of what `mask` shows, sorted, each once.
+    #[must_use]
+    pub fn authors_in(&self, mask: &[bool]) -> Vec<&str> {
+        let mut ids: Vec<i64> =
+            self.annotations.iter().zip(mask).filter(|(_, shown)| **shown).map(|(a, _)| a.author_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut names: Vec<&str> = self
+            .authors
+            .iter()
+            .filter(|(_, id)| ids.binary_search(id).is_ok())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.dedup();
+        names
+    }
+
+    /// An annotation's replies, oldest first.
+    #[must_use]
+    pub fn replies_to(&self, id: AnnotationId) -> &[Reply] {
+        self.replies.get(&id).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,58 @@
+//! Who sees what in a snapshot: every role against every visibility, with and
+//! without post-first — the same table `db::annotations::VISIBLE` answers in SQL.
+
+use super::*;
+use crate::argument::tests::annotation;
+use crate::domain::{Kind, Role};
+use crate::text::Document;
+
+const ANA: i64 = 1;
+const BEN: i64 = 2;
+const TEACHER: i64 = 9;
+
+fn by(author_id: i64, n: u128, visibility: Visibility) -> Annotation {
+    Annotation { author_id, visibility, ..annotation(n, Kind::Claim, &[]) }
+}
+
+fn snapshot(annotations: Vec<Annotation>, post_first: bool) -> Snapshot {
+    let reading = Reading {
+        id: 1,
+        course_id: 1,
+        title: "T".into(),
+        author: String::new(),
+        doc: Document { text: "text".into(), blocks: Vec::new() },
+    };
+    Snapshot::new(1, reading, annotations, Vec::new(), post_first)
+}
+
+fn seen(snapshot: &Snapshot, user_id: i64, role: Role) -> Vec<u128> {
+    snapshot.visible_to(Viewer { user_id, role }).iter().map(|a| a.id.as_u128()).collect()
+}
+
+#[test]
+fn each_role_sees_what_each_visibility_allows() {
+    let all = vec![
+        by(ANA, 1, Visibility::Class),
+        by(ANA, 2, Visibility::Instructors),
+        by(ANA, 3, Visibility::Private),
+        by(TEACHER, 4, Visibility::Private),
+    ];
+    let s = snapshot(all, false);
+    assert_eq!(seen(&s, ANA, Role::Student), [1, 2, 3]);
+    assert_eq!(seen(&s, BEN, Role::Student), [1]);
+    assert_eq!(seen(&s, TEACHER, Role::Instructor), [1, 2, 4]);
+}
+
+#[test]
+fn under_post_first_a_student_sees_classmates_only_after_posting_something_not_private() {
+    let mut all = vec![by(ANA, 1, Visibility::Class), by(BEN, 2, Visibility::Private)];
+    let s = snapshot(all.clone(), true);
+    assert_eq!(seen(&s, BEN, Role::Student), [2], "a private note is not a post");
+    assert_eq!(seen(&s, ANA, Role::Student), [1], "authors always see their own");
+    assert_eq!(seen(&s, TEACHER, Role::Instructor), [1], "instructors are unaffected");
+
+    all.push(by(BEN, 3, Visibility::Instructors));
+    let s = snapshot(all.clone(), true);
+    assert_eq!(seen(&s, BEN, Role::Student), [1, 2, 3]);
+    assert_eq!(seen(&snapshot(all, false), BEN, Role::Student), [1, 2, 3]);
+}

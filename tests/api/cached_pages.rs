@@ -1,0 +1,102 @@
+//! The reading page is drawn from a copy of the reading kept in memory: after
+//! every kind of write, the next page shows it, for every viewer, and what the
+//! page lists is exactly what the SQL visibility rule (the container) returns.
+
+use crate::support::{TestApp, TestUser};
+use axum::http::{Method, StatusCode};
+use scraper::{Html, Selector};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+const TEXT: &str = "Alpha holds.\n\nBeta doubts.\n\nGamma cites.";
+
+fn listed(page: &Html) -> BTreeSet<String> {
+    let items = Selector::parse("li.annotation").expect("selector");
+    page.select(&items).filter_map(|e| e.value().attr("data-annotation-id")).map(str::to_owned).collect()
+}
+
+fn text_of(page: &Html, css: &str) -> String {
+    let selector = Selector::parse(css).expect("selector");
+    page.select(&selector).flat_map(|e| e.text()).collect()
+}
+
+async fn page(app: &TestApp, reading: i64, user: &TestUser) -> Html {
+    let response = app.get(&format!("/readings/{reading}"), user).await;
+    assert_eq!(response.status, StatusCode::OK);
+    response.html()
+}
+
+/// What the container (the SQL rule) says `user` may see.
+async fn container(app: &TestApp, reading: i64, user: &TestUser) -> BTreeSet<String> {
+    let response = app.get(&format!("/api/readings/{reading}/annotations/?limit=1000"), user).await;
+    let json = response.json();
+    let items = json["first"]["items"].as_array().or_else(|| json["items"].as_array()).cloned().unwrap_or_default();
+    items.iter().filter_map(|a| a["id"].as_str()).map(|iri| iri.rsplit('/').next().unwrap_or(iri).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn every_kind_of_write_shows_on_the_next_page_for_everyone() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, ben) = (app.user("ana").await, app.user("ben").await);
+    let course = app.course(&teacher, &[&ana, &ben]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let everyone = [&teacher, &ana, &ben];
+    for user in everyone {
+        assert!(listed(&page(&app, reading, user).await).is_empty(), "cached while empty");
+    }
+
+    let claim = app.annotation(reading, &ana, "claim", "Alpha holds", json!({})).await;
+    for user in everyone {
+        assert!(listed(&page(&app, reading, user).await).contains(&claim), "a create shows");
+    }
+
+    let put = json!({"body": [{"purpose": "classifying", "value": "claim"}, {"purpose": "commenting", "value": "Revised."}],
+                     "target": {"selector": {"type": "TextQuoteSelector", "exact": "Alpha holds"}}, "visibility": "class"});
+    let updated = app.api(Method::PUT, &format!("/api/annotations/{claim}"), Some(&ana), Some(put)).await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text);
+    assert!(text_of(&page(&app, reading, &ben).await, "li.annotation p.comment").contains("Revised."), "an edit shows");
+
+    let reply = app.post(&format!("/api/annotations/{claim}/replies"), &ben, json!({"text": "Says who?"})).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert!(text_of(&page(&app, reading, &teacher).await, "ol.replies").contains("Says who?"), "a reply shows");
+
+    let counter = app.annotation(reading, &ben, "counterargument", "Beta doubts", json!({})).await;
+    let link = app.post(&format!("/api/annotations/{counter}/links"), &ben, json!({"target": claim})).await;
+    assert!(link.status.is_success(), "{}", link.text);
+    let linked = format!("li.annotation[data-annotation-id=\"{counter}\"] ul.links");
+    assert!(!text_of(&page(&app, reading, &ana).await, &linked).is_empty(), "a link shows");
+    let unlink = app.api(Method::DELETE, &format!("/api/annotations/{counter}/links/{claim}"), Some(&ben), None).await;
+    assert!(unlink.status.is_success(), "{}", unlink.text);
+    assert!(text_of(&page(&app, reading, &ana).await, &linked).is_empty(), "an unlink shows");
+
+    let private = json!({"body": [{"purpose": "classifying", "value": "claim"}],
+                         "target": {"selector": {"type": "TextQuoteSelector", "exact": "Alpha holds"}}, "visibility": "private"});
+    let hidden = app.api(Method::PUT, &format!("/api/annotations/{claim}"), Some(&ana), Some(private)).await;
+    assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.text);
+    assert!(!listed(&page(&app, reading, &ben).await).contains(&claim), "made private, it leaves classmates' pages");
+    assert!(listed(&page(&app, reading, &ana).await).contains(&claim), "and stays on its author's");
+
+    let settings = app.browser(&teacher).await;
+    let title =
+        settings.post_form(&format!("/readings/{reading}/settings"), &[("title", "Renamed"), ("author", "")]).await;
+    assert!(title.status.is_redirection(), "{}", title.text);
+    assert_eq!(text_of(&page(&app, reading, &ben).await, "#reading-title"), "Renamed", "a new title shows");
+
+    let third = app.annotation(reading, &teacher, "note", "Gamma cites", json!({})).await;
+    let on = settings.post_form(&format!("/courses/{course}/settings"), &[("post_first", "on")]).await;
+    assert!(on.status.is_redirection(), "{}", on.text);
+    let ana_sees = listed(&page(&app, reading, &ana).await);
+    assert!(ana_sees.contains(&claim) && !ana_sees.contains(&third), "post-first applies at once: {ana_sees:?}");
+    let off = settings.post_form(&format!("/courses/{course}/settings"), &[]).await;
+    assert!(off.status.is_redirection(), "{}", off.text);
+    assert!(listed(&page(&app, reading, &ana).await).contains(&third), "and lifts at once");
+
+    let moderated = app.api(Method::DELETE, &format!("/api/annotations/{counter}"), Some(&teacher), None).await;
+    assert_eq!(moderated.status, StatusCode::NO_CONTENT, "{}", moderated.text);
+    for user in everyone {
+        let shown = listed(&page(&app, reading, user).await);
+        assert!(!shown.contains(&counter), "a deletion shows");
+        assert_eq!(shown, container(&app, reading, user).await, "the page lists what the SQL rule allows");
+    }
+}
