@@ -5,7 +5,6 @@ use super::{now, parse_time};
 use crate::domain::{Annotation, AnnotationId, Kind, Link, NewAnnotation, Relation, Viewer, Visibility};
 use crate::formats::w3c::Provenance;
 use crate::text::anchor::{TextPosition, TextQuote};
-use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
@@ -112,34 +111,40 @@ pub async fn insert_annotation(
     new: &NewAnnotation,
     links: &[(LinkTarget, Relation)],
 ) -> sqlx::Result<AnnotationId> {
-    let (id, _) = insert_with_provenance(db, reading_id, author_id, new, links, &Provenance::default()).await?;
+    let insert =
+        Insert { reading_id, author_id, new: new.clone(), links: links.to_vec(), provenance: Provenance::default() };
+    let mut tx = db.begin().await?;
+    let id = insert_in(&mut tx, &insert, &now()).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
-/// Stores a new annotation with its links and where it came from, in one
-/// transaction; returns its id and the time stored as its creation.
-pub async fn insert_with_provenance(
-    db: &SqlitePool,
-    reading_id: i64,
-    author_id: i64,
-    new: &NewAnnotation,
-    links: &[(LinkTarget, Relation)],
-    provenance: &Provenance,
-) -> sqlx::Result<(AnnotationId, DateTime<Utc>)> {
-    let now = now();
-    if links.is_empty() && provenance.is_empty() {
-        // One statement is a transaction of its own: one trip to SQLite's thread instead of three.
-        let (id, _) = insert_row(&mut *db.acquire().await?, reading_id, author_id, new, &now).await?;
-        return Ok((id, parse_time(&now)?));
+/// A new annotation to store: anchored (`position` and `quote` set), its links
+/// checked, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Insert {
+    pub reading_id: i64,
+    pub author_id: i64,
+    pub new: NewAnnotation,
+    pub links: Vec<(LinkTarget, Relation)>,
+    pub provenance: Provenance,
+}
+
+impl Insert {
+    /// Whether storing it takes one statement (so needs no savepoint to be all or nothing).
+    pub(super) fn is_one_statement(&self) -> bool {
+        self.links.is_empty() && self.provenance.is_empty()
     }
-    let mut tx = db.begin().await?;
-    let (id, row_id) = insert_row(&mut tx, reading_id, author_id, new, &now).await?;
-    for (target, relation) in links {
-        insert_link(&mut tx, row_id, target.row_id, *relation).await?;
+}
+
+/// Stores `insert` with its links and provenance inside the caller's transaction.
+pub(super) async fn insert_in(conn: &mut SqliteConnection, insert: &Insert, now: &str) -> sqlx::Result<AnnotationId> {
+    let (id, row_id) = insert_row(conn, insert.reading_id, insert.author_id, &insert.new, now).await?;
+    for (target, relation) in &insert.links {
+        insert_link(conn, row_id, target.row_id, *relation).await?;
     }
-    super::w3c::insert_provenance(&mut tx, "annotation_id", row_id, provenance).await?;
-    tx.commit().await?;
-    Ok((id, parse_time(&now)?))
+    super::w3c::insert_provenance(conn, "annotation_id", row_id, &insert.provenance).await?;
+    Ok(id)
 }
 
 /// Inserts one anchored annotation (`position` and `quote` set) inside the caller's

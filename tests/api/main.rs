@@ -9,6 +9,7 @@ mod cli_import;
 mod courses;
 mod crash;
 mod export;
+mod group_commit;
 mod hostile;
 mod import;
 mod links;

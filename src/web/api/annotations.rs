@@ -119,8 +119,15 @@ pub async fn create_annotation_for(
     new.quote = Some(anchored.quote);
     let links = resolve_links(state, access.reading_id, access.viewer, new.kind, &parsed.links, None).await?;
     let author = access.user();
-    let (id, created) =
-        annotations::insert_with_provenance(&state.db, access.reading_id, author.id, &new, &links, provenance).await?;
+    let insert = annotations::Insert {
+        reading_id: access.reading_id,
+        author_id: author.id,
+        new,
+        links,
+        provenance: provenance.clone(),
+    };
+    let (id, created) = state.inserts.insert(insert.clone()).await?;
+    let annotations::Insert { new, links, .. } = insert;
     // What was stored, as its author sees it: every link's target was checked visible to them.
     let annotation = Annotation {
         id,
