@@ -3,9 +3,10 @@
 //! setting that decides who sees what. Pages filter it per viewer in memory
 //! (`visible_to`), with the same rule as `db::annotations::VISIBLE`.
 
+use crate::argument::{self, Counts};
 use crate::db::readings::Reading;
 use crate::db::replies::Reply;
-use crate::domain::{Annotation, AnnotationId, Link, Relation, Viewer, Visibility};
+use crate::domain::{Annotation, AnnotationId, Kind, Link, Relation, Viewer, Visibility};
 use crate::formats::w3c::Provenance;
 use crate::text::CharIndex;
 use std::collections::{HashMap, HashSet};
@@ -125,6 +126,39 @@ impl Snapshot {
             .map(|&(relation, to)| Link { from: annotation.id, to: self.annotations[to].id, relation })
             .collect();
         Annotation { links, ..annotation.clone() }
+    }
+
+    /// The argument's counts among what `mask` shows: `argument::Counts::of` over
+    /// the visible annotations, by index rather than by id (a page asks for it each time).
+    #[must_use]
+    pub fn argument_counts(&self, mask: &[bool]) -> Counts {
+        let on = |i: usize| mask[i] && argument::on_map(self.annotations[i].kind);
+        let mut counts = Counts::default();
+        let mut supporters = vec![0_usize; mask.len()];
+        let mut rebuttals = vec![0_usize; mask.len()];
+        for from in (0..mask.len()).filter(|&i| on(i)) {
+            match self.annotations[from].kind {
+                Kind::Claim => counts.claims += 1,
+                Kind::Counterargument => counts.counterarguments += 1,
+                _ => counts.sources += 1,
+            }
+            let links = &self.targets[from];
+            for (n, &(relation, to)) in links.iter().enumerate() {
+                // Each pair once (the first link stands), never to itself, only between nodes shown.
+                if to == from || !on(to) || links[..n].iter().any(|&(_, earlier)| earlier == to) {
+                    continue;
+                }
+                match relation {
+                    Relation::Supports => (counts.supports += 1, supporters[to] += 1),
+                    Relation::Rebuts => (counts.rebuttals += 1, rebuttals[to] += 1),
+                };
+            }
+        }
+        for claim in (0..mask.len()).filter(|&i| on(i) && self.annotations[i].kind == Kind::Claim) {
+            counts.unsupported += usize::from(supporters[claim] == 0);
+            counts.unchallenged += usize::from(rebuttals[claim] == 0);
+        }
+        counts
     }
 
     /// An annotation's replies, oldest first.

@@ -56,3 +56,29 @@ fn under_post_first_a_student_sees_classmates_only_after_posting_something_not_p
     assert_eq!(seen(&s, BEN, Role::Student), [1, 2, 3]);
     assert_eq!(seen(&snapshot(all, false), BEN, Role::Student), [1, 2, 3]);
 }
+
+#[test]
+fn counting_by_index_agrees_with_the_argument_map() {
+    use crate::argument::Counts;
+    use crate::domain::Relation::{Rebuts, Supports};
+    use Kind::{Claim, Counterargument, Note, Source};
+    let with = |author_id, visibility, a: Annotation| Annotation { author_id, visibility, ..a };
+    let all = vec![
+        with(ANA, Visibility::Class, annotation(1, Claim, &[(1, Supports)])),
+        with(ANA, Visibility::Private, annotation(2, Claim, &[])),
+        with(BEN, Visibility::Class, annotation(3, Counterargument, &[(1, Rebuts), (1, Supports), (2, Rebuts)])),
+        with(BEN, Visibility::Class, annotation(4, Source, &[(1, Supports), (9, Supports), (5, Supports)])),
+        with(BEN, Visibility::Instructors, annotation(5, Note, &[(1, Supports)])),
+        with(TEACHER, Visibility::Class, annotation(6, Source, &[(2, Supports), (3, Supports)])),
+    ];
+    for post_first in [false, true] {
+        let s = snapshot(all.clone(), post_first);
+        for (user_id, role) in
+            [(ANA, Role::Student), (BEN, Role::Student), (TEACHER, Role::Instructor), (7, Role::Student)]
+        {
+            let viewer = Viewer { user_id, role };
+            let expected = Counts::of(s.visible_to(viewer));
+            assert_eq!(s.argument_counts(&s.mask_for(viewer)), expected, "{viewer:?}, post-first {post_first}");
+        }
+    }
+}

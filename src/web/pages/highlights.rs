@@ -2,7 +2,7 @@
 //! overlay core, each run with its `<mark>` (the annotations over it) and its
 //! inline style elements.
 
-use crate::domain::Annotation;
+use crate::domain::{Annotation, Kind};
 use crate::text::overlay::{self, Highlight};
 use crate::text::{BlockKind, CharIndex, Document, Style};
 
@@ -15,29 +15,38 @@ pub struct BlockView<'a> {
 
 pub struct RunView<'a> {
     pub text: &'a str,
-    pub mark: Option<MarkView>,
+    pub mark: Option<MarkView<'a>>,
     pub styles: Vec<StyleView<'a>>,
 }
 
 /// One `<mark>` for a run: every annotation over it, the innermost one's kind first.
-pub struct MarkView {
-    pub ids: Markup,
-    pub class: Markup,
+pub struct MarkView<'a> {
+    pub ids: MarkIds<'a>,
+    pub class: &'static str,
     pub depth: usize,
 }
 
-/// Attribute values made here only of annotation ids and kind names, which need
-/// no escaping: the template writes them as they are (1,000 marks a page, a few
-/// ids each, add up).
-pub struct Markup(String);
+/// The ids of the annotations over a run, space-separated, written straight into
+/// the page. They are UUIDs, which need no escaping: the template writes them as
+/// they are (a thousand marks a page, a few ids each, add up).
+pub struct MarkIds<'a> {
+    highlights: Vec<usize>,
+    ids: &'a [&'a str],
+}
 
-impl std::fmt::Display for Markup {
+impl std::fmt::Display for MarkIds<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        for (n, &i) in self.highlights.iter().enumerate() {
+            if n > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(self.ids.get(i).copied().unwrap_or_default())?;
+        }
+        Ok(())
     }
 }
 
-impl askama::filters::HtmlSafe for Markup {}
+impl askama::filters::HtmlSafe for MarkIds<'_> {}
 
 /// An inline style element: static tags, and a link's target (escaped by the template).
 pub struct StyleView<'a> {
@@ -51,7 +60,7 @@ pub fn article<'a>(
     doc: &'a Document,
     index: &CharIndex,
     annotations: &[&Annotation],
-    ids: &[&str],
+    ids: &'a [&'a str],
 ) -> Vec<BlockView<'a>> {
     let ranges: Vec<Highlight> =
         annotations.iter().map(|a| Highlight { start: a.position.start, end: a.position.end }).collect();
@@ -66,7 +75,7 @@ pub fn article<'a>(
                 .into_iter()
                 .map(|run| RunView {
                     text: run.text,
-                    mark: mark(&run.highlights, annotations, ids),
+                    mark: mark(run.highlights, annotations, ids),
                     styles: run.styles.into_iter().filter_map(style).collect(),
                 })
                 .collect(),
@@ -96,14 +105,27 @@ pub(super) fn class(kind: BlockKind) -> &'static str {
     }
 }
 
-fn mark(highlights: &[usize], annotations: &[&Annotation], ids: &[&str]) -> Option<MarkView> {
+fn mark<'a>(highlights: Vec<usize>, annotations: &[&Annotation], ids: &'a [&'a str]) -> Option<MarkView<'a>> {
     let innermost = annotations.get(*highlights.last()?)?;
-    let ids: Vec<&str> = highlights.iter().filter_map(|&i| ids.get(i).copied()).collect();
-    let mut class = format!("hl hl-{}", innermost.kind.as_str());
-    if highlights.len() > 1 {
-        class.push_str(" hl-stack");
+    let depth = highlights.len();
+    let class = mark_class(innermost.kind, depth > 1);
+    Some(MarkView { ids: MarkIds { highlights, ids }, class, depth })
+}
+
+/// A mark's classes: its innermost annotation's kind, and whether others lie under it.
+fn mark_class(kind: Kind, stacked: bool) -> &'static str {
+    match (kind, stacked) {
+        (Kind::Claim, false) => "hl hl-claim",
+        (Kind::Claim, true) => "hl hl-claim hl-stack",
+        (Kind::Counterargument, false) => "hl hl-counterargument",
+        (Kind::Counterargument, true) => "hl hl-counterargument hl-stack",
+        (Kind::Source, false) => "hl hl-source",
+        (Kind::Source, true) => "hl hl-source hl-stack",
+        (Kind::Question, false) => "hl hl-question",
+        (Kind::Question, true) => "hl hl-question hl-stack",
+        (Kind::Note, false) => "hl hl-note",
+        (Kind::Note, true) => "hl hl-note hl-stack",
     }
-    Some(MarkView { ids: Markup(ids.join(" ")), class: Markup(class), depth: highlights.len() })
 }
 
 pub(super) fn style(style: &Style) -> Option<StyleView<'_>> {

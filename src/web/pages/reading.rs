@@ -63,16 +63,39 @@ struct Item<'a> {
 #[derive(Debug)]
 pub struct ItemHtml {
     id: String,
-    author: String,
     /// The start tag's opening, up to where a viewer's own `data-mine` goes.
-    open: String,
+    open: Drawn,
     /// The rest of the start tag, the badge, quote, comment and citation.
-    head: String,
+    head: Drawn,
     /// The replies.
-    replies: String,
-    /// The quote shortened for a link to it and for the claim chooser.
-    link_label: String,
-    claim_label: String,
+    replies: Drawn,
+    /// The quote shortened, for a link to it, and with its author for the claim chooser.
+    link_label: Drawn,
+    claim_option: Drawn,
+}
+
+/// HTML a template drew (and so escaped): the page writes it as it is. Made only by [`draw`].
+#[derive(Debug)]
+struct Drawn(String);
+
+impl std::fmt::Display for Drawn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for Drawn {}
+
+fn draw(template: &impl Template) -> askama::Result<Drawn> {
+    template.render().map(Drawn)
+}
+
+/// A short quote, or a quote and its author, escaped once for every page that shows it.
+#[derive(Template)]
+#[template(source = "“{{ quote }}”{% if let Some(author) = author %} ({{ author }}){% endif %}", ext = "html")]
+struct Label<'a> {
+    quote: &'a str,
+    author: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -87,15 +110,17 @@ struct ItemParts<'a> {
 impl ItemHtml {
     fn draw(annotation: &Annotation, replies: &[replies::Reply]) -> askama::Result<Self> {
         let quote = shorten(&annotation.quote.exact, 240);
-        let part = |part| ItemParts { part, annotation, quote: quote.clone(), replies }.render();
+        let part = |part| draw(&ItemParts { part, annotation, quote: quote.clone(), replies });
         Ok(Self {
             id: annotation.id.to_string(),
-            author: annotation.author_name.clone(),
             open: part("open")?,
             head: part("head")?,
             replies: part("replies")?,
-            link_label: shorten(&annotation.quote.exact, 80),
-            claim_label: shorten(&annotation.quote.exact, 60),
+            link_label: draw(&Label { quote: &shorten(&annotation.quote.exact, 80), author: None })?,
+            claim_option: draw(&Label {
+                quote: &shorten(&annotation.quote.exact, 60),
+                author: Some(&annotation.author_name),
+            })?,
         })
     }
 }
@@ -191,7 +216,7 @@ async fn reading_page(
         form,
         error,
         is_instructor: viewer.is_instructor(),
-        argument: crate::argument::Counts::of(visible.iter().copied()),
+        argument: snapshot.argument_counts(&mask),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let mut body = String::with_capacity(cached.page_bytes.load(Ordering::Relaxed) + 4096);

@@ -124,13 +124,11 @@ async fn review_page(
         None => work.annotations,
     };
     let all_feedback = feedback::list_for_reading(&state.db, reading_id).await?;
+    let shown_ids: Vec<String> = shown.iter().map(|a| a.id.to_string()).collect();
+    let shown_ids: Vec<&str> = shown_ids.iter().map(String::as_str).collect();
     let (heat, blocks) = if student.is_some() {
-        (Vec::new(), {
-            let ids: Vec<String> = shown.iter().map(|a| a.id.to_string()).collect();
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let shown: Vec<&Annotation> = shown.iter().collect();
-            highlights::article(&reading.doc, &CharIndex::new(&reading.doc.text), &shown, &ids)
-        })
+        let shown: Vec<&Annotation> = shown.iter().collect();
+        (Vec::new(), highlights::article(&reading.doc, &CharIndex::new(&reading.doc.text), &shown, &shown_ids))
     } else {
         let ranges: Vec<StudentRange> = shown
             .iter()
