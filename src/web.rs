@@ -11,6 +11,7 @@ pub mod events;
 mod forms;
 pub mod limits;
 mod pages;
+mod revisioned;
 mod security;
 mod snapshots;
 
@@ -39,13 +40,16 @@ pub struct AppState {
     pub events: events::EventHub,
     /// Each reading's annotations in memory, for the pages that show them.
     pub snapshots: Arc<snapshots::Snapshots>,
+    /// The review pages' parts, derived once per revision of a course or reading.
+    pub reviews: Arc<pages::Reviews>,
 }
 
 impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
-        Self { db, config: Arc::new(config), limits, events: events::EventHub::default(), snapshots: Arc::default() }
+        let events = events::EventHub::default();
+        Self { db, config: Arc::new(config), limits, events, snapshots: Arc::default(), reviews: Arc::default() }
     }
 }
 
