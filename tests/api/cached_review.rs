@@ -160,3 +160,27 @@ async fn the_reading_review_follows_every_kind_of_write_at_once() {
     assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.text);
     assert_eq!(listed(&page(&browser, &path).await), [claim], "made private, it leaves the review");
 }
+
+#[tokio::test]
+async fn a_kept_review_page_carries_only_its_own_viewers_name_and_token() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let ana = app.user("ana").await;
+    let course = app.course(&teacher, &[&ana]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    app.annotation(reading, &ana, "claim", "Alpha holds", json!({})).await;
+    let first = app.browser(&teacher).await;
+    let ana_id = member_id(&app, course, &teacher, "ana").await;
+    let promoted = first.post_form(&format!("/courses/{course}/members/{ana_id}/promote"), &[]).await;
+    assert_eq!(promoted.status, StatusCode::SEE_OTHER, "{}", promoted.text);
+    let viewers = [(first, "teacher"), (app.browser(&teacher).await, "teacher"), (app.browser(&ana).await, "ana")];
+    assert_ne!(viewers[0].0.csrf, viewers[1].0.csrf, "two sessions, two tokens");
+    for round in ["drawn", "kept"] {
+        for (browser, name) in &viewers {
+            let doc = page(browser, &format!("/readings/{reading}/review")).await;
+            let tokens = attrs(&doc, "input[name=csrf]", "value");
+            assert!(tokens.len() > 1 && tokens.iter().all(|t| *t == browser.csrf), "{round} for {name}: {tokens:?}");
+            assert_eq!(all(&doc, "a.who"), [*name], "{round}");
+        }
+    }
+}
