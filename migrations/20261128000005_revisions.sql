@@ -62,6 +62,26 @@ CREATE TRIGGER feedback_delete_revision AFTER DELETE ON feedback BEGIN
     WHERE id = (SELECT reading_id FROM annotations WHERE id = OLD.annotation_id);
 END;
 
+-- Where an annotation or reply came from shows in what the API answers.
+CREATE TRIGGER provenance_insert_revision AFTER INSERT ON provenance BEGIN
+    UPDATE readings SET revision = revision + 1
+    WHERE id IN (SELECT reading_id FROM annotations WHERE id = NEW.annotation_id
+                 UNION SELECT a.reading_id FROM replies r JOIN annotations a ON a.id = r.annotation_id
+                       WHERE r.id = NEW.reply_id);
+END;
+CREATE TRIGGER provenance_update_revision AFTER UPDATE ON provenance BEGIN
+    UPDATE readings SET revision = revision + 1
+    WHERE id IN (SELECT reading_id FROM annotations WHERE id IN (OLD.annotation_id, NEW.annotation_id)
+                 UNION SELECT a.reading_id FROM replies r JOIN annotations a ON a.id = r.annotation_id
+                       WHERE r.id IN (OLD.reply_id, NEW.reply_id));
+END;
+CREATE TRIGGER provenance_delete_revision AFTER DELETE ON provenance BEGIN
+    UPDATE readings SET revision = revision + 1
+    WHERE id IN (SELECT reading_id FROM annotations WHERE id = OLD.annotation_id
+                 UNION SELECT a.reading_id FROM replies r JOIN annotations a ON a.id = r.annotation_id
+                       WHERE r.id = OLD.reply_id);
+END;
+
 -- A name shows beside everything its owner wrote.
 CREATE TRIGGER users_name_revision AFTER UPDATE OF name ON users BEGIN
     UPDATE readings SET revision = revision + 1

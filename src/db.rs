@@ -4,6 +4,7 @@
 pub mod annotations;
 pub mod courses;
 pub mod feedback;
+pub mod group_commit;
 pub mod links;
 pub mod moderation;
 pub mod readings;

@@ -5,9 +5,11 @@
 
 use crate::db::readings::Reading;
 use crate::db::replies::Reply;
-use crate::domain::{Annotation, AnnotationId, Relation, Viewer, Visibility};
+use crate::domain::{Annotation, AnnotationId, Link, Relation, Viewer, Visibility};
+use crate::formats::w3c::Provenance;
 use crate::text::CharIndex;
 use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
 
 #[derive(Debug)]
 pub struct Snapshot {
@@ -21,6 +23,8 @@ pub struct Snapshot {
     pub replies: HashMap<AnnotationId, Vec<Reply>>,
     /// The course's post-first setting: students see classmates' work once they have posted.
     pub post_first: bool,
+    /// Where annotations and replies came from, by id, for those imported or posted with it.
+    pub provenance: HashMap<Uuid, Provenance>,
     /// Each annotation's links as (relation, index of the target in `annotations`).
     pub targets: Vec<Vec<(Relation, usize)>>,
     /// Every author's name and id, sorted by name.
@@ -53,7 +57,24 @@ impl Snapshot {
         authors.sort_unstable();
         authors.dedup();
         let index = CharIndex::new(&reading.doc.text);
-        Self { revision, reading, index, annotations, replies: threads, post_first, targets, authors, posted }
+        let provenance = HashMap::new();
+        Self {
+            revision,
+            reading,
+            index,
+            annotations,
+            replies: threads,
+            post_first,
+            provenance,
+            targets,
+            authors,
+            posted,
+        }
+    }
+
+    #[must_use]
+    pub fn with_provenance(self, provenance: HashMap<Uuid, Provenance>) -> Self {
+        Self { provenance, ..self }
     }
 
     /// Whether `viewer` may see `annotation`: `Viewer::can_see`, and under post-first a
@@ -92,6 +113,18 @@ impl Snapshot {
             .collect();
         names.dedup();
         names
+    }
+
+    /// Annotation `i` as a viewer who sees `mask` sees it: with only the links to what they may see.
+    #[must_use]
+    pub fn as_seen(&self, i: usize, mask: &[bool]) -> Annotation {
+        let annotation = &self.annotations[i];
+        let links = self.targets[i]
+            .iter()
+            .filter(|(_, to)| mask[*to])
+            .map(|&(relation, to)| Link { from: annotation.id, to: self.annotations[to].id, relation })
+            .collect();
+        Annotation { links, ..annotation.clone() }
     }
 
     /// An annotation's replies, oldest first.

@@ -40,6 +40,8 @@ pub struct AppState {
     pub events: events::EventHub,
     /// Each reading's annotations in memory, for the pages that show them.
     pub snapshots: Arc<snapshots::Snapshots>,
+    /// New annotations, stored in groups (see `db::group_commit`).
+    pub inserts: crate::db::group_commit::Inserts,
     /// The review pages' parts, derived once per revision of a course or reading.
     pub reviews: Arc<pages::Reviews>,
 }
@@ -48,8 +50,15 @@ impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
-        let events = events::EventHub::default();
-        Self { db, config: Arc::new(config), limits, events, snapshots: Arc::default(), reviews: Arc::default() }
+        Self {
+            inserts: crate::db::group_commit::Inserts::start(db.clone()),
+            db,
+            config: Arc::new(config),
+            limits,
+            events: events::EventHub::default(),
+            snapshots: Arc::default(),
+            reviews: Arc::default(),
+        }
     }
 }
 

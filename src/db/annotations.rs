@@ -3,6 +3,7 @@
 
 use super::{now, parse_time};
 use crate::domain::{Annotation, AnnotationId, Kind, Link, NewAnnotation, Relation, Viewer, Visibility};
+use crate::formats::w3c::Provenance;
 use crate::text::anchor::{TextPosition, TextQuote};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -81,6 +82,7 @@ impl Row {
 #[derive(Debug, Clone, Copy)]
 pub struct LinkTarget {
     pub row_id: i64,
+    pub id: AnnotationId,
     pub kind: Kind,
 }
 
@@ -98,7 +100,7 @@ pub async fn find_link_target(
         .bind(reading_id)
         .fetch_optional(db)
         .await?;
-    row.map(|(row_id, kind)| Ok(LinkTarget { row_id, kind: kind.parse().map_err(decode)? })).transpose()
+    row.map(|(row_id, kind)| Ok(LinkTarget { row_id, id, kind: kind.parse().map_err(decode)? })).transpose()
 }
 
 /// Stores a new annotation, already anchored (`position` and `quote` set), with its links.
@@ -109,12 +111,39 @@ pub async fn insert_annotation(
     new: &NewAnnotation,
     links: &[(LinkTarget, Relation)],
 ) -> sqlx::Result<AnnotationId> {
+    let insert =
+        Insert { reading_id, author_id, new: new.clone(), links: links.to_vec(), provenance: Provenance::default() };
     let mut tx = db.begin().await?;
-    let (id, row_id) = insert_row(&mut tx, reading_id, author_id, new, &now()).await?;
-    for (target, relation) in links {
-        insert_link(&mut tx, row_id, target.row_id, *relation).await?;
-    }
+    let id = insert_in(&mut tx, &insert, &now()).await?;
     tx.commit().await?;
+    Ok(id)
+}
+
+/// A new annotation to store: anchored (`position` and `quote` set), its links
+/// checked, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Insert {
+    pub reading_id: i64,
+    pub author_id: i64,
+    pub new: NewAnnotation,
+    pub links: Vec<(LinkTarget, Relation)>,
+    pub provenance: Provenance,
+}
+
+impl Insert {
+    /// Whether storing it takes one statement (so needs no savepoint to be all or nothing).
+    pub(super) fn is_one_statement(&self) -> bool {
+        self.links.is_empty() && self.provenance.is_empty()
+    }
+}
+
+/// Stores `insert` with its links and provenance inside the caller's transaction.
+pub(super) async fn insert_in(conn: &mut SqliteConnection, insert: &Insert, now: &str) -> sqlx::Result<AnnotationId> {
+    let (id, row_id) = insert_row(conn, insert.reading_id, insert.author_id, &insert.new, now).await?;
+    for (target, relation) in &insert.links {
+        insert_link(conn, row_id, target.row_id, *relation).await?;
+    }
+    super::w3c::insert_provenance(conn, "annotation_id", row_id, &insert.provenance).await?;
     Ok(id)
 }
 

@@ -55,6 +55,8 @@ pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snaps
         .bind(course_id)
         .fetch_optional(&mut *tx)
         .await?;
+    let provenance = super::w3c::provenance_in_reading(&mut *tx, reading_id).await?;
     tx.commit().await?;
-    Ok(Some(Snapshot::new(revision, reading, annotations, replies, post_first.is_some_and(|(on,)| on))))
+    let post_first = post_first.is_some_and(|(on,)| on);
+    Ok(Some(Snapshot::new(revision, reading, annotations, replies, post_first).with_provenance(provenance)))
 }

@@ -43,8 +43,8 @@ fn into_map(rows: Vec<ProvenanceRow>) -> sqlx::Result<HashMap<AnnotationId, Prov
 
 /// The provenance of a reading's annotations and replies, by their uuid. Callers
 /// attach it only to what the viewer may already see.
-pub async fn provenance_in_reading(
-    db: &SqlitePool,
+pub async fn provenance_in_reading<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
     reading_id: i64,
 ) -> sqlx::Result<HashMap<AnnotationId, Provenance>> {
     let rows: Vec<ProvenanceRow> = sqlx::query_as(
@@ -72,18 +72,7 @@ pub async fn provenance_of(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Op
     Ok(into_map(rows)?.remove(&id))
 }
 
-/// Records where an annotation came from (a no-op for an empty provenance).
-pub async fn set_provenance(db: &SqlitePool, id: AnnotationId, provenance: &Provenance) -> sqlx::Result<()> {
-    if provenance.is_empty() {
-        return Ok(());
-    }
-    let mut conn = db.acquire().await?;
-    let (row_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM annotations WHERE uuid = ?").bind(id.to_string()).fetch_one(&mut *conn).await?;
-    insert_provenance(&mut conn, "annotation_id", row_id, provenance).await
-}
-
-async fn insert_provenance(
+pub(super) async fn insert_provenance(
     conn: &mut SqliteConnection,
     column: &str,
     row_id: i64,

@@ -14,6 +14,7 @@
 use crate::db;
 use crate::error::{Error, Result};
 use crate::snapshot::Snapshot;
+use crate::text::{CharIndex, Document};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicUsize;
@@ -36,6 +37,16 @@ pub struct Cached {
 #[derive(Default)]
 pub struct Snapshots {
     entries: Mutex<Entries>,
+    texts: Mutex<HashMap<i64, Arc<ReadingText>>>,
+}
+
+/// A reading's text and blocks, with the index anchoring needs. A reading's
+/// text never changes once imported (only its title and author may), so this
+/// stays valid whatever is annotated, until the reading is deleted.
+#[derive(Debug)]
+pub struct ReadingText {
+    pub doc: Document,
+    pub index: CharIndex,
 }
 
 #[derive(Default)]
@@ -63,10 +74,34 @@ impl Snapshots {
         Ok(Arc::clone(cached))
     }
 
+    /// The text of `reading_id`, loaded once; 404 if there is no such reading.
+    pub async fn text(&self, db: &SqlitePool, reading_id: i64) -> Result<Arc<ReadingText>> {
+        if let Some(text) = lock(&self.texts).get(&reading_id) {
+            return Ok(Arc::clone(text));
+        }
+        let reading = db::readings::find_reading(db, reading_id).await?.ok_or(Error::NotFound)?;
+        let index = CharIndex::new(&reading.doc.text);
+        let text = Arc::new(ReadingText { doc: reading.doc, index });
+        let mut texts = lock(&self.texts);
+        if texts.len() >= CAPACITY {
+            // Any one will do: a text is cheap to load again and rarely needed by many readings at once.
+            if let Some(&some) = texts.keys().next() {
+                texts.remove(&some);
+            }
+        }
+        texts.insert(reading_id, Arc::clone(&text));
+        Ok(text)
+    }
+
+    /// Drops everything kept of a deleted reading (its id may be used again).
+    pub fn forget(&self, reading_id: i64) {
+        lock(&self.texts).remove(&reading_id);
+        lock(&self.entries).map.remove(&reading_id);
+    }
+
     /// The cell holding `reading_id` at `revision` or later, made empty if what it held is older.
     fn cell(&self, reading_id: i64, revision: i64) -> Arc<OnceCell<Arc<Cached>>> {
-        // A panic while holding the lock cannot leave the map inconsistent: take it back.
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = lock(&self.entries);
         entries.clock += 1;
         let now = entries.clock;
         if let Some(entry) = entries.map.get_mut(&reading_id) {
@@ -85,4 +120,9 @@ impl Snapshots {
         entries.map.insert(reading_id, Entry { revision, cell: Arc::clone(&cell), used: now });
         cell
     }
+}
+
+/// A panic while holding one of these locks cannot leave its map inconsistent: take it back.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -10,6 +10,7 @@ mod cli_import;
 mod courses;
 mod crash;
 mod export;
+mod group_commit;
 mod hostile;
 mod import;
 mod links;

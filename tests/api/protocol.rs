@@ -277,6 +277,30 @@ async fn a_posted_annotation_keeps_its_canonical_iri_and_its_own_id_becomes_via(
 }
 
 #[tokio::test]
+async fn what_a_post_answers_is_what_a_get_then_returns_etag_and_all() {
+    let Setup { app, ana, reading, .. } = setup().await;
+    let claim = app.annotation(reading, &ana, "claim", "The alliance is durable", json!({})).await;
+    let body = json!([
+        {"type": "TextualBody", "purpose": "classifying", "value": "counterargument"},
+        {"type": "TextualBody", "purpose": "commenting", "value": "Which critics?"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "b"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "a"},
+        {"type": "SpecificResource", "purpose": "linking", "source": claim},
+        {"type": "SpecificResource", "purpose": "linking", "source": claim},
+    ]);
+    let extra = json!({"canonical": "urn:uuid:0c9e1c1e-2f0a-4c55-9a33-8f6f3c1c0b1a", "body": body});
+    let created = app.annotate(reading, &ana, "counterargument", "Critics disagree", extra).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let got = app.get(created.header("location"), &ana).await;
+    assert_eq!(got.status, StatusCode::OK);
+    let bodies = created.json()["body"].as_array().cloned().unwrap_or_default();
+    assert_eq!(bodies.iter().filter(|b| b["purpose"] == "linking").count(), 1, "one link per target: {bodies:?}");
+    assert_eq!(bodies.iter().filter(|b| b["purpose"] == "tagging").count(), 2, "{bodies:?}");
+    assert_eq!(created.json(), got.json(), "the POST's answer is the stored annotation");
+    assert_eq!(created.header("etag"), got.header("etag"), "so a client may PUT with the ETag it was given");
+}
+
+#[tokio::test]
 async fn every_container_form_and_reply_thread_shows_only_what_the_caller_may_see() {
     let Setup { app, teacher, ana, reading, .. } = setup().await;
     let secret = app.annotation(reading, &teacher, "note", "Critics disagree", json!({"visibility": "private"})).await;

@@ -7,10 +7,9 @@ mod protocol;
 mod thread;
 
 use crate::db::{annotations, courses, moderation, readings, replies, w3c as store};
-use crate::domain::{Annotation, AnnotationId, Comment, LinkError, Relation, Viewer};
+use crate::domain::{Annotation, AnnotationId, Comment, Link, LinkError, Relation, Viewer};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, Iris, LinkRequest, ParsedAnnotation, Provenance};
-use crate::text::CharIndex;
 use crate::text::anchor::{self, Agreement};
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
@@ -90,10 +89,10 @@ async fn create_annotation(
     }
     let parsed = w3c::parse_annotation(&body)?;
     let provenance = body.as_object().map(|o| Provenance::of(o, false)).transpose()?.unwrap_or_default();
-    let annotation = create_annotation_for(&state, &access, parsed).await?;
-    store::set_provenance(&state.db, annotation.id, &provenance).await?;
+    let annotation = create_annotation_for(&state, &access, parsed, &provenance).await?;
     let location = iris.annotation(access.reading_id, annotation.id);
-    let mut response = jsonld(StatusCode::CREATED, &render(&state, &annotation, &iris).await?, Some(&location));
+    let stored = (!provenance.is_empty()).then_some(&provenance);
+    let mut response = jsonld(StatusCode::CREATED, &w3c::to_jsonld_with(&annotation, &iris, stored), Some(&location));
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(LOCATION, value);
     }
@@ -105,6 +104,7 @@ pub async fn create_annotation_for(
     state: &AppState,
     access: &ReadingAccess,
     parsed: ParsedAnnotation,
+    provenance: &Provenance,
 ) -> Result<Annotation> {
     state.limits.annotations.hit(&access.user().id.to_string())?;
     if let Some(source) = &parsed.target_source {
@@ -112,17 +112,53 @@ pub async fn create_annotation_for(
             return Err(Error::invalid("target.source", "is not this reading"));
         }
     }
-    let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
-    let text = &reading.doc.text;
+    let text = state.snapshots.text(&state.db, access.reading_id).await?;
     let mut new = parsed.annotation;
-    let anchored = anchor::anchor(text, &CharIndex::new(text), new.position, new.quote.as_ref(), Agreement::Strict)?;
+    let anchored = anchor::anchor(&text.doc.text, &text.index, new.position, new.quote.as_ref(), Agreement::Strict)?;
     new.position = Some(anchored.position);
     new.quote = Some(anchored.quote);
     let links = resolve_links(state, access.reading_id, access.viewer, new.kind, &parsed.links, None).await?;
-    let id = annotations::insert_annotation(&state.db, access.reading_id, access.user().id, &new, &links).await?;
-    let annotation = annotations::find_visible(&state.db, id, access.viewer).await?.ok_or(Error::NotFound)?;
+    let author = access.user();
+    let insert = annotations::Insert {
+        reading_id: access.reading_id,
+        author_id: author.id,
+        new,
+        links,
+        provenance: provenance.clone(),
+    };
+    let (id, created) = state.inserts.insert(insert.clone()).await?;
+    let annotations::Insert { new, links, .. } = insert;
+    // What was stored, as its author sees it: every link's target was checked visible to them.
+    let annotation = Annotation {
+        id,
+        reading_id: access.reading_id,
+        author_id: author.id,
+        author_name: author.name.clone(),
+        kind: new.kind,
+        comment: new.comment.as_str().to_owned(),
+        citation: new.citation.as_str().to_owned(),
+        tags: new.tags.as_slice().to_vec(),
+        visibility: new.visibility,
+        position: anchored.position,
+        quote: new.quote.unwrap_or_default(),
+        created,
+        modified: created,
+        links: stored_links(id, &links),
+        reply_count: 0,
+    };
     state.events.publish(Event::new(Change::Created, &annotation));
     Ok(annotation)
+}
+
+/// The links as stored: one per target, the first asked for (the store ignores repeats).
+fn stored_links(from: AnnotationId, links: &[(annotations::LinkTarget, Relation)]) -> Vec<Link> {
+    let mut stored: Vec<Link> = Vec::with_capacity(links.len());
+    for (target, relation) in links {
+        if !stored.iter().any(|l| l.to == target.id) {
+            stored.push(Link { from, to: target.id, relation: *relation });
+        }
+    }
+    stored
 }
 
 /// Finds and checks each requested link's target: same reading, visible to the author, kinds that fit.

@@ -171,5 +171,6 @@ async fn delete_reading(
         return settings_page(&state, &access, Some(message)).await;
     }
     readings::delete_reading(&state.db, access.reading_id).await?;
+    state.snapshots.forget(access.reading_id);
     Ok(course_page(access.course_id))
 }

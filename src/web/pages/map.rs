@@ -6,9 +6,9 @@ use super::{Layout, render};
 use crate::argument::layout::{self, NODE_HEIGHT, NODE_WIDTH, wrap};
 use crate::argument::outline::outline;
 use crate::argument::{ArgumentMap, Counts, Node};
-use crate::db::{annotations, readings};
+use crate::db::readings;
 use crate::domain::{Kind, Relation};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::web::{AppState, ReadingAccess};
 use askama::Template;
 use axum::Router;
@@ -74,9 +74,9 @@ struct ItemView {
 }
 
 async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Result<Html<String>> {
-    let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
-    let visible = annotations::list_visible(&state.db, access.reading_id, access.viewer).await?;
-    let map = ArgumentMap::build(&visible);
+    let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
+    let reading = &cached.snapshot.reading;
+    let map = ArgumentMap::build(cached.snapshot.visible_to(access.viewer));
     let drawing = layout::layout(&map);
     let nodes = map.nodes.iter().zip(&drawing.nodes).map(|(node, b)| node_view(node, b.x, b.y)).collect();
     let edges = map
@@ -112,7 +112,7 @@ async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Resul
         .collect();
     let page = MapPage {
         layout: Layout::for_user(Some(&access.user)),
-        reading: &reading,
+        reading,
         counts: map.counts,
         width: drawing.width,
         height: drawing.height,

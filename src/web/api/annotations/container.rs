@@ -3,7 +3,6 @@
 
 use super::RequestIris;
 use super::protocol::{jsonld, preferences};
-use crate::db::{annotations, w3c as store};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, About, Page, PageForm};
 use crate::web::forms::Query;
@@ -31,10 +30,13 @@ pub async fn list_annotations(
     Query(query): Query<ContainerQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let all = annotations::list_visible(&state.db, access.reading_id, access.viewer).await?;
+    let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
+    let snapshot = &cached.snapshot;
+    let mask = snapshot.mask_for(access.viewer);
+    let visible: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
     let container = iris.container(access.reading_id);
-    let modified = all.iter().map(|a| a.modified).max().map(w3c::utc);
-    let total = all.len();
+    let modified = visible.iter().map(|&i| snapshot.annotations[i].modified).max().map(w3c::utc);
+    let total = visible.len();
     let prefer = preferences(&headers);
     // A page's content never depends on Prefer; the container's does.
     let form = PageForm { iris_only: query.iris == 1 || (query.page.is_none() && prefer.iris_only) };
@@ -46,15 +48,15 @@ pub async fn list_annotations(
     let items = if query.page.is_none() && prefer.minimal {
         Vec::new()
     } else {
-        let provenance = store::provenance_in_reading(&state.db, access.reading_id).await?;
-        let one = |a: &crate::domain::Annotation| -> Value {
+        let one = |&i: &usize| -> Value {
+            let a = &snapshot.annotations[i];
             if form.iris_only {
                 json!(iris.annotation(a.reading_id, a.id))
             } else {
-                w3c::to_jsonld_with(a, &iris, provenance.get(&a.id))
+                w3c::to_jsonld_with(&snapshot.as_seen(i, &mask), &iris, snapshot.provenance.get(&a.id))
             }
         };
-        all.iter().skip(first).take(PAGE_SIZE).map(one).collect()
+        visible.iter().skip(first).take(PAGE_SIZE).map(one).collect()
     };
     let page = Page { number, total, per_page: PAGE_SIZE, items };
     let body = match query.page {

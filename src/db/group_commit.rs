@@ -1,0 +1,106 @@
+//! New annotations stored in groups: one transaction, and so one `fsync`, for
+//! every annotation that arrived while the previous group was being committed.
+//!
+//! SQLite writes one transaction at a time, and with `synchronous = FULL` each
+//! commit waits for the disk: about a millisecond here, which capped a class
+//! posting at once near a thousand annotations a second, and queued the rest in
+//! SQLite's busy handler (which sleeps and retries). Here they queue in order
+//! on a channel instead, and one task commits them together. Each is
+//! acknowledged only once its group is on disk, so durability is unchanged;
+//! one that fails (a link's target deleted meanwhile) is undone alone.
+
+use super::annotations::{Insert, insert_in};
+use super::{now, parse_time};
+use crate::domain::AnnotationId;
+use chrono::{DateTime, Utc};
+use sqlx::{Acquire, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most annotations one transaction takes.
+const MOST: usize = 256;
+
+type Stored = sqlx::Result<(AnnotationId, DateTime<Utc>)>;
+type Job = (Insert, oneshot::Sender<Stored>);
+
+/// The queue of annotations to store; cloning it shares the one committing task.
+#[derive(Clone, Debug)]
+pub struct Inserts {
+    queue: mpsc::UnboundedSender<Job>,
+}
+
+impl Inserts {
+    /// Starts the committing task on the current Tokio runtime. It ends when every `Inserts` is dropped.
+    #[must_use]
+    pub fn start(db: SqlitePool) -> Self {
+        let (queue, jobs) = mpsc::unbounded_channel();
+        tokio::spawn(commit_all(db, jobs));
+        Self { queue }
+    }
+
+    /// Stores `insert`, returning its id and creation time once it is on disk.
+    pub async fn insert(&self, insert: Insert) -> Stored {
+        let (done, stored) = oneshot::channel();
+        self.queue.send((insert, done)).map_err(|_| sqlx::Error::PoolClosed)?;
+        stored.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
+
+async fn commit_all(db: SqlitePool, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    let mut group = Vec::new();
+    while jobs.recv_many(&mut group, MOST).await > 0 {
+        let (inserts, waiting): (Vec<Insert>, Vec<_>) = group.drain(..).unzip();
+        let results = match db.acquire().await {
+            Ok(mut conn) => commit(&mut conn, &inserts).await,
+            Err(e) => inserts.iter().map(|_| Err(copy(&e))).collect(),
+        };
+        for (done, result) in waiting.into_iter().zip(results) {
+            // The request may have gone (its client hung up): what was stored stays stored.
+            let _ = done.send(result);
+        }
+    }
+}
+
+/// Stores `inserts` in one transaction, each all or nothing; one result each, in order.
+pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stored> {
+    let now = now();
+    let stored = async {
+        let mut tx = conn.begin().await?;
+        let mut results = Vec::with_capacity(inserts.len());
+        for insert in inserts {
+            let result = if insert.is_one_statement() {
+                // A statement that breaks a constraint undoes only itself; the transaction goes on.
+                insert_in(&mut tx, insert, &now).await
+            } else {
+                let mut one = tx.begin().await?; // a savepoint
+                match insert_in(&mut one, insert, &now).await {
+                    Ok(id) => one.commit().await.map(|()| id),
+                    Err(e) => Err(e), // dropping `one` rolls back to the savepoint
+                }
+            };
+            match result {
+                // Any other failure (I/O, a full disk) may have ended the transaction: give up the group.
+                Err(e) if !is_constraint(&e) => return Err(e),
+                result => results.push(result),
+            }
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(results)
+    }
+    .await;
+    match stored {
+        Ok(results) => results.into_iter().map(|r| Ok((r?, parse_time(&now)?))).collect(),
+        Err(e) => inserts.iter().map(|_| Err(copy(&e))).collect(),
+    }
+}
+
+fn is_constraint(error: &sqlx::Error) -> bool {
+    use sqlx::error::ErrorKind::{CheckViolation, ForeignKeyViolation, NotNullViolation, UniqueViolation};
+    error
+        .as_database_error()
+        .is_some_and(|e| matches!(e.kind(), UniqueViolation | ForeignKeyViolation | NotNullViolation | CheckViolation))
+}
+
+/// The same failure for each waiting request (`sqlx::Error` cannot be cloned).
+fn copy(error: &sqlx::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("the group this annotation was stored in failed: {error}"))
+}

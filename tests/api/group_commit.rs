@@ -1,0 +1,87 @@
+//! Annotations stored in groups: each in a group is all or nothing, one that
+//! fails leaves the others stored, and a class posting at once loses nothing.
+
+use crate::support::TestApp;
+use counterpoint::db::annotations::{Insert, LinkTarget};
+use counterpoint::db::group_commit::commit;
+use counterpoint::domain::{Comment, Kind, NewAnnotation, Relation, Tags, Visibility};
+use counterpoint::formats::w3c::Provenance;
+use counterpoint::text::anchor::{TextPosition, TextQuote};
+use serde_json::json;
+use uuid::Uuid;
+
+const TEXT: &str = "Alpha holds. Beta doubts. Gamma cites.";
+
+fn insert(reading_id: i64, author_id: i64, comment: &str) -> Insert {
+    let new = NewAnnotation {
+        kind: Kind::Counterargument,
+        comment: Comment::parse("comment", comment).expect("comment"),
+        citation: Comment::default(),
+        tags: Tags::default(),
+        visibility: Visibility::Class,
+        position: Some(TextPosition { start: 13, end: 25 }),
+        quote: Some(TextQuote { exact: "Beta doubts.".into(), prefix: String::new(), suffix: String::new() }),
+    };
+    Insert { reading_id, author_id, new, links: Vec::new(), provenance: Provenance::default() }
+}
+
+async fn comments(app: &TestApp) -> Vec<String> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT comment FROM annotations ORDER BY id").fetch_all(&app.state.db).await.expect("query");
+    rows.into_iter().map(|(c,)| c).collect()
+}
+
+#[tokio::test]
+async fn one_failure_in_a_group_is_undone_alone() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let claim = app.annotation(reading, &teacher, "claim", "Alpha holds.", json!({})).await;
+    let (claim_row, author): (i64, i64) = sqlx::query_as("SELECT id, author_id FROM annotations WHERE uuid = ?")
+        .bind(&claim)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("claim");
+    let target = |row_id| LinkTarget { row_id, id: Uuid::new_v4(), kind: Kind::Claim };
+
+    let mut linked = insert(reading, author, "linked");
+    linked.links = vec![(target(claim_row), Relation::Rebuts)];
+    let mut broken_link = insert(reading, author, "broken link");
+    broken_link.links = vec![(target(claim_row + 999), Relation::Rebuts)];
+    let group = [
+        insert(reading, author, "first"),
+        insert(reading + 999, author, "no such reading"),
+        broken_link,
+        linked,
+        insert(reading, author, "last"),
+    ];
+    let mut conn = app.state.db.acquire().await.expect("connection");
+    let results = commit(&mut conn, &group).await;
+    let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
+    assert_eq!(ok, [true, false, false, true, true]);
+    assert_eq!(comments(&app).await, ["", "first", "linked", "last"], "the failed ones left nothing, not even a part");
+    let (links,): (i64,) = sqlx::query_as("SELECT count(*) FROM links").fetch_one(&app.state.db).await.expect("links");
+    assert_eq!(links, 1, "only the good link was stored");
+}
+
+#[tokio::test]
+async fn a_class_posting_at_once_gets_every_annotation_stored_and_answered() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let posts = (0..40).map(|n| {
+        let app = &app;
+        let teacher = &teacher;
+        async move {
+            let comment = json!({"body": [
+                {"type": "TextualBody", "purpose": "classifying", "value": "note"},
+                {"type": "TextualBody", "purpose": "commenting", "value": format!("post {n}")}]});
+            app.annotation(reading, teacher, "note", "Gamma cites.", comment).await
+        }
+    });
+    let ids = futures_util::future::join_all(posts).await;
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 40, "each answered with its own id");
+    assert_eq!(app.count_annotations().await, 40);
+}
