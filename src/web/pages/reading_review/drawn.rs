@@ -160,11 +160,9 @@ pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
     for f in feedback::list_for_reading(&state.db, reading_id).await? {
         feedback.entry(f.annotation_id).or_default().push(f);
     }
-    let mut annotations: Vec<Annotation> = snapshot.visible_to(EXPORT_VIEWER).into_iter().cloned().collect();
-    let visible: HashSet<AnnotationId> = annotations.iter().map(|a| a.id).collect();
-    for a in &mut annotations {
-        a.links.retain(|l| visible.contains(&l.to));
-    }
+    let mask = snapshot.mask_for(EXPORT_VIEWER);
+    let annotations: Vec<Annotation> =
+        (0..mask.len()).filter(|&i| mask[i]).map(|i| snapshot.as_seen(i, &mask)).collect();
     let items = annotations
         .iter()
         .map(|annotation| {
