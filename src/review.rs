@@ -3,6 +3,7 @@
 //! is what instructors may see ([`crate::export::EXPORT_VIEWER`]), never a
 //! private annotation.
 
+pub mod dashboard;
 pub mod passages;
 pub mod tables;
 pub mod tally;

@@ -11,6 +11,7 @@ pub mod events;
 mod forms;
 pub mod limits;
 mod pages;
+mod revisioned;
 mod security;
 mod snapshots;
 
@@ -41,6 +42,8 @@ pub struct AppState {
     pub snapshots: Arc<snapshots::Snapshots>,
     /// New annotations, stored in groups (see `db::group_commit`).
     pub inserts: crate::db::group_commit::Inserts,
+    /// The review pages' parts, derived once per revision of a course or reading.
+    pub reviews: Arc<pages::Reviews>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             limits,
             events: events::EventHub::default(),
             snapshots: Arc::default(),
+            reviews: Arc::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A course's review settings: its grading rubric and whether students must
 //! post before they see classmates' work (which `annotations::VISIBLE` reads).
 
+use super::courses::Course;
 use super::now;
 use crate::domain::Rubric;
 use sqlx::SqlitePool;
@@ -89,4 +90,22 @@ pub async fn has_posted(db: &SqlitePool, reading_id: i64, user_id: i64) -> sqlx:
     .fetch_one(db)
     .await?;
     Ok(posted)
+}
+
+/// The course and its revision (see the `revisions` migration): what a cached review of it must match.
+pub async fn course_with_revision(db: &SqlitePool, course_id: i64) -> sqlx::Result<Option<(Course, i64)>> {
+    let row: Option<(i64, String, String, i64)> =
+        sqlx::query_as("SELECT id, title, join_code, revision FROM courses WHERE id = ?")
+            .bind(course_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id, title, join_code, revision)| (Course { id, title, join_code }, revision)))
+}
+
+/// A reading's revision and its course's, read together: what a cached review of the reading must match.
+pub async fn revisions_of_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as("SELECT r.revision, c.revision FROM readings r JOIN courses c ON c.id = r.course_id WHERE r.id = ?")
+        .bind(reading_id)
+        .fetch_optional(db)
+        .await
 }

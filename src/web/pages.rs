@@ -12,6 +12,7 @@ mod map;
 pub(super) mod reading;
 mod reading_review;
 mod review;
+pub use review::Reviews;
 mod tokens;
 
 use super::AppState;

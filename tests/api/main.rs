@@ -4,6 +4,7 @@ mod accounts;
 mod annotations;
 mod bad_input;
 mod cached_pages;
+mod cached_review;
 mod cli;
 mod cli_import;
 mod courses;

@@ -3,28 +3,31 @@
 //! unsupported claims, counts by kind, one student's work alone (`?student=ID`),
 //! and feedback on each annotation.
 
-use super::heatmap::{self, HeatBlock};
+mod drawn;
+
+pub use drawn::Drawn;
+
+use super::Layout;
 use super::highlights::{self, BlockView};
-use super::{Layout, render};
-use crate::db::feedback::{self, Feedback};
-use crate::db::readings::{self, Reading};
-use crate::domain::{Annotation, Kind};
+use crate::db::readings::Reading;
+use crate::db::review;
+use crate::domain::Annotation;
 use crate::error::{Error, Result};
-use crate::review::{Student, passages, reading_work, students_of};
-use crate::text::CharIndex;
-use crate::text::heat::{self, StudentRange};
+use crate::review::Student;
 use crate::web::api::leave_feedback;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{Form, Query};
 use crate::web::{AnnotationAccess, AppState, ReadingAccess};
 use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use drawn::{ItemHtml, Panel};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::sync::atomic::Ordering;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,54 +35,22 @@ pub fn router() -> Router<AppState> {
         .route("/annotations/{annotation_id}/feedback", post(create_feedback))
 }
 
+/// The page: the parts every instructor shares come drawn (see [`Drawn`]); `|safe`
+/// in the template only ever writes those, which askama escaped as it drew them.
 #[derive(Template)]
 #[template(path = "reading_review.html")]
 struct ReadingReviewPage<'a> {
     layout: Layout,
     reading: &'a Reading,
     /// The heatmap, when the page shows the whole class.
-    heat: Vec<HeatBlock<'a>>,
+    heat: Option<&'a str>,
     /// One student's highlights, when the page shows them alone.
     blocks: Vec<BlockView<'a>>,
-    student: Option<Student>,
-    students: Vec<Student>,
-    bars: Vec<Bar>,
-    chart_height: usize,
-    contested: Vec<(Passage, usize)>,
-    unanswered: Vec<Passage>,
-    unsupported: Vec<Passage>,
-    items: Vec<Item<'a>>,
+    student: Option<&'a Student>,
+    students: &'a [Student],
+    panel: &'a str,
+    items: Vec<&'a ItemHtml>,
     error: Option<String>,
-}
-
-/// One bar of the chart of counts by kind, laid out in SVG units.
-struct Bar {
-    kind: Kind,
-    count: usize,
-    y: usize,
-    width: usize,
-}
-
-const BAR_STEP: usize = 24;
-const BAR_MAX_WIDTH: usize = 180;
-
-/// An annotation named in a list: its id, author and (shortened) quote.
-struct Passage {
-    id: String,
-    author: String,
-    quote: String,
-}
-
-impl Passage {
-    fn of(a: &Annotation) -> Self {
-        Self { id: a.id.to_string(), author: a.author_name.clone(), quote: shorten(&a.quote.exact, 160) }
-    }
-}
-
-struct Item<'a> {
-    annotation: &'a Annotation,
-    quote: String,
-    feedback: Vec<&'a Feedback>,
 }
 
 #[derive(Deserialize)]
@@ -105,83 +76,62 @@ async fn review_page(
     student_id: Option<i64>,
     error: Option<String>,
 ) -> Result<Response> {
-    let reading = readings::find_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
-    let students = students_of(&state.db, reading.course_id).await?;
+    let (_, course_revision) = review::revisions_of_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
+    let drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
     let student = match student_id {
         Some(id) => Some(
-            students
+            drawn
+                .students
                 .iter()
                 .find(|s| s.id == id)
-                .cloned()
                 .ok_or_else(|| Error::invalid("student", "is not a student of this course"))?,
         ),
         None => None,
     };
-    let ids: HashSet<i64> = students.iter().map(|s| s.id).collect();
-    let work = reading_work(&state.db, reading_id).await?;
-    let shown: Vec<Annotation> = match &student {
-        Some(s) => work.annotations.into_iter().filter(|a| a.author_id == s.id).collect(),
-        None => work.annotations,
+    let reading = &drawn.cached.snapshot.reading;
+    // One student's annotations, when the page shows one student's work.
+    let shown: Vec<usize> = match student {
+        None => Vec::new(),
+        Some(s) => (0..drawn.annotations.len()).filter(|&i| drawn.annotations[i].author_id == s.id).collect(),
     };
-    let all_feedback = feedback::list_for_reading(&state.db, reading_id).await?;
-    let shown_ids: Vec<String> = shown.iter().map(|a| a.id.to_string()).collect();
-    let shown_ids: Vec<&str> = shown_ids.iter().map(String::as_str).collect();
-    let (heat, blocks) = if student.is_some() {
-        let shown: Vec<&Annotation> = shown.iter().collect();
-        (Vec::new(), highlights::article(&reading.doc, &CharIndex::new(&reading.doc.text), &shown, &shown_ids))
-    } else {
-        let ranges: Vec<StudentRange> = shown
-            .iter()
-            .filter(|a| ids.contains(&a.author_id))
-            .map(|a| StudentRange { student: a.author_id, start: a.position.start, end: a.position.end })
-            .collect();
-        (heatmap::article(&reading.doc, &heat::segments(&ranges)), Vec::new())
+    let theirs: Vec<Annotation> = shown.iter().map(|&i| drawn.annotations[i].clone()).collect();
+    let ids: Vec<String> = theirs.iter().map(|a| a.id.to_string()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let (heat, blocks, panel, items) = match student {
+        None => (Some(drawn.heat.as_str()), Vec::new(), None, drawn.items.iter().collect()),
+        Some(_) => {
+            let refs: Vec<&Annotation> = theirs.iter().collect();
+            let blocks = highlights::article(&reading.doc, &drawn.cached.snapshot.index, &refs, &ids);
+            (None, blocks, Some(Panel::of(&theirs).render()?), shown.iter().map(|&i| &drawn.items[i]).collect())
+        }
     };
-    let items = shown
-        .iter()
-        .map(|a| Item {
-            annotation: a,
-            quote: shorten(&a.quote.exact, 240),
-            feedback: all_feedback.iter().filter(|f| f.annotation_id == a.id).collect(),
-        })
-        .collect();
-    let bars = bars(&shown);
+    let layout = Layout::for_user(Some(user));
+    // The whole class with no message is the same page for the same viewer until the revision moves on.
+    let keep = student.is_none() && error.is_none();
+    if let Some(body) = drawn.kept_page(&layout).filter(|_| keep) {
+        return Ok(Html(body).into_response());
+    }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReadingReviewPage {
         layout: Layout::for_user(Some(user)),
-        reading: &reading,
+        reading,
         heat,
         blocks,
         student,
-        students,
-        chart_height: bars.len() * BAR_STEP,
-        bars,
-        contested: passages::contested(&shown, 5).iter().map(|c| (Passage::of(c.claim), c.counterarguments)).collect(),
-        unanswered: passages::unanswered(&shown).into_iter().map(Passage::of).collect(),
-        unsupported: passages::unsupported(&shown).into_iter().map(Passage::of).collect(),
+        students: &drawn.students,
+        panel: panel.as_deref().unwrap_or(&drawn.panel),
         items,
         error,
     };
-    Ok((status, render(&page)?).into_response())
-}
-
-fn bars(annotations: &[Annotation]) -> Vec<Bar> {
-    let counts: Vec<(Kind, usize)> =
-        Kind::ALL.iter().map(|&k| (k, annotations.iter().filter(|a| a.kind == k).count())).collect();
-    let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    counts
-        .into_iter()
-        .enumerate()
-        .map(|(i, (kind, count))| Bar { kind, count, y: i * BAR_STEP, width: count * BAR_MAX_WIDTH / most })
-        .collect()
-}
-
-/// The first `max` code points of `text`, with an ellipsis when cut.
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
+    // Sized for the largest page drawn so far, so that the megabytes are written without regrowing.
+    let mut body = String::with_capacity(drawn.page_bytes.load(Ordering::Relaxed) + 4096);
+    page.render_into(&mut body)?;
+    drawn.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
+    let body = Bytes::from(body);
+    if keep {
+        drawn.keep_page(&layout, body.clone());
     }
+    Ok((status, Html(body)).into_response())
 }
 
 #[derive(Deserialize)]

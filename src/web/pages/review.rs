@@ -3,15 +3,15 @@
 //! form and the course's review settings.
 
 use super::{Layout, render};
-use crate::db::courses::{self, Course};
-use crate::db::readings;
+use crate::db::courses::Course;
 use crate::db::review as settings;
 use crate::domain::{Rubric, RubricFields};
 use crate::error::{Error, Result};
-use crate::review::students_of;
-use crate::review::tables::{ReadingTable, course_tallies, reading_tables};
+use crate::review::dashboard::{self, Dashboard};
+use crate::review::tables::ReadingTable;
 use crate::review::tally::{Column, Sort, Tally, total};
 use crate::web::forms::{Form, Query};
+use crate::web::revisioned::Revisioned;
 use crate::web::{AppState, CourseAccess};
 use askama::Template;
 use axum::Router;
@@ -20,6 +20,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+
+/// What the review pages keep in memory, each until its course's revision moves on
+/// (a reading's revision moves its course's, so that covers both pages).
+pub struct Reviews {
+    dashboards: Revisioned<Dashboard>,
+    pub(super) readings: Revisioned<super::reading_review::Drawn>,
+}
+
+impl Default for Reviews {
+    fn default() -> Self {
+        // A course's dashboard is a few kilobytes; a reading's drawn parts with its kept pages are
+        // a few times its page (about 10 MB for 2,000 annotations), so few readings stay.
+        Self { dashboards: Revisioned::new(64), readings: Revisioned::new(4) }
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -95,28 +110,25 @@ async fn show_review(
 ) -> Result<Response> {
     access.require_instructor_or_hide()?;
     let sort = if query.sort.is_empty() { Sort::default() } else { query.sort.parse()? };
-    let rubric = settings::rubric_of(&state.db, access.course_id).await?;
-    review_page(&state, &access, sort, rubric.fields(), None).await
+    review_page(&state, &access, sort, None, None).await
 }
 
 async fn review_page(
     state: &AppState,
     access: &CourseAccess,
     sort: Sort,
-    form: RubricFields,
+    form: Option<RubricFields>,
     error: Option<String>,
 ) -> Result<Response> {
-    let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
-    let rubric = settings::rubric_of(&state.db, course.id).await?;
-    let students = students_of(&state.db, course.id).await?;
-    let all_readings = readings::list_for_course(&state.db, course.id).await?;
-    let tables = reading_tables(&state.db, &students, &all_readings, &rubric).await?;
-    let mut views: Vec<TableView> = tables.iter().map(|t| table_view(t, sort)).collect();
-    let course_wide = ReadingTable {
-        reading: readings::ReadingSummary { id: 0, title: "All readings".to_owned(), author: String::new() },
-        tallies: course_tallies(&students, &tables),
-    };
-    views.push(TableView { reading_id: None, ..table_view(&course_wide, sort) });
+    let (course, revision) =
+        settings::course_with_revision(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
+    let dashboard = state
+        .reviews
+        .dashboards
+        .get(course.id, revision, || async { dashboard::load(&state.db, course.id).await?.ok_or(Error::NotFound) })
+        .await?;
+    let mut views: Vec<TableView> = dashboard.tables.iter().map(|t| table_view(t, sort)).collect();
+    views.push(TableView { reading_id: None, ..table_view(&dashboard.course_wide, sort) });
     let columns = Column::ALL
         .iter()
         .map(|&c| ColumnView {
@@ -129,12 +141,12 @@ async fn review_page(
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReviewPage {
         layout: Layout::for_user(Some(&access.user)),
-        post_first: settings::post_first(&state.db, course.id).await?,
+        post_first: dashboard.post_first,
         course,
         columns,
         tables: views,
-        rule: rubric.describe(),
-        rubric: form,
+        rule: dashboard.rubric.describe(),
+        rubric: form.unwrap_or_else(|| dashboard.rubric.fields()),
         error,
     };
     Ok((status, render(&page)?).into_response())
@@ -162,7 +174,7 @@ async fn save_rubric(
             settings::save_rubric(&state.db, access.course_id, &rubric).await?;
             Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
         }
-        Err(invalid) => review_page(&state, &access, Sort::default(), fields, Some(invalid.message)).await,
+        Err(invalid) => review_page(&state, &access, Sort::default(), Some(fields), Some(invalid.message)).await,
     }
 }
 

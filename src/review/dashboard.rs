@@ -1,0 +1,38 @@
+//! The course review's tables as one value, derived once per revision of the
+//! course (see the `revisions` migration) and shared by every instructor's page
+//! until a write moves it on: each reading's tallies under the rubric, their sum
+//! over the course, the rubric and the post-first setting.
+
+use super::students_of;
+use super::tables::{ReadingTable, course_tallies, reading_tables};
+use crate::db::readings::{self, ReadingSummary};
+use crate::db::review;
+use crate::domain::Rubric;
+use crate::error::Result;
+use sqlx::SqlitePool;
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub rubric: Rubric,
+    pub post_first: bool,
+    /// One table per reading, in the course's order.
+    pub tables: Vec<ReadingTable>,
+    /// Each student's work summed over the readings.
+    pub course_wide: ReadingTable,
+}
+
+/// The course's dashboard and the revision it was derived at, or `None` if there is no such course.
+/// The revision is read first, so the dashboard shows at least everything up to it.
+pub async fn load(db: &SqlitePool, course_id: i64) -> Result<Option<(i64, Dashboard)>> {
+    let Some((_, revision)) = review::course_with_revision(db, course_id).await? else { return Ok(None) };
+    let rubric = review::rubric_of(db, course_id).await?;
+    let students = students_of(db, course_id).await?;
+    let all_readings = readings::list_for_course(db, course_id).await?;
+    let tables = reading_tables(db, &students, &all_readings, &rubric).await?;
+    let course_wide = ReadingTable {
+        reading: ReadingSummary { id: 0, title: "All readings".to_owned(), author: String::new() },
+        tallies: course_tallies(&students, &tables),
+    };
+    let post_first = review::post_first(db, course_id).await?;
+    Ok(Some((revision, Dashboard { rubric, post_first, tables, course_wide })))
+}

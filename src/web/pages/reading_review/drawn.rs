@@ -1,0 +1,213 @@
+//! The parts of a reading's review page that every instructor shares, drawn
+//! once per revision of the course (which every write to the reading moves,
+//! see the `revisions` migration) and kept in `Reviews`: what instructors may
+//! see of the reading, its students, each annotation's list entry with its
+//! feedback, the whole class's heatmap and side panel. A page then only adds
+//! the viewer's own parts (their name and CSRF token) — or, for one student
+//! alone, draws that student's few annotations. The last few whole-class pages
+//! are kept as they were sent, for the instructor who reloads one.
+
+use super::super::{Layout, heatmap};
+use crate::db::feedback::{self, Feedback};
+use crate::db::review;
+use crate::domain::{Annotation, AnnotationId, Kind};
+use crate::error::{Error, Result};
+use crate::export::EXPORT_VIEWER;
+use crate::review::{Student, passages, students_of};
+use crate::text::heat::{self, StudentRange};
+use crate::web::AppState;
+use crate::web::snapshots::Cached;
+use askama::Template;
+use axum::body::Bytes;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
+
+/// How many whole-class pages each [`Drawn`] keeps; the oldest goes first.
+const PAGES_KEPT: usize = 4;
+
+pub struct Drawn {
+    /// The reading as of (at least) the revision these parts were drawn at.
+    pub cached: Arc<Cached>,
+    pub students: Vec<Student>,
+    /// What instructors may see, in text order, with links only between those.
+    pub annotations: Vec<Annotation>,
+    /// Each of `annotations`' list entries.
+    pub items: Vec<ItemHtml>,
+    /// The whole class's heatmap (the article's content) and side panel.
+    pub heat: String,
+    pub panel: String,
+    /// The largest page drawn from these so far, in bytes.
+    pub page_bytes: AtomicUsize,
+    /// Whole-class pages as sent, newest last.
+    pages: Mutex<VecDeque<KeptPage>>,
+}
+
+/// A whole-class page as drawn for one viewer: pages differ only in the
+/// viewer's name and CSRF token (the layout), which are its key.
+struct KeptPage {
+    user_name: Option<String>,
+    csrf: String,
+    body: Bytes,
+}
+
+impl Drawn {
+    /// The whole-class page drawn for `layout` before, if it is still kept.
+    pub fn kept_page(&self, layout: &Layout) -> Option<Bytes> {
+        let pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pages.iter().find(|p| p.drawn_for(layout)).map(|p| p.body.clone())
+    }
+
+    /// Keeps the whole-class page drawn for `layout`.
+    pub fn keep_page(&self, layout: &Layout, body: Bytes) {
+        let mut pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pages.retain(|p| !p.drawn_for(layout));
+        if pages.len() >= PAGES_KEPT {
+            pages.pop_front();
+        }
+        pages.push_back(KeptPage { user_name: layout.user_name.clone(), csrf: layout.csrf.clone(), body });
+    }
+}
+
+impl KeptPage {
+    fn drawn_for(&self, layout: &Layout) -> bool {
+        self.csrf == layout.csrf && self.user_name == layout.user_name
+    }
+}
+
+/// An annotation's list entry, drawn by askama in two parts around where the
+/// viewer's CSRF token goes in its feedback form.
+pub struct ItemHtml {
+    pub head: String,
+    pub tail: String,
+}
+
+#[derive(Template)]
+#[template(path = "partials/review_item.html")]
+struct ItemParts<'a> {
+    part: &'static str,
+    annotation: &'a Annotation,
+    quote: String,
+    feedback: &'a [&'a Feedback],
+}
+
+/// The side panel: counts by kind, the most contested passages, unanswered questions, unsupported claims.
+#[derive(Template)]
+#[template(path = "partials/review_panel.html")]
+pub struct Panel {
+    bars: Vec<Bar>,
+    chart_height: usize,
+    contested: Vec<(Passage, usize)>,
+    unanswered: Vec<Passage>,
+    unsupported: Vec<Passage>,
+}
+
+/// One bar of the chart of counts by kind, laid out in SVG units.
+struct Bar {
+    kind: Kind,
+    count: usize,
+    y: usize,
+    width: usize,
+}
+
+const BAR_STEP: usize = 24;
+const BAR_MAX_WIDTH: usize = 180;
+
+/// An annotation named in a list: its id, author and (shortened) quote.
+struct Passage {
+    id: String,
+    author: String,
+    quote: String,
+}
+
+impl Passage {
+    fn of(a: &Annotation) -> Self {
+        Self { id: a.id.to_string(), author: a.author_name.clone(), quote: shorten(&a.quote.exact, 160) }
+    }
+}
+
+impl Panel {
+    pub fn of(shown: &[Annotation]) -> Self {
+        let bars = bars(shown);
+        Self {
+            chart_height: bars.len() * BAR_STEP,
+            bars,
+            contested: passages::contested(shown, 5)
+                .iter()
+                .map(|c| (Passage::of(c.claim), c.counterarguments))
+                .collect(),
+            unanswered: passages::unanswered(shown).into_iter().map(Passage::of).collect(),
+            unsupported: passages::unsupported(shown).into_iter().map(Passage::of).collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partials/review_heat.html")]
+struct Heat<'a> {
+    heat: Vec<heatmap::HeatBlock<'a>>,
+}
+
+/// The review's parts of `reading_id` as they stand, and the course revision they were drawn at.
+pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
+    // Both revisions first: what is loaded after them shows at least everything up to them.
+    let (reading_revision, course_revision) =
+        review::revisions_of_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
+    let cached = state.snapshots.get(&state.db, reading_id, reading_revision).await?;
+    let snapshot = &cached.snapshot;
+    let students = students_of(&state.db, snapshot.reading.course_id).await?;
+    let mut feedback: HashMap<AnnotationId, Vec<Feedback>> = HashMap::new();
+    for f in feedback::list_for_reading(&state.db, reading_id).await? {
+        feedback.entry(f.annotation_id).or_default().push(f);
+    }
+    let mask = snapshot.mask_for(EXPORT_VIEWER);
+    let annotations: Vec<Annotation> =
+        (0..mask.len()).filter(|&i| mask[i]).map(|i| snapshot.as_seen(i, &mask)).collect();
+    let items = annotations
+        .iter()
+        .map(|annotation| {
+            let shown: Vec<&Feedback> = feedback.get(&annotation.id).map(|f| f.iter().collect()).unwrap_or_default();
+            let quote = shorten(&annotation.quote.exact, 240);
+            let part = |part| ItemParts { part, annotation, quote: quote.clone(), feedback: &shown }.render();
+            Ok(ItemHtml { head: part("head")?, tail: part("tail")? })
+        })
+        .collect::<askama::Result<Vec<_>>>()?;
+    let ids: HashSet<i64> = students.iter().map(|s| s.id).collect();
+    let ranges: Vec<StudentRange> = annotations
+        .iter()
+        .filter(|a| ids.contains(&a.author_id))
+        .map(|a| StudentRange { student: a.author_id, start: a.position.start, end: a.position.end })
+        .collect();
+    let heat = Heat { heat: heatmap::article(&snapshot.reading.doc, &heat::segments(&ranges)) }.render()?;
+    let panel = Panel::of(&annotations).render()?;
+    let drawn = Drawn {
+        cached: Arc::clone(&cached),
+        students,
+        annotations,
+        items,
+        heat,
+        panel,
+        page_bytes: AtomicUsize::new(0),
+        pages: Mutex::new(VecDeque::new()),
+    };
+    Ok((course_revision, drawn))
+}
+
+fn bars(annotations: &[Annotation]) -> Vec<Bar> {
+    let counts: Vec<(Kind, usize)> =
+        Kind::ALL.iter().map(|&k| (k, annotations.iter().filter(|a| a.kind == k).count())).collect();
+    let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (kind, count))| Bar { kind, count, y: i * BAR_STEP, width: count * BAR_MAX_WIDTH / most })
+        .collect()
+}
+
+/// The first `max` code points of `text`, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,120 @@
+//! What a page derives from a course or reading, kept in memory and shared by
+//! every request until the revision it was derived at moves on.
+//!
+//! The same policy as [`super::snapshots`] — newest revision wins, one request
+//! loads while the others wait, bounded by count — for values other than a
+//! reading's snapshot: the course review's tables, the reading review's drawn
+//! parts. The revision comes from the database (moved by triggers on every
+//! write, see the `revisions` migration); a loader reads it *before* what it
+//! derives, so a value is never labelled newer than what it shows.
+
+use crate::error::Result;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+/// A value and the revision it was derived at.
+type Loaded<T> = (i64, Arc<T>);
+
+/// Values of type `T` by id (a course's or a reading's), each at the newest revision asked for.
+pub struct Revisioned<T> {
+    capacity: usize,
+    entries: Mutex<Entries<T>>,
+}
+
+struct Entries<T> {
+    map: HashMap<i64, Entry<T>>,
+    clock: u64,
+}
+
+struct Entry<T> {
+    revision: i64,
+    cell: Arc<OnceCell<Loaded<T>>>,
+    used: u64,
+}
+
+impl<T> Revisioned<T> {
+    /// Keeps at most `capacity` ids; the least recently used goes first.
+    #[must_use]
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity, entries: Mutex::new(Entries { map: HashMap::new(), clock: 0 }) }
+    }
+
+    /// The value for `id` at `revision` or later: the one in memory, or what `load`
+    /// returns (the revision it read before loading, and the value), loaded once
+    /// however many requests ask at the same time.
+    pub async fn get<F, Fut>(&self, id: i64, revision: i64, load: F) -> Result<Arc<T>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(i64, T)>>,
+    {
+        let cell = self.cell(id, revision);
+        let (_, value) = cell.get_or_try_init(|| async { load().await.map(|(r, v)| (r, Arc::new(v))) }).await?;
+        Ok(Arc::clone(value))
+    }
+
+    /// The cell holding `id` at `revision` or later, made empty if what it held is older.
+    fn cell(&self, id: i64, revision: i64) -> Arc<OnceCell<Loaded<T>>> {
+        // A panic while holding the lock cannot leave the map inconsistent: take it back.
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.clock += 1;
+        let now = entries.clock;
+        if let Some(entry) = entries.map.get_mut(&id) {
+            let loaded = entry.cell.get().map(|(r, _)| *r);
+            if entry.revision >= revision || loaded.is_some_and(|r| r >= revision) {
+                entry.used = now;
+                return Arc::clone(&entry.cell);
+            }
+        }
+        if entries.map.len() >= self.capacity && !entries.map.contains_key(&id) {
+            if let Some(oldest) = entries.map.iter().min_by_key(|(_, e)| e.used).map(|(id, _)| *id) {
+                entries.map.remove(&oldest);
+            }
+        }
+        let cell = Arc::new(OnceCell::new());
+        entries.map.insert(id, Entry { revision, cell: Arc::clone(&cell), used: now });
+        cell
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Revisioned;
+    use crate::error::Error;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_value_is_loaded_once_per_revision_and_again_when_it_moves_on() {
+        let cache = Revisioned::new(4);
+        let loads = AtomicUsize::new(0);
+        let load = |revision: i64| {
+            let loads = &loads;
+            move || async move { Ok((revision, loads.fetch_add(1, Ordering::SeqCst))) }
+        };
+        assert_eq!(*cache.get(1, 3, load(3)).await.expect("first"), 0);
+        assert_eq!(*cache.get(1, 3, load(3)).await.expect("same revision"), 0, "kept");
+        assert_eq!(*cache.get(1, 2, load(2)).await.expect("older revision"), 0, "an older ask takes the newer value");
+        assert_eq!(*cache.get(1, 4, load(4)).await.expect("newer"), 1, "a newer revision loads again");
+        assert_eq!(*cache.get(2, 4, load(4)).await.expect("other id"), 2, "ids are apart");
+        assert_eq!(loads.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_load_is_not_kept() {
+        let cache: Revisioned<i64> = Revisioned::new(4);
+        assert!(cache.get(1, 1, || async { Err(Error::NotFound) }).await.is_err());
+        assert_eq!(*cache.get(1, 1, || async { Ok((1, 7)) }).await.expect("second try"), 7);
+    }
+
+    #[tokio::test]
+    async fn the_least_recently_used_id_goes_first_when_full() {
+        let cache = Revisioned::new(2);
+        cache.get(1, 0, || async { Ok((0, 10)) }).await.expect("one");
+        cache.get(2, 0, || async { Ok((0, 20)) }).await.expect("two");
+        cache.get(1, 0, || async { Ok((0, 11)) }).await.expect("one again");
+        cache.get(3, 0, || async { Ok((0, 30)) }).await.expect("three");
+        assert_eq!(*cache.get(1, 0, || async { Ok((0, 12)) }).await.expect("one kept"), 10);
+        assert_eq!(*cache.get(2, 0, || async { Ok((0, 21)) }).await.expect("two evicted"), 21);
+    }
+}
