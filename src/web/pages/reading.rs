@@ -4,8 +4,10 @@
 //! the stream of live changes the script listens to.
 
 use super::Layout;
+mod entries;
+
 use super::highlights::{self, BlockView};
-use crate::db::{readings, replies};
+use crate::db::readings;
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance, annotation_id};
@@ -13,7 +15,6 @@ use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
 use crate::web::events::reading_events;
 use crate::web::forms::Form;
-use crate::web::snapshots::Cached;
 use crate::web::{AppState, ReadingAccess};
 use askama::Template;
 use axum::Router;
@@ -21,6 +22,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+pub use entries::ItemHtml;
+use entries::{Item, item_html};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
@@ -48,96 +51,6 @@ struct ReadingPage<'a> {
     error: Option<String>,
     is_instructor: bool,
     argument: crate::argument::Counts,
-}
-
-/// One annotation in the side list, for one viewer.
-struct Item<'a> {
-    html: &'a ItemHtml,
-    mine: bool,
-    /// Links to annotations this viewer may see: (relation, the target's entry).
-    links: Vec<(&'static str, &'a ItemHtml)>,
-}
-
-/// The parts of an annotation's list entry that every viewer shares, drawn once
-/// per revision of the reading (askama escapes them as it draws them here).
-#[derive(Debug)]
-pub struct ItemHtml {
-    id: String,
-    /// The start tag's opening, up to where a viewer's own `data-mine` goes.
-    open: Drawn,
-    /// The rest of the start tag, the badge, quote, comment and citation.
-    head: Drawn,
-    /// The replies.
-    replies: Drawn,
-    /// The quote shortened, for a link to it, and with its author for the claim chooser.
-    link_label: Drawn,
-    claim_option: Drawn,
-}
-
-/// HTML a template drew (and so escaped): the page writes it as it is. Made only by [`draw`].
-#[derive(Debug)]
-struct Drawn(String);
-
-impl std::fmt::Display for Drawn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl askama::filters::HtmlSafe for Drawn {}
-
-fn draw(template: &impl Template) -> askama::Result<Drawn> {
-    template.render().map(Drawn)
-}
-
-/// A short quote, or a quote and its author, escaped once for every page that shows it.
-#[derive(Template)]
-#[template(source = "“{{ quote }}”{% if let Some(author) = author %} ({{ author }}){% endif %}", ext = "html")]
-struct Label<'a> {
-    quote: &'a str,
-    author: Option<&'a str>,
-}
-
-#[derive(Template)]
-#[template(path = "partials/annotation_item.html")]
-struct ItemParts<'a> {
-    part: &'static str,
-    annotation: &'a Annotation,
-    quote: String,
-    replies: &'a [replies::Reply],
-}
-
-impl ItemHtml {
-    fn draw(annotation: &Annotation, replies: &[replies::Reply]) -> askama::Result<Self> {
-        let quote = shorten(&annotation.quote.exact, 240);
-        let part = |part| draw(&ItemParts { part, annotation, quote: quote.clone(), replies });
-        Ok(Self {
-            id: annotation.id.to_string(),
-            open: part("open")?,
-            head: part("head")?,
-            replies: part("replies")?,
-            link_label: draw(&Label { quote: &shorten(&annotation.quote.exact, 80), author: None })?,
-            claim_option: draw(&Label {
-                quote: &shorten(&annotation.quote.exact, 60),
-                author: Some(&annotation.author_name),
-            })?,
-        })
-    }
-}
-
-/// The list entries of every annotation in the snapshot, drawn on first use after each revision.
-fn item_html(cached: &Cached) -> Result<&[ItemHtml]> {
-    if let Some(items) = cached.items.get() {
-        return Ok(items);
-    }
-    let snapshot = &cached.snapshot;
-    let drawn = snapshot
-        .annotations
-        .iter()
-        .map(|a| ItemHtml::draw(a, snapshot.replies_to(a.id)))
-        .collect::<askama::Result<Vec<_>>>()?;
-    // Another request may have drawn them meanwhile: either copy is the same.
-    Ok(cached.items.get_or_init(|| drawn))
 }
 
 #[derive(Deserialize, Default)]
@@ -187,18 +100,7 @@ async fn reading_page(
     let shown: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
     let visible: Vec<&Annotation> = shown.iter().map(|&i| &snapshot.annotations[i]).collect();
     let ids: Vec<&str> = shown.iter().map(|&i| html[i].id.as_str()).collect();
-    let items = shown
-        .iter()
-        .map(|&i| Item {
-            html: &html[i],
-            mine: snapshot.annotations[i].author_id == viewer.user_id,
-            links: snapshot.targets[i]
-                .iter()
-                .filter(|(_, to)| mask[*to])
-                .map(|(relation, to)| (relation.as_str(), &html[*to]))
-                .collect(),
-        })
-        .collect();
+    let items = shown.iter().map(|&i| Item::for_viewer(snapshot, html, i, &mask, viewer)).collect();
     let claims = shown.iter().filter(|&&i| snapshot.annotations[i].kind == Kind::Claim).map(|&i| &html[i]).collect();
     let counts = Kind::ALL.iter().map(|k| (*k, visible.iter().filter(|a| a.kind == *k).count())).collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
