@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::OnceCell;
 
 /// How many readings stay in memory at most; the least recently used goes first.
-const CAPACITY: usize = 24;
+const CAPACITY: usize = 8;
 
 /// A snapshot and what pages derive from it once per revision.
 #[derive(Debug)]
