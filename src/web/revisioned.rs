@@ -1,12 +1,13 @@
 //! What a page derives from a course or reading, kept in memory and shared by
 //! every request until the revision it was derived at moves on.
 //!
-//! The same policy as [`super::snapshots`] — newest revision wins, one request
-//! loads while the others wait, bounded by count — for values other than a
-//! reading's snapshot: the course review's tables, the reading review's drawn
-//! parts. The revision comes from the database (moved by triggers on every
-//! write, see the `revisions` migration); a loader reads it *before* what it
-//! derives, so a value is never labelled newer than what it shows.
+//! Newest revision wins, one request loads while the others wait, bounded by
+//! count: for readings' snapshots ([`super::snapshots`]), the course review's
+//! tables and the reading review's drawn parts. Written here rather than with a
+//! caching crate, as the whole policy is a map and a `OnceCell`. The revision
+//! comes from the database (moved by triggers on every write, see the
+//! `revisions` migration); a loader reads it *before* what it derives, so a
+//! value is never labelled newer than what it shows.
 
 use crate::error::Result;
 use std::collections::HashMap;
@@ -54,10 +55,19 @@ impl<T> Revisioned<T> {
         Ok(Arc::clone(value))
     }
 
+    /// Forgets `id` (a deleted reading, whose id may be used again).
+    pub fn remove(&self, id: i64) {
+        self.lock().map.remove(&id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries<T>> {
+        // A panic while holding the lock cannot leave the map inconsistent: take it back.
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The cell holding `id` at `revision` or later, made empty if what it held is older.
     fn cell(&self, id: i64, revision: i64) -> Arc<OnceCell<Loaded<T>>> {
-        // A panic while holding the lock cannot leave the map inconsistent: take it back.
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = self.lock();
         entries.clock += 1;
         let now = entries.clock;
         if let Some(entry) = entries.map.get_mut(&id) {
