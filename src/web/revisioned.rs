@@ -91,40 +91,45 @@ impl<T> Revisioned<T> {
 #[cfg(test)]
 mod tests {
     use super::Revisioned;
-    use crate::error::Error;
+    use crate::error::{Error, Result};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[tokio::test]
-    async fn a_value_is_loaded_once_per_revision_and_again_when_it_moves_on() {
+    async fn a_value_is_loaded_once_per_revision_and_again_when_it_moves_on() -> Result<()> {
         let cache = Revisioned::new(4);
         let loads = AtomicUsize::new(0);
         let load = |revision: i64| {
             let loads = &loads;
             move || async move { Ok((revision, loads.fetch_add(1, Ordering::SeqCst))) }
         };
-        assert_eq!(*cache.get(1, 3, load(3)).await.expect("first"), 0);
-        assert_eq!(*cache.get(1, 3, load(3)).await.expect("same revision"), 0, "kept");
-        assert_eq!(*cache.get(1, 2, load(2)).await.expect("older revision"), 0, "an older ask takes the newer value");
-        assert_eq!(*cache.get(1, 4, load(4)).await.expect("newer"), 1, "a newer revision loads again");
-        assert_eq!(*cache.get(2, 4, load(4)).await.expect("other id"), 2, "ids are apart");
+        assert_eq!(*cache.get(1, 3, load(3)).await?, 0);
+        assert_eq!(*cache.get(1, 3, load(3)).await?, 0, "kept");
+        assert_eq!(*cache.get(1, 2, load(2)).await?, 0, "an older ask takes the newer value");
+        assert_eq!(*cache.get(1, 4, load(4)).await?, 1, "a newer revision loads again");
+        assert_eq!(*cache.get(2, 4, load(4)).await?, 2, "ids are apart");
         assert_eq!(loads.load(Ordering::SeqCst), 3);
+        cache.remove(1);
+        assert_eq!(*cache.get(1, 4, load(4)).await?, 3, "a removed id loads again");
+        Ok(())
     }
 
     #[tokio::test]
-    async fn a_failed_load_is_not_kept() {
+    async fn a_failed_load_is_not_kept() -> Result<()> {
         let cache: Revisioned<i64> = Revisioned::new(4);
         assert!(cache.get(1, 1, || async { Err(Error::NotFound) }).await.is_err());
-        assert_eq!(*cache.get(1, 1, || async { Ok((1, 7)) }).await.expect("second try"), 7);
+        assert_eq!(*cache.get(1, 1, || async { Ok((1, 7)) }).await?, 7);
+        Ok(())
     }
 
     #[tokio::test]
-    async fn the_least_recently_used_id_goes_first_when_full() {
+    async fn the_least_recently_used_id_goes_first_when_full() -> Result<()> {
         let cache = Revisioned::new(2);
-        cache.get(1, 0, || async { Ok((0, 10)) }).await.expect("one");
-        cache.get(2, 0, || async { Ok((0, 20)) }).await.expect("two");
-        cache.get(1, 0, || async { Ok((0, 11)) }).await.expect("one again");
-        cache.get(3, 0, || async { Ok((0, 30)) }).await.expect("three");
-        assert_eq!(*cache.get(1, 0, || async { Ok((0, 12)) }).await.expect("one kept"), 10);
-        assert_eq!(*cache.get(2, 0, || async { Ok((0, 21)) }).await.expect("two evicted"), 21);
+        cache.get(1, 0, || async { Ok((0, 10)) }).await?;
+        cache.get(2, 0, || async { Ok((0, 20)) }).await?;
+        cache.get(1, 0, || async { Ok((0, 11)) }).await?;
+        cache.get(3, 0, || async { Ok((0, 30)) }).await?;
+        assert_eq!(*cache.get(1, 0, || async { Ok((0, 12)) }).await?, 10, "one kept");
+        assert_eq!(*cache.get(2, 0, || async { Ok((0, 21)) }).await?, 21, "two evicted");
+        Ok(())
     }
 }
