@@ -39,13 +39,16 @@ impl Snapshot {
     pub fn new(
         revision: i64,
         reading: Reading,
-        annotations: Vec<Annotation>,
+        mut annotations: Vec<Annotation>,
         replies: Vec<Reply>,
         post_first: bool,
     ) -> Self {
         let mut threads: HashMap<AnnotationId, Vec<Reply>> = HashMap::new();
         for reply in replies {
             threads.entry(reply.annotation_id).or_default().push(reply);
+        }
+        for annotation in &mut annotations {
+            annotation.reply_count = threads.get(&annotation.id).map_or(0, Vec::len);
         }
         let posted = annotations.iter().filter(|a| a.visibility != Visibility::Private).map(|a| a.author_id).collect();
         let position: HashMap<AnnotationId, usize> = annotations.iter().enumerate().map(|(i, a)| (a.id, i)).collect();

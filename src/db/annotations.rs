@@ -27,7 +27,7 @@ pub(super) const COLUMNS: &str =
     a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,
     (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(super) struct Row {
     pub(super) id: i64,
     uuid: String,
@@ -39,8 +39,8 @@ pub(super) struct Row {
     citation: String,
     tags: String,
     visibility: String,
-    start: i64,
-    end: i64,
+    pub(super) start: i64,
+    pub(super) end: i64,
     exact: String,
     prefix: String,
     suffix: String,

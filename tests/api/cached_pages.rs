@@ -112,3 +112,44 @@ async fn every_kind_of_write_shows_on_the_next_page_for_everyone() {
         assert_eq!(container(&app, reading, user).await, shown, "and so does the container");
     }
 }
+
+#[tokio::test]
+async fn a_snapshot_holds_exactly_what_the_sql_rule_returns_for_every_viewer() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, ben) = (app.user("ana").await, app.user("ben").await);
+    let course = app.course(&teacher, &[&ana, &ben]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let tagged = json!({"visibility": "instructors", "body": [
+        {"type": "TextualBody", "purpose": "classifying", "value": "claim"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "trade"},
+        {"type": "TextualBody", "purpose": "commenting", "value": "A \"quoted\" <comment> & more"}]});
+    let claim = app.annotation(reading, &ana, "claim", "Alpha holds", tagged).await;
+    let private = app.annotation(reading, &ben, "claim", "Beta doubts", json!({"visibility": "private"})).await;
+    let open = app.annotation(reading, &ben, "claim", "Alpha", json!({})).await;
+    for target in [&claim, &private, &open] {
+        let body = json!({"body": [
+            {"type": "TextualBody", "purpose": "classifying", "value": "source"},
+            {"type": "SpecificResource", "purpose": "linking", "source": target}]});
+        if target == &private {
+            app.annotation(reading, &ben, "source", "Gamma cites", body).await;
+        } else {
+            app.annotation(reading, &teacher, "source", "Gamma cites", body).await;
+        }
+    }
+    for text in ["first", "second"] {
+        let reply = app.post(&format!("/api/annotations/{open}/replies"), &ana, json!({"text": text})).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    }
+    let db = &app.state.db;
+    let snapshot = counterpoint::db::snapshot::load(db, reading).await.expect("load").expect("reading");
+    for user in [&teacher, &ana, &ben] {
+        let found = counterpoint::db::users::find_by_email(db, &user.email).await.expect("query").expect("user");
+        let role = counterpoint::db::courses::role_of(db, course, found.id).await.expect("query").expect("member");
+        let viewer = Viewer { user_id: found.id, role };
+        let mask = snapshot.mask_for(viewer);
+        let seen: Vec<_> = (0..mask.len()).filter(|&i| mask[i]).map(|i| snapshot.as_seen(i, &mask)).collect();
+        let by_sql = counterpoint::db::annotations::list_visible(db, reading, viewer).await.expect("query");
+        assert_eq!(seen, by_sql, "{}: the same annotations, fields, links, reply counts and order", user.email);
+    }
+}
