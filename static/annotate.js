@@ -9,7 +9,7 @@
 // points (an emoji is one), which is what the server stores.
 
 import { announce, api } from "./dom.js";
-import { applyFilters, closeThread, initThreads, openThread, rerenderThread } from "./thread.js";
+import { applyFilters, closeThread, initThreads, openThread, rerenderThread, restoreTarget } from "./thread.js";
 
 /** Code points from the start of `root` to the DOM point (node, offset). */
 export function codePointOffset(root, node, offset) {
@@ -179,6 +179,7 @@ export async function refresh() {
   }
   const focusedIds = document.activeElement?.closest?.("#reading-text mark")?.dataset.annotationIds;
   article.replaceChildren(...fresh.getElementById("reading-text").childNodes);
+  restoreTarget();
   document.getElementById("annotation-list").replaceChildren(...fresh.getElementById("annotation-list").childNodes);
   for (const count of document.querySelectorAll("[data-count-kind], [data-role=total], [data-argument-count]")) {
     const { countKind, argumentCount } = count.dataset;

@@ -91,14 +91,31 @@ function closeButton() {
   return h("p", { class: "buttons" }, h("button", { type: "button", class: "secondary", onclick: closeThread }, "Close thread"));
 }
 
-/** Moves to the highlight of annotation `id` and opens its thread. */
-function jumpTo(id) {
+/** Where the last jump landed, outlined until `until` (a time in ms). */
+let target = null;
+
+/** Outlines the highlight of annotation `id` until `until`; returns the mark, if any. */
+function outline(id, until) {
   const mark = article.querySelector(`mark[data-annotation-ids~="${CSS.escape(id)}"]`);
   if (mark) {
-    mark.scrollIntoView({ block: "center" });
-    // Show where the jump landed: the focus goes to the thread, so the highlight is outlined a moment.
     mark.classList.add("hl-target");
-    setTimeout(() => mark.classList.remove("hl-target"), 2500);
+    setTimeout(() => mark.classList.remove("hl-target"), Math.max(0, until - Date.now()));
+  }
+  return mark;
+}
+
+/** After the article is redrawn (a live change), outlines again where the last jump landed. */
+export function restoreTarget() {
+  if (target && Date.now() < target.until) outline(target.id, target.until);
+}
+
+/** Moves to the highlight of annotation `id` and opens its thread. */
+function jumpTo(id) {
+  // Show where the jump landed: the focus goes to the thread, so the highlight is outlined a moment.
+  target = { id, until: Date.now() + 2500 };
+  const mark = outline(id, target.until);
+  if (mark) {
+    mark.scrollIntoView({ block: "center" });
     openThread([id], mark);
   } else {
     openThread([id]);
