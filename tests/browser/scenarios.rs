@@ -130,6 +130,17 @@ pub async fn live_discussion(suite: &Suite) {
     wait_until(&ben, &format!("document.querySelector('mark.hl-target[data-annotation-ids~=\"{claim_id}\"]')")).await;
     wait_until(&ben, "document.querySelector('[data-role=thread] .quote')?.textContent.startsWith('Rhetorically')")
         .await;
+    // A classmate's note arrives meanwhile and the article is redrawn: the jump's outline stays.
+    let note =
+        app.annotation(reading, &class.ana, "note", "Why are China-Russia relations strengthening?", json!({})).await;
+    wait_until(&ben, &format!("document.getElementById('a-{note}')")).await;
+    let outlined = run(
+        &ben,
+        &format!("return document.querySelector('mark.hl-target[data-annotation-ids~=\"{claim_id}\"]') !== null;"),
+        vec![],
+    )
+    .await;
+    assert_eq!(outlined, Value::Bool(true), "a live redraw wiped the outline of where the jump landed");
 
     // Ana sees the rebuttal arrive, opens her claim's thread from its highlight and replies.
     wait_until(&ana, "document.querySelector('#annotation-list > li[data-kind=counterargument]')").await;
