@@ -1,6 +1,6 @@
 //! Account operations shared by the pages, the API and the command line.
 
-use crate::credentials::{hash_password, random_token, token_hash};
+use crate::credentials::{hash_password_blocking, random_token, token_hash};
 use crate::db::{tokens, users};
 use crate::domain::{DisplayName, Email, Password};
 use crate::error::{Error, Result, is_unique_violation};
@@ -11,7 +11,7 @@ pub async fn create_account(db: &SqlitePool, email: &str, name: &str, password: 
     let email = Email::parse(email)?;
     let name = DisplayName::parse(name)?;
     let password = Password::parse(password)?;
-    let hash = hash_password(password.expose())?;
+    let hash = hash_password_blocking(password.expose().to_owned()).await?;
     match users::insert_user(db, &email, &name, &hash).await {
         Ok(user) => Ok(user.id),
         Err(e) if is_unique_violation(&e) => Err(Error::invalid("email", "an account with this email already exists")),

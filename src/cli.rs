@@ -4,7 +4,7 @@
 mod restore;
 
 use crate::accounts::{create_account, create_token};
-use crate::config::{Config, default_static_dir};
+use crate::config::{Config, RateSettings};
 use crate::db::{self, courses, readings, users};
 use crate::domain::Title;
 use crate::error::Error;
@@ -90,9 +90,20 @@ pub struct ServeArgs {
     /// `off` turns the per-user rate limits off.
     #[arg(long, env = "COUNTERPOINT_RATE_LIMIT", default_value = "on")]
     pub rate_limit: String,
-    /// The folder static files are served from.
+    /// Serve static files from this folder instead of the copies in the binary.
     #[arg(long, env = "COUNTERPOINT_STATIC")]
     pub static_dir: Option<PathBuf>,
+    /// Reverse proxies (comma-separated IP addresses) whose `X-Forwarded-For` is believed.
+    #[arg(long, env = "COUNTERPOINT_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Live event streams one user may hold open at once.
+    #[arg(long, env = "COUNTERPOINT_STREAMS_PER_USER", default_value_t = crate::config::DEFAULT_STREAMS_PER_USER)]
+    pub streams_per_user: usize,
+    /// Seconds an event stream lasts before the page reconnects (and is checked again).
+    #[arg(long, env = "COUNTERPOINT_STREAM_LIFETIME", default_value_t = crate::config::DEFAULT_STREAM_LIFETIME_SECONDS)]
+    pub stream_lifetime: u64,
+    #[command(flatten)]
+    pub rates: RateSettings,
 }
 
 #[derive(Subcommand, Debug)]
@@ -133,8 +144,11 @@ impl ServeArgs {
             secure_cookies: base_url.as_ref().is_some_and(|u| u.starts_with("https://")),
             base_url,
             rate_limit,
-            annotations_per_minute: crate::config::DEFAULT_ANNOTATIONS_PER_MINUTE,
-            static_dir: self.static_dir.clone().unwrap_or_else(default_static_dir),
+            rates: self.rates.clone(),
+            static_dir: self.static_dir.clone(),
+            trusted_proxies: self.trusted_proxy.clone(),
+            streams_per_user: self.streams_per_user,
+            stream_lifetime: std::time::Duration::from_secs(self.stream_lifetime),
         })
     }
 }

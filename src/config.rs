@@ -1,6 +1,6 @@
 //! Configuration: from flags or `COUNTERPOINT_*` environment variables.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -14,11 +14,18 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Per-user rate limits (`COUNTERPOINT_RATE_LIMIT=off` turns them off).
     pub rate_limit: bool,
-    /// How many annotations one user may create per minute.
-    pub annotations_per_minute: u32,
-    /// The folder static files are served from: by default the embedded
-    /// `static/` written out with compressed copies (`web::assets::prepare`).
-    pub static_dir: PathBuf,
+    /// The numbers behind the rate limits (`web::limits`).
+    pub rates: RateSettings,
+    /// A folder to serve static files from instead of the copies embedded in the
+    /// binary (for working on them without rebuilding).
+    pub static_dir: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the client's address.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// How many live event streams one user may hold open at once.
+    pub streams_per_user: usize,
+    /// How long one event stream lasts before the browser is asked to reconnect
+    /// (and so to pass the access check again).
+    pub stream_lifetime: std::time::Duration,
     /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
     pub secure_cookies: bool,
 }
@@ -32,19 +39,62 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             base_url: None,
             rate_limit: true,
-            annotations_per_minute: DEFAULT_ANNOTATIONS_PER_MINUTE,
-            static_dir: default_static_dir(),
+            rates: RateSettings::default(),
+            static_dir: None,
+            trusted_proxies: Vec::new(),
+            streams_per_user: DEFAULT_STREAMS_PER_USER,
+            stream_lifetime: std::time::Duration::from_secs(DEFAULT_STREAM_LIFETIME_SECONDS),
             secure_cookies: false,
         }
     }
 }
 
-/// Generous: a script posting a few hundred annotations is not stopped.
-pub const DEFAULT_ANNOTATIONS_PER_MINUTE: u32 = 1_000;
+/// Ten tabs on one reading, or one on each of ten.
+pub const DEFAULT_STREAMS_PER_USER: usize = 10;
+/// An hour: a lecture's page reconnects about once.
+pub const DEFAULT_STREAM_LIFETIME_SECONDS: u64 = 60 * 60;
 
-/// The embedded static files, written out once with their compressed copies;
-/// `static/` beside the crate's manifest if that fails.
-#[must_use]
-pub fn default_static_dir() -> PathBuf {
-    crate::web::assets::prepare().unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static"))
+const DEFAULT_ANNOTATIONS_PER_MINUTE: u32 = 1_000;
+const DEFAULT_WRITES_PER_MINUTE: u32 = 120;
+const DEFAULT_IMPORTS_PER_HOUR: u32 = 60;
+const DEFAULT_REGISTRATIONS_PER_HOUR: u32 = 200;
+const DEFAULT_SIGN_IN_FAILURES_PER_ACCOUNT: u32 = 10;
+const DEFAULT_SIGN_IN_FAILURES_PER_ADDRESS: u32 = 100;
+
+/// The rate limits' allowances (all per window; `COUNTERPOINT_RATE_LIMIT=off` turns them all off).
+/// Generous enough for a script posting a few hundred annotations and a lecture hall
+/// signing in from one address; tight enough that one account cannot flood the server.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RateSettings {
+    /// Annotations one user may create per minute.
+    #[arg(long, env = "COUNTERPOINT_ANNOTATIONS_PER_MINUTE", default_value_t = DEFAULT_ANNOTATIONS_PER_MINUTE)]
+    pub annotations_per_minute: u32,
+    /// Other writes (replies, edits, deletes, links, feedback, settings) one user may make per minute.
+    #[arg(long, env = "COUNTERPOINT_WRITES_PER_MINUTE", default_value_t = DEFAULT_WRITES_PER_MINUTE)]
+    pub writes_per_minute: u32,
+    /// Readings added and annotation imports one user may make per hour.
+    #[arg(long, env = "COUNTERPOINT_IMPORTS_PER_HOUR", default_value_t = DEFAULT_IMPORTS_PER_HOUR)]
+    pub imports_per_hour: u32,
+    /// Registrations from one client address per hour.
+    #[arg(long, env = "COUNTERPOINT_REGISTRATIONS_PER_HOUR", default_value_t = DEFAULT_REGISTRATIONS_PER_HOUR)]
+    pub registrations_per_hour: u32,
+    /// Failed sign-ins for one account per 15 minutes.
+    #[arg(long, env = "COUNTERPOINT_SIGN_IN_FAILURES_PER_ACCOUNT", default_value_t = DEFAULT_SIGN_IN_FAILURES_PER_ACCOUNT)]
+    pub sign_in_failures_per_account: u32,
+    /// Failed sign-ins from one client address per 15 minutes (successes do not count).
+    #[arg(long, env = "COUNTERPOINT_SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = DEFAULT_SIGN_IN_FAILURES_PER_ADDRESS)]
+    pub sign_in_failures_per_address: u32,
+}
+
+impl Default for RateSettings {
+    fn default() -> Self {
+        Self {
+            annotations_per_minute: DEFAULT_ANNOTATIONS_PER_MINUTE,
+            writes_per_minute: DEFAULT_WRITES_PER_MINUTE,
+            imports_per_hour: DEFAULT_IMPORTS_PER_HOUR,
+            registrations_per_hour: DEFAULT_REGISTRATIONS_PER_HOUR,
+            sign_in_failures_per_account: DEFAULT_SIGN_IN_FAILURES_PER_ACCOUNT,
+            sign_in_failures_per_address: DEFAULT_SIGN_IN_FAILURES_PER_ADDRESS,
+        }
+    }
 }

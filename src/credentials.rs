@@ -8,6 +8,28 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
+/// At most this many argon2 computations at once, each on a blocking thread:
+/// they cost tens of milliseconds of CPU and 19 MiB each, and must not occupy
+/// the async workers that serve pages (nor let a burst of sign-ins take all memory).
+const HASHING_AT_ONCE: usize = 2;
+
+/// Runs `work` (argon2) on a blocking thread, behind the process's hashing budget.
+async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    static BUDGET: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_AT_ONCE);
+    let _permit = BUDGET.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
+/// [`hash_password`] off the async workers.
+pub async fn hash_password_blocking(password: String) -> anyhow::Result<String> {
+    off_the_workers(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] off the async workers.
+pub async fn verify_password_blocking(password: String, hash: String) -> bool {
+    off_the_workers(move || verify_password(&password, &hash)).await.unwrap_or(false)
+}
+
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);

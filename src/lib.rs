@@ -9,6 +9,7 @@ pub mod app;
 pub mod argument;
 pub mod cli;
 pub mod config;
+pub mod courses;
 pub mod credentials;
 pub mod db;
 pub mod demo;

@@ -26,6 +26,7 @@ use axum::middleware;
 use sqlx::SqlitePool;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -49,7 +50,8 @@ pub struct AppState {
 impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
-        let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
+        let limits = Arc::new(limits::Limits::new(config.rate_limit, &config.rates));
+        limits::Limits::sweep_every_minute(&limits);
         Self {
             inserts: crate::db::group_commit::Inserts::start(db.clone()),
             db,
@@ -67,15 +69,19 @@ pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 
 /// The whole app: pages, the JSON API and static files.
 pub fn router(state: AppState) -> Router {
-    let static_files = ServeDir::new(&state.config.static_dir).precompressed_br().precompressed_gzip();
-    let static_files = Router::new().fallback_service(static_files).layer(middleware::from_fn(assets::cache_headers));
+    let static_files = match &state.config.static_dir {
+        Some(dir) => Router::new().fallback_service(ServeDir::new(dir)),
+        None => Router::new().route("/{name}", axum::routing::get(assets::serve)),
+    };
     Router::new()
         .merge(pages::router())
         .route("/ns/counterpoint.jsonld", axum::routing::get(api::annotations::counterpoint_context))
         .nest("/api", api::router())
         .nest("/static", static_files)
         .fallback(errors::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), limits::limit_writes))
         .layer(middleware::from_fn_with_state(state.clone(), security::csrf_guard))
+        .layer(middleware::from_fn(security::private_answers))
         .layer(middleware::from_fn_with_state(state.clone(), auth::load_session))
         .layer(middleware::from_fn(errors::render_errors))
         .layer(middleware::from_fn(security::headers))
@@ -83,5 +89,6 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(errors::panicked))
         .with_state(state)
 }

@@ -59,15 +59,23 @@ pub async fn find_by_join_code(db: &SqlitePool, code: &JoinCode) -> sqlx::Result
         .await
 }
 
-/// Adds a student; someone already in the course keeps their role.
-pub async fn add_student(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<()> {
-    sqlx::query("INSERT OR IGNORE INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'student', ?)")
-        .bind(course_id)
-        .bind(user_id)
-        .bind(now())
-        .execute(db)
-        .await?;
-    Ok(())
+/// Adds a student; someone already in the course keeps their role. False, and
+/// nothing added, when an instructor removed them and has not re-admitted them.
+pub async fn add_student(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT OR IGNORE INTO memberships (course_id, user_id, role, joined_at)
+         SELECT ?1, ?2, 'student', ?3
+         WHERE NOT EXISTS (SELECT 1 FROM course_removals WHERE course_id = ?1 AND user_id = ?2)",
+    )
+    .bind(course_id)
+    .bind(user_id)
+    .bind(now())
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(true);
+    }
+    Ok(role_of(db, course_id, user_id).await?.is_some())
 }
 
 /// The user's role in the course, or `None` for non-members.
@@ -122,14 +130,66 @@ pub async fn set_role(db: &SqlitePool, course_id: i64, user_id: i64, role: Role)
     Ok(done.rows_affected() == 1)
 }
 
-/// Removes a member; their annotations stay with the course's readings.
+/// Removes a member, who cannot join again by code until re-admitted; their
+/// annotations stay with the course's readings.
 pub async fn remove_member(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
     let done = sqlx::query("DELETE FROM memberships WHERE course_id = ? AND user_id = ?")
         .bind(course_id)
         .bind(user_id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    if done.rows_affected() == 1 {
+        sqlx::query("INSERT OR REPLACE INTO course_removals (course_id, user_id, removed_at) VALUES (?, ?, ?)")
+            .bind(course_id)
+            .bind(user_id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Takes a removed member back as a student; false if they were not removed.
+pub async fn readmit(db: &SqlitePool, course_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("DELETE FROM course_removals WHERE course_id = ? AND user_id = ?")
+        .bind(course_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 1 {
+        sqlx::query(
+            "INSERT OR IGNORE INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'student', ?)",
+        )
+        .bind(course_id)
+        .bind(user_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A member an instructor removed, as the member list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Removed {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// Who was removed from the course and not re-admitted.
+pub async fn list_removed(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<Removed>> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email FROM course_removals r JOIN users u ON u.id = r.user_id
+         WHERE r.course_id = ? ORDER BY u.name, u.id",
+    )
+    .bind(course_id)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn count_instructors(db: &SqlitePool, course_id: i64) -> sqlx::Result<i64> {

@@ -36,8 +36,11 @@ pub async fn insert_reading(
     let blocks = serde_json::to_string(&doc.blocks).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let format = serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO readings (course_id, title, author, format, source, text, blocks, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        // Above every id in use and every id ever deleted (see the `removals_and_ids` migration).
+        "INSERT INTO readings (id, course_id, title, author, format, source, text, blocks, created_at)
+         VALUES (1 + max(coalesce((SELECT max(id) FROM readings), 0),
+                         coalesce((SELECT high FROM retired_ids WHERE tbl = 'readings'), 0)),
+                 ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(course_id)
     .bind(title.as_str())

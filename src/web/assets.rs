@@ -1,16 +1,28 @@
-//! Static files: embedded at build time (see `build.rs`), written out once at
-//! start under their plain and content-hashed names with gzip and brotli
-//! copies, and served by tower-http's `ServeDir`, which picks the encoding the
-//! browser accepts. Hashed names are cached for a year; plain names revalidate
-//! by ETag.
+//! Static files, served from memory: embedded at build time (see `build.rs`)
+//! under their plain and content-hashed names, with gzip and brotli copies made
+//! there, picked by the browser's `Accept-Encoding`. Hashed names are cached for
+//! a year; plain names revalidate by ETag. Nothing is read from disk, so nothing
+//! planted in a shared folder can be served as the application's script.
+//!
+//! Written here rather than with `ServeDir`, which serves files from disk only;
+//! `--static-dir` still uses it for working on the files without rebuilding.
 
-use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH, VARY};
-use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
+use axum::extract::{Path, Request};
+use axum::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+
+/// One file of `static/`.
+pub struct Asset {
+    pub name: &'static str,
+    pub hashed: &'static str,
+    pub hash: &'static str,
+    pub plain: &'static [u8],
+    pub gzip: &'static [u8],
+    pub brotli: &'static [u8],
+}
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
@@ -19,70 +31,98 @@ include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 pub fn url(name: &str) -> String {
     ASSETS
         .iter()
-        .find(|(plain, ..)| *plain == name)
-        .map_or_else(|| format!("/static/{name}"), |(_, hashed, ..)| format!("/static/{hashed}"))
+        .find(|asset| asset.name == name)
+        .map_or_else(|| format!("/static/{name}"), |asset| format!("/static/{}", asset.hashed))
 }
 
-/// Writes every asset (plain and hashed names, `.gz` and `.br` beside each) into
-/// a folder named for their combined hash, once; later starts reuse it.
-pub fn prepare() -> std::io::Result<PathBuf> {
-    let version: String = ASSETS.iter().map(|(.., hash, _)| &hash[..4]).collect();
-    let dir = std::env::temp_dir().join(format!("counterpoint-static-{:x}", fnv(version.as_bytes())));
-    let done = dir.join(".complete");
-    if done.exists() {
-        return Ok(dir);
-    }
-    std::fs::create_dir_all(&dir)?;
-    for (name, hashed, _, bytes) in ASSETS {
-        for file in [name, hashed] {
-            write_all_encodings(&dir.join(file), bytes)?;
+/// `GET /static/{name}`: the embedded file in the best encoding the browser accepts.
+pub async fn serve(Path(name): Path<String>, request: Request) -> Response {
+    let Some(asset) = ASSETS.iter().find(|asset| asset.name == name || asset.hashed == name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{}\"", asset.hash);
+    let headers = request.headers();
+    let mut response = if headers.get(IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (encoding, body) = match preferred_encoding(headers) {
+            Some("br") => (Some("br"), asset.brotli),
+            Some(_) => (Some("gzip"), asset.gzip),
+            None => (None, asset.plain),
+        };
+        let mut response = body.into_response();
+        if let Some(encoding) = encoding {
+            response.headers_mut().insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
-    }
-    std::fs::write(done, b"")?;
-    Ok(dir)
-}
-
-fn write_all_encodings(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)?;
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gzip.write_all(bytes)?;
-    std::fs::write(with_suffix(path, "gz"), gzip.finish()?)?;
-    let mut brotli = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
-        writer.write_all(bytes)?;
-    }
-    std::fs::write(with_suffix(path, "br"), brotli)
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".");
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// Caching headers for `/static/…`: immutable for hashed names, ETag revalidation for plain ones.
-pub async fn cache_headers(request: Request, next: Next) -> Response {
-    let name = request.uri().path().rsplit('/').next().unwrap_or_default().to_owned();
-    let found = ASSETS.iter().find(|(plain, hashed, ..)| *plain == name || *hashed == name);
-    let Some((plain, _, hash, _)) = found else { return next.run(request).await };
-    let etag = format!("\"{hash}\"");
-    let immutable = *plain != name;
-    let matches = request.headers().get(IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes());
-    let mut response = if matches { StatusCode::NOT_MODIFIED.into_response() } else { next.run(request).await };
-    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-        let headers = response.headers_mut();
-        let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
-        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
-        if let Ok(value) = HeaderValue::from_str(&etag) {
-            headers.insert(ETAG, value);
-        }
+        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type(asset.name)));
+        response
+    };
+    let immutable = asset.hashed == name;
+    let headers = response.headers_mut();
+    let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(ETAG, value);
     }
     response
+}
+
+/// `br` or `gzip` when the browser accepts it (brotli first), `None` for the plain bytes.
+fn preferred_encoding(headers: &HeaderMap) -> Option<&'static str> {
+    let accepted: Vec<&str> = headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next()?;
+            let refused = parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0)));
+            (!refused).then_some(coding)
+        })
+        .collect();
+    ["br", "gzip"].into_iter().find(|coding| accepted.iter().any(|a| a.eq_ignore_ascii_case(coding)))
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_encoding_follows_what_the_browser_accepts() {
+        let cases = [
+            ("", None),
+            ("gzip", Some("gzip")),
+            ("gzip, deflate, br", Some("br")),
+            ("br;q=0, gzip", Some("gzip")),
+            ("identity", None),
+            ("BR", Some("br")),
+        ];
+        for (accept, expected) in cases {
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT_ENCODING, HeaderValue::from_static(accept));
+            assert_eq!(preferred_encoding(&headers), expected, "{accept}");
+        }
+    }
+
+    #[test]
+    fn every_asset_has_compressed_copies_that_are_smaller() {
+        assert!(!ASSETS.is_empty());
+        for asset in ASSETS {
+            assert!(asset.gzip.len() < asset.plain.len() && asset.brotli.len() < asset.plain.len(), "{}", asset.name);
+        }
+    }
 }

@@ -24,6 +24,18 @@ pub enum Auth {
     Anonymous,
 }
 
+impl Auth {
+    /// The signed-in user's id, by session or token.
+    #[must_use]
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Auth::Session(session) => Some(session.user.id),
+            Auth::Token(user) => Some(user.id),
+            Auth::BadToken | Auth::Anonymous => None,
+        }
+    }
+}
+
 /// Resolves the caller once: the Bearer token wins over the cookie.
 pub async fn load_session(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response> {
     let auth = if let Some(value) = request.headers().get(AUTHORIZATION) {
@@ -92,15 +104,77 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     }
 }
 
-/// The client's address, when the server knows it (not behind `oneshot` in tests).
+/// The client's address, when the server knows it (not behind `oneshot` in tests):
+/// the connection's peer, or, when the peer is a trusted reverse proxy
+/// (`--trusted-proxy`), the nearest address in `X-Forwarded-For` that is not one.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl ClientAddress {
+    /// The key the per-address limits count under.
+    #[must_use]
+    pub fn key(&self) -> String {
+        self.0.map_or_else(|| "unknown".to_owned(), |a| a.to_string())
+    }
+}
+
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(Self(info.map(|info| info.0.ip())))
+        let peer = info.map(|info| info.0.ip());
+        Ok(Self(peer.map(|peer| client_behind(peer, &parts.headers, &state.config.trusted_proxies))))
+    }
+}
+
+/// Walks `X-Forwarded-For` from the right (the entries trusted proxies added)
+/// while the hop is a trusted proxy; the first other hop is the client.
+fn client_behind(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Ok(address) = hop.parse::<std::net::IpAddr>() else { break };
+        client = address;
+        if !trusted.contains(&address) {
+            break;
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_behind;
+    use axum::http::{HeaderMap, HeaderValue};
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.2"));
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(client_behind(ip("198.51.100.7"), &headers, &trusted), ip("198.51.100.7"), "a stranger's header");
+        assert_eq!(client_behind(ip("10.0.0.1"), &headers, &trusted), ip("203.0.113.9"), "the hop before our proxies");
+        assert_eq!(client_behind(ip("10.0.0.1"), &HeaderMap::new(), &trusted), ip("10.0.0.1"));
+        headers.insert("x-forwarded-for", HeaderValue::from_static("not-an-address"));
+        assert_eq!(client_behind(ip("10.0.0.1"), &headers, &trusted), ip("10.0.0.1"));
     }
 }

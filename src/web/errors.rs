@@ -54,3 +54,15 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
 pub async fn not_found() -> Error {
     Error::NotFound
 }
+
+/// The answer when a handler panicked (tower-http's `CatchPanicLayer`, the last
+/// line of defence): a plain 500 that says nothing of the panic, which is logged.
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(detail, "a request handler panicked");
+    crate::error::Error::Other(anyhow::anyhow!("panic")).into_response()
+}

@@ -6,6 +6,7 @@
 use super::{AppState, ReadingAccess};
 use crate::db::review;
 use crate::domain::{Annotation, AnnotationId, Viewer, Visibility};
+use crate::error::Error;
 use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
@@ -85,23 +86,52 @@ impl Event {
     }
 }
 
-/// One broadcast channel per reading that has an open page.
-#[derive(Clone, Default)]
+/// One broadcast channel per reading that has an open page, and the streams each user holds.
+#[derive(Clone)]
 pub struct EventHub {
     channels: Arc<Mutex<Channels>>,
+    /// User ids whose streams must end now (removed from a course, role changed,
+    /// signed out): their pages reconnect, and pass the access check again.
+    revocations: broadcast::Sender<i64>,
+}
+
+impl Default for EventHub {
+    fn default() -> Self {
+        Self { channels: Arc::default(), revocations: broadcast::channel(BACKLOG).0 }
+    }
 }
 
 #[derive(Default)]
 struct Channels {
     by_reading: HashMap<i64, broadcast::Sender<Event>>,
+    /// How many streams each user holds open.
+    streams: HashMap<i64, usize>,
     /// Set at shutdown: streams end, so the server can finish its requests.
     closed: bool,
+}
+
+/// One open stream of a user's, counted until it is dropped.
+pub struct StreamSlot {
+    hub: EventHub,
+    user_id: i64,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut channels = self.hub.lock();
+        if let Some(count) = channels.streams.get_mut(&self.user_id) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                channels.streams.remove(&self.user_id);
+            }
+        }
+    }
 }
 
 impl EventHub {
     /// Sends `event` to the pages open on its reading; channels nobody listens to are dropped.
     pub fn publish(&self, event: Event) {
-        let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut channels = self.lock();
         if let Some(sender) = channels.by_reading.get(&event.reading_id) {
             if sender.send(event.clone()).is_err() {
                 channels.by_reading.remove(&event.reading_id);
@@ -112,7 +142,7 @@ impl EventHub {
     /// A receiver of the reading's events (already closed after [`EventHub::close`]).
     #[must_use]
     pub fn subscribe(&self, reading_id: i64) -> broadcast::Receiver<Event> {
-        let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut channels = self.lock();
         if channels.closed {
             return broadcast::channel(1).1;
         }
@@ -122,9 +152,35 @@ impl EventHub {
 
     /// Ends every stream, now and to come: called when the server shuts down.
     pub fn close(&self) {
-        let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut channels = self.lock();
         channels.closed = true;
         channels.by_reading.clear();
+    }
+
+    /// Ends the streams of a deleted reading.
+    pub fn drop_reading(&self, reading_id: i64) {
+        self.lock().by_reading.remove(&reading_id);
+    }
+
+    /// Ends every stream `user_id` holds; their pages reconnect and are checked again.
+    pub fn revoke(&self, user_id: i64) {
+        let _ = self.revocations.send(user_id);
+    }
+
+    /// A slot for one more stream of `user_id`'s, or `None` past `most`.
+    #[must_use]
+    pub fn open_stream(&self, user_id: i64, most: usize) -> Option<StreamSlot> {
+        let mut channels = self.lock();
+        let count = channels.streams.entry(user_id).or_insert(0);
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot { hub: self.clone(), user_id })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Channels> {
+        self.channels.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -134,34 +190,63 @@ struct Payload {
     annotation: AnnotationId,
 }
 
+/// What a stream waits on: the reading's events, revocations, its end of life.
+struct Listening {
+    events: broadcast::Receiver<Event>,
+    revocations: broadcast::Receiver<i64>,
+    ends: std::pin::Pin<Box<tokio::time::Sleep>>,
+    _slot: StreamSlot,
+}
+
 /// `GET /readings/{id}/events`: the reading's changes this viewer may see, as
 /// Server-Sent Events named `annotation` (or `resync` after falling behind).
+/// A user holds at most `--streams-per-user` at once (429 past it); each ends
+/// after `--stream-lifetime`, when the reading is deleted, or when its user is
+/// revoked, and the browser then reconnects through the access check.
 pub async fn reading_events(
     State(state): State<AppState>,
     access: ReadingAccess,
-) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>>> {
-    let receiver = state.events.subscribe(access.reading_id);
+) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, Error> {
+    let user_id = access.viewer.user_id;
+    let slot = state
+        .events
+        .open_stream(user_id, state.config.streams_per_user)
+        .ok_or(Error::RateLimited { retry_after: 60 })?;
+    let listening = Listening {
+        events: state.events.subscribe(access.reading_id),
+        revocations: state.events.revocations.subscribe(),
+        ends: Box::pin(tokio::time::sleep(state.config.stream_lifetime)),
+        _slot: slot,
+    };
     let (viewer, course_id, db) = (access.viewer, access.course_id, state.db);
-    let events = stream::unfold(receiver, move |mut receiver| {
+    let events = stream::unfold(listening, move |mut listening| {
         let db = db.clone();
         async move {
             loop {
-                match receiver.recv().await {
-                    Ok(event) if event.may_hear(&db, viewer, course_id).await => {
-                        let payload = Payload { change: event.change, annotation: event.annotation };
-                        let data = serde_json::to_string(&payload).unwrap_or_default();
-                        return Some((Ok(sse::Event::default().event("annotation").data(data)), receiver));
-                    }
-                    Ok(_) => {}
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        return Some((Ok(sse::Event::default().event("resync").data("{}")), receiver));
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return None,
+                tokio::select! {
+                    received = listening.events.recv() => match received {
+                        Ok(event) if event.may_hear(&db, viewer, course_id).await => {
+                            let payload = Payload { change: event.change, annotation: event.annotation };
+                            let data = serde_json::to_string(&payload).unwrap_or_default();
+                            return Some((Ok(sse::Event::default().event("annotation").data(data)), listening));
+                        }
+                        Ok(_) => {}
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    revoked = listening.revocations.recv() => match revoked {
+                        Ok(id) if id != user_id => {}
+                        // Ours, or missed among many: end, and let the access check decide.
+                        _ => return None,
+                    },
+                    () = &mut listening.ends => return None,
                 }
             }
         }
     });
-    Sse::new(events).keep_alive(KeepAlive::default())
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 
 #[cfg(test)]
@@ -199,10 +284,19 @@ mod tests {
         assert!(other.try_recv().is_err());
         drop((one, other));
         hub.publish(event(1, vec![Visibility::Class]));
-        assert!(
-            hub.channels.lock().map(|c| !c.by_reading.contains_key(&1)).unwrap_or(false),
-            "unheard channels are dropped"
-        );
+        assert!(!hub.lock().by_reading.contains_key(&1), "unheard channels are dropped");
+    }
+
+    #[test]
+    fn a_user_holds_at_most_the_allowed_streams_and_a_closed_one_frees_its_slot() {
+        let hub = EventHub::default();
+        let slots: Vec<_> = (0..3).filter_map(|_| hub.open_stream(7, 3)).collect();
+        assert_eq!(slots.len(), 3);
+        assert!(hub.open_stream(7, 3).is_none());
+        assert!(hub.open_stream(8, 3).is_some(), "another user is not affected");
+        drop(slots);
+        assert!(hub.open_stream(7, 3).is_some());
+        assert!(!hub.lock().streams.contains_key(&8), "closed streams are forgotten");
     }
 
     #[tokio::test]

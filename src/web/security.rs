@@ -103,3 +103,19 @@ pub async fn headers(request: Request, next: Next) -> Response {
     }
     response
 }
+
+/// `Cache-Control: private, no-store` on every answer to a signed-in user and on
+/// every API answer, unless the handler chose otherwise: a shared proxy must
+/// never keep one student's page or annotations and hand them to another.
+pub async fn private_answers(request: Request, next: Next) -> Response {
+    let signed_in = matches!(request.extensions().get::<Auth>(), Some(Auth::Session(_) | Auth::Token(_)));
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if signed_in || api {
+        response
+            .headers_mut()
+            .entry(axum::http::header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("private, no-store"));
+    }
+    response
+}

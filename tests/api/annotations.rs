@@ -233,7 +233,7 @@ async fn the_design_reading_is_annotated_with_accents_and_curly_quotes() {
 async fn creating_too_fast_gets_429_with_retry_after_unless_limits_are_off() {
     for (limits_on, expected) in [(true, StatusCode::TOO_MANY_REQUESTS), (false, StatusCode::CREATED)] {
         let app = TestApp::with_config(|config| {
-            config.annotations_per_minute = 3;
+            config.rates.annotations_per_minute = 3;
             config.rate_limit = limits_on;
         })
         .await;

@@ -3,7 +3,7 @@
 //! server acknowledged must survive, and the file must stay intact.
 
 mod backup;
-mod server;
+pub mod server;
 mod shutdown;
 
 use rand::{Rng, SeedableRng};

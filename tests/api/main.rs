@@ -11,6 +11,7 @@ mod courses;
 mod crash;
 mod export;
 mod group_commit;
+mod hardening;
 mod hostile;
 mod import;
 mod links;

@@ -1,7 +1,7 @@
 //! Courses: create, join, show.
 
 use crate::db::{courses, readings};
-use crate::domain::{JoinCode, Title};
+use crate::domain::Title;
 use crate::error::{Error, Result};
 use crate::web::forms::Json;
 use crate::web::{AppState, CourseAccess, CurrentUser};
@@ -40,11 +40,7 @@ struct Join {
 }
 
 async fn join_course(State(state): State<AppState>, user: CurrentUser, Json(body): Json<Join>) -> Result<Json<Value>> {
-    let code = JoinCode::parse(&body.join_code)?;
-    let course = courses::find_by_join_code(&state.db, &code)
-        .await?
-        .ok_or_else(|| Error::invalid("join_code", "no course has that join code"))?;
-    courses::add_student(&state.db, course.id, user.user.id).await?;
+    let course = crate::courses::join_by_code(&state.db, user.user.id, &body.join_code).await?;
     let role = courses::role_of(&state.db, course.id, user.user.id).await?.ok_or(Error::NotFound)?;
     Ok(Json(json!({"id": course.id, "title": course.title, "role": role.as_str()})))
 }

@@ -2,9 +2,9 @@
 
 use super::{Layout, render};
 use crate::accounts::create_account;
-use crate::credentials::{dummy_hash, random_token, token_hash, verify_password};
+use crate::credentials::{dummy_hash, random_token, token_hash, verify_password_blocking};
 use crate::db::{sessions, users};
-use crate::domain::Invalid;
+use crate::domain::{Email, Invalid};
 use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::auth::{ClientAddress, MaybeUser, SESSION_COOKIE, session_id};
@@ -49,9 +49,13 @@ struct Next {
     next: String,
 }
 
-/// Only local paths: `/x` but not `//evil.example` or `/\evil`.
+/// Only a path on this site: `/x`, but not `//evil.example` or `/\evil`, nor anything
+/// with white space, control characters, backslashes or non-ASCII, which browsers
+/// drop or read as `/` (`/<TAB>/evil.example` goes to `//evil.example`). Anything
+/// else goes to `/`.
 fn local_path(next: &str) -> &str {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    let ok =
+        next.starts_with('/') && !next.starts_with("//") && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
     if ok { next } else { "/" }
 }
 
@@ -73,37 +77,48 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    address: ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    let account_key = form.email.trim().to_lowercase();
+    // The throttle's key is the normalised, length-checked email: a field of
+    // megabytes is no account and is never kept in memory.
+    let email = Email::parse(&form.email).ok();
+    let account_key = email.as_ref().map(|e| e.as_str().to_owned());
+    let address_key = address.key();
     let throttled = state
         .limits
         .sign_in_address
-        .hit(&address.map_or_else(|| "unknown".to_owned(), |a| a.to_string()))
-        .and_then(|()| state.limits.sign_in_account.hit(&account_key));
+        .check(&address_key)
+        .and_then(|()| account_key.as_deref().map_or(Ok(()), |key| state.limits.sign_in_account.check(key)));
     if let Err(Error::RateLimited { retry_after }) = throttled {
         let minutes = retry_after.div_ceil(60);
-        let page = LoginPage {
-            layout: Layout::for_user(None),
-            next: form.next,
-            email: form.email,
-            error: Some(format!("Too many sign-in attempts. Try again in {minutes} minute(s).")),
-        };
+        let message = format!("Too many failed sign-in attempts. Try again in {minutes} minute(s).");
+        let page =
+            LoginPage { layout: Layout::for_user(None), next: form.next, email: form.email, error: Some(message) };
         let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
         return Ok(response);
     }
-    let found = users::find_with_hash(&state.db, &form.email).await?;
-    let hash = found.as_ref().map_or(dummy_hash(), |(_, hash)| hash.as_str());
-    let valid = verify_password(&form.password, hash);
+    let found = match &email {
+        Some(email) => users::find_with_hash(&state.db, email.as_str()).await?,
+        None => None,
+    };
+    let hash = found.as_ref().map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
+    let valid = verify_password_blocking(form.password, hash).await;
     match found {
         Some((user, _)) if valid => {
-            state.limits.sign_in_account.reset(&account_key);
+            if let Some(key) = &account_key {
+                state.limits.sign_in_account.reset(key);
+            }
             start_session(&state, &headers, user.id, local_path(&form.next)).await
         }
         _ => {
+            // Only failures count, per address and per account.
+            state.limits.sign_in_address.count(&address_key);
+            if let Some(key) = &account_key {
+                state.limits.sign_in_account.count(key);
+            }
             let page = LoginPage {
                 layout: Layout::for_user(None),
                 next: form.next,
@@ -146,9 +161,24 @@ struct RegisterForm {
 
 async fn register(
     State(state): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     Form(form): Form<RegisterForm>,
 ) -> Result<Response> {
+    if let Err(Error::RateLimited { retry_after }) = state.limits.registrations.hit(&address.key()) {
+        let minutes = retry_after.div_ceil(60);
+        let page = RegisterPage {
+            layout: Layout::for_user(None),
+            name: form.name,
+            email: form.email,
+            error: Some(format!(
+                "Too many accounts were registered from your network. Try again in {minutes} minute(s)."
+            )),
+        };
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        return Ok(response);
+    }
     match create_account(&state.db, &form.email, &form.name, &form.password).await {
         Ok(user_id) => start_session(&state, &headers, user_id, "/").await,
         Err(Error::Invalid(Invalid { field, message })) => {
@@ -164,12 +194,47 @@ async fn register(
     }
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+async fn logout(State(state): State<AppState>, MaybeUser(user): MaybeUser, headers: HeaderMap) -> Result<Response> {
     if let Some(id) = session_id(&headers) {
         sessions::delete_session(&state.db, &token_hash(&id)).await?;
     }
+    if let Some(user) = user {
+        // Streams opened with this session end; the user's other sessions' pages reconnect.
+        state.events.revoke(user.user.id);
+    }
     let mut response = Redirect::to("/login").into_response();
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}");
     response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn sign_in_redirects_only_to_paths_on_this_site() {
+        for kept in ["/", "/courses/1", "/readings/2?x=1#annotation-3", "/a/b%2F%2Fc"] {
+            assert_eq!(local_path(kept), kept);
+        }
+        let refused = [
+            "",
+            "courses",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/ /evil.example",
+            "/a\\b",
+            "https://evil.example",
+            "http:/evil.example",
+            "/caf\u{e9}",
+            "/\u{7f}",
+        ];
+        for next in refused {
+            assert_eq!(local_path(next), "/", "{next:?}");
+        }
+    }
 }

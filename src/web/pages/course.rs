@@ -31,6 +31,8 @@ struct CoursePage {
     is_instructor: bool,
     readings: Vec<ReadingSummary>,
     members: Vec<Member>,
+    /// Students an instructor removed, who may be re-admitted.
+    removed: Vec<courses::Removed>,
     error: Option<String>,
 }
 
@@ -41,7 +43,11 @@ async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Res
 async fn course_page(state: &AppState, access: &CourseAccess, error: Option<String>) -> Result<Response> {
     let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let is_instructor = access.viewer.is_instructor();
-    let members = if is_instructor { courses::list_members(&state.db, course.id).await? } else { Vec::new() };
+    let (members, removed) = if is_instructor {
+        (courses::list_members(&state.db, course.id).await?, courses::list_removed(&state.db, course.id).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = CoursePage {
         layout: Layout::for_user(Some(&access.user)),
@@ -49,6 +55,7 @@ async fn course_page(state: &AppState, access: &CourseAccess, error: Option<Stri
         course,
         is_instructor,
         members,
+        removed,
         error,
     };
     Ok((status, render(&page)?).into_response())

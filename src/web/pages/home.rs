@@ -2,8 +2,8 @@
 
 use super::{Layout, render};
 use crate::db::courses::{self, MyCourse};
-use crate::domain::{JoinCode, Title};
-use crate::error::Result;
+use crate::domain::Title;
+use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, MaybeUser};
 use crate::web::forms::Form;
@@ -68,14 +68,13 @@ struct Join {
 }
 
 async fn join_course(State(state): State<AppState>, user: CurrentUser, Form(form): Form<Join>) -> Result<Response> {
-    let found = match JoinCode::parse(&form.join_code) {
-        Ok(code) => courses::find_by_join_code(&state.db, &code).await?,
-        Err(_) => None,
-    };
-    let Some(course) = found else {
-        let message = "No course has that join code; check it with your instructor.".to_owned();
-        return home(&state, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    courses::add_student(&state.db, course.id, user.user.id).await?;
-    Ok(Redirect::to(&format!("/courses/{}", course.id)).into_response())
+    match crate::courses::join_by_code(&state.db, user.user.id, &form.join_code).await {
+        Ok(course) => Ok(Redirect::to(&format!("/courses/{}", course.id)).into_response()),
+        Err(Error::Forbidden(message)) => home(&state, &user, Some(message.to_owned()), StatusCode::FORBIDDEN).await,
+        Err(Error::Invalid(_)) => {
+            let message = "No course has that join code; check it with your instructor.".to_owned();
+            home(&state, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other),
+    }
 }

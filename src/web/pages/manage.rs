@@ -42,6 +42,12 @@ async fn change_member(
     Path((_, user_id, action)): Path<(i64, i64, String)>,
 ) -> Result<Response> {
     access.require_instructor("only instructors can manage members")?;
+    if action == "readmit" {
+        if !courses::readmit(&state.db, access.course_id, user_id).await? {
+            return Err(Error::NotFound);
+        }
+        return Ok(course_page(access.course_id));
+    }
     let role = courses::role_of(&state.db, access.course_id, user_id).await?.ok_or(Error::NotFound)?;
     let last_instructor =
         role == Role::Instructor && courses::count_instructors(&state.db, access.course_id).await? <= 1;
@@ -60,6 +66,8 @@ async fn change_member(
         }
         _ => return Err(Error::NotFound),
     }
+    // Their open pages were allowed by the old role: end them, and let them reconnect as they are now.
+    state.events.revoke(user_id);
     if user_id == access.viewer.user_id && action != "promote" {
         return Ok(Redirect::to("/").into_response());
     }
@@ -172,5 +180,7 @@ async fn delete_reading(
     }
     readings::delete_reading(&state.db, access.reading_id).await?;
     state.snapshots.forget(access.reading_id);
+    state.reviews.forget_reading(access.reading_id);
+    state.events.drop_reading(access.reading_id);
     Ok(course_page(access.course_id))
 }

@@ -66,18 +66,23 @@ async fn show_reading_review(
     if !access.viewer.is_instructor() {
         return Err(Error::NotFound);
     }
-    review_page(&state, &access.user, access.reading_id, query.student, None).await
+    review_page(&state, &access.user, (access.course_id, access.reading_id), query.student, None).await
 }
 
 async fn review_page(
     state: &AppState,
     user: &CurrentUser,
-    reading_id: i64,
+    (course_id, reading_id): (i64, i64),
     student_id: Option<i64>,
     error: Option<String>,
 ) -> Result<Response> {
     let (_, course_revision) = review::revisions_of_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
-    let drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
+    let mut drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
+    if drawn.cached.snapshot.reading.course_id != course_id {
+        // Kept for another reading that had this id: never shown; drawn again.
+        state.reviews.forget_reading(reading_id);
+        drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
+    }
     let student = match student_id {
         Some(id) => Some(
             drawn
@@ -154,7 +159,8 @@ async fn create_feedback(
             Ok(Redirect::to(&format!("/readings/{reading_id}/review#a-{}", given.annotation_id)).into_response())
         }
         Err(Error::Invalid(invalid)) => {
-            review_page(&state, &access.user, reading_id, None, Some(invalid.message)).await
+            review_page(&state, &access.user, (access.location.course_id, reading_id), None, Some(invalid.message))
+                .await
         }
         Err(e) => Err(e),
     }

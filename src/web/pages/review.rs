@@ -36,6 +36,13 @@ impl Default for Reviews {
     }
 }
 
+impl Reviews {
+    /// Forgets what was drawn for a deleted reading.
+    pub fn forget_reading(&self, reading_id: i64) {
+        self.readings.remove(reading_id);
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/courses/{course_id}/review", get(show_review))

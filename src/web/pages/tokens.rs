@@ -73,5 +73,6 @@ async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(token_id)
     if !tokens::revoke(&state.db, user.user.id, token_id).await? {
         return Err(Error::NotFound);
     }
+    state.events.revoke(user.user.id);
     Ok(Redirect::to("/account").into_response())
 }

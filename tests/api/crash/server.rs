@@ -46,6 +46,11 @@ pub struct Server {
 impl Server {
     /// Starts the server on `db` on a free port and waits for `/healthz`.
     pub fn start(db: &Path, log: PathBuf) -> Self {
+        Self::start_with(db, log, &[])
+    }
+
+    /// [`Server::start`] with more environment variables.
+    pub fn start_with(db: &Path, log: PathBuf, env: &[(&str, &Path)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let stderr = std::fs::File::create(&log).expect("log file");
@@ -55,6 +60,7 @@ impl Server {
             .env("COUNTERPOINT_RATE_LIMIT", "off")
             .env_remove("COUNTERPOINT_DB")
             .env_remove("COUNTERPOINT_BASE_URL")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
