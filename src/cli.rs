@@ -104,6 +104,15 @@ pub struct ServeArgs {
     pub stream_lifetime: u64,
     #[command(flatten)]
     pub rates: RateSettings,
+    /// Who may register: open, closed, or domain:example.edu.
+    #[arg(long, env = "COUNTERPOINT_REGISTRATION", default_value = "open")]
+    pub registration: crate::domain::Registration,
+    /// The SMTP server for "forgot password" mails, e.g. smtp://mail.example.edu:587?tls=required (needs --base-url).
+    #[arg(long, env = "COUNTERPOINT_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of those mails.
+    #[arg(long, env = "COUNTERPOINT_SMTP_FROM", default_value = crate::config::DEFAULT_SMTP_FROM)]
+    pub smtp_from: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -116,6 +125,24 @@ pub enum UserCommand {
         name: String,
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Make the account a site administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Make an existing account a site administrator.
+    Promote {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        admin: bool,
+    },
+    /// Print a one-time link (valid 24 hours) that lets the account choose a new password.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        /// The server's public base URL, which the link starts with.
+        #[arg(long, env = "COUNTERPOINT_BASE_URL", default_value = "http://127.0.0.1:3000")]
+        base_url: String,
     },
 }
 
@@ -149,6 +176,9 @@ impl ServeArgs {
             trusted_proxies: self.trusted_proxy.clone(),
             streams_per_user: self.streams_per_user,
             stream_lifetime: std::time::Duration::from_secs(self.stream_lifetime),
+            registration: self.registration.clone(),
+            smtp_url: self.smtp_url.clone(),
+            smtp_from: self.smtp_from.clone(),
         })
     }
 }
@@ -161,13 +191,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::app::serve(config, |address| println!("Counterpoint is serving at {address}")).await
         }
         Command::Demo(args) => crate::demo::run(args.config(cli.db)?).await,
-        Command::User(UserCommand::Add { email, name, password_stdin: _ }) => {
+        Command::User(UserCommand::Add { email, name, password_stdin: _, admin }) => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let pool = db::connect(&cli.db).await?;
             let id = create_account(&pool, &email, &name, password).await.map_err(|e| anyhow!("{e}"))?;
-            eprintln!("created account {id} for {}", email.trim());
+            if admin {
+                users::set_admin(&pool, id, true).await?;
+            }
+            let what = if admin { "administrator account" } else { "account" };
+            eprintln!("created {what} {id} for {}", email.trim());
+            Ok(())
+        }
+        Command::User(UserCommand::Promote { email, admin: _ }) => {
+            let pool = db::connect(&cli.db).await?;
+            let user = users::find_by_email(&pool, &email)
+                .await?
+                .ok_or_else(|| anyhow!("no account has the email {email:?}"))?;
+            users::set_admin(&pool, user.id, true).await?;
+            eprintln!("{} is now a site administrator", user.email);
+            Ok(())
+        }
+        Command::User(UserCommand::ResetPassword { email, base_url }) => {
+            let pool = db::connect(&cli.db).await?;
+            let user = users::find_by_email(&pool, &email)
+                .await?
+                .ok_or_else(|| anyhow!("no account has the email {email:?}"))?;
+            let (link, expires) =
+                crate::accounts::reset_link(&pool, user.id, &base_url).await.map_err(|e| anyhow!("{e}"))?;
+            println!("{link}");
+            eprintln!("the link works once, until {expires}");
             Ok(())
         }
         Command::Token(TokenCommand::Create { email }) => {

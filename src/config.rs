@@ -28,6 +28,14 @@ pub struct Config {
     pub stream_lifetime: std::time::Duration,
     /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
     pub secure_cookies: bool,
+    /// Who may register on the sign-up page.
+    pub registration: crate::domain::Registration,
+    /// The SMTP server that mails password-reset links (`smtp://host:25`,
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://host`); without it,
+    /// links come from an instructor or the command line.
+    pub smtp_url: Option<String>,
+    /// The sender of those mails.
+    pub smtp_from: String,
 }
 
 impl Config {
@@ -45,9 +53,15 @@ impl Config {
             streams_per_user: DEFAULT_STREAMS_PER_USER,
             stream_lifetime: std::time::Duration::from_secs(DEFAULT_STREAM_LIFETIME_SECONDS),
             secure_cookies: false,
+            registration: crate::domain::Registration::Open,
+            smtp_url: None,
+            smtp_from: DEFAULT_SMTP_FROM.to_owned(),
         }
     }
 }
+
+/// The sender of password-reset mails unless `--smtp-from` says otherwise.
+pub const DEFAULT_SMTP_FROM: &str = "Counterpoint <counterpoint@localhost>";
 
 /// Ten tabs on one reading, or one on each of ten.
 pub const DEFAULT_STREAMS_PER_USER: usize = 10;

@@ -3,12 +3,14 @@
 
 pub mod annotations;
 pub mod courses;
+pub mod departures;
 pub mod feedback;
 pub mod group_commit;
 pub mod links;
 pub mod moderation;
 pub mod readings;
 pub mod replies;
+pub mod resets;
 pub mod review;
 pub mod sessions;
 pub mod snapshot;

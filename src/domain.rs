@@ -11,7 +11,7 @@ pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tag
 pub use course::{JoinCode, Role, Title, Viewer};
 pub use link::{Link, LinkError, Relation};
 pub use rubric::{Rubric, RubricFields, word_count};
-pub use user::{DisplayName, Email, Password};
+pub use user::{DisplayName, Email, Password, Registration};
 
 /// A value a user gave that does not fit; `field` names it, `message` says why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

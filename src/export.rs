@@ -147,3 +147,43 @@ fn aif_export(course_id: i64, annotations: &[Annotation]) -> Result<Export> {
         body: serde_json::to_string_pretty(&document).map_err(anyhow::Error::from)?,
     })
 }
+
+/// Everything `user_id` wrote, for them to take along: their annotations (private
+/// ones too) and replies in every course they belong to, and the feedback they
+/// received, as one W3C `AnnotationCollection`. Feedback is an annotation with
+/// motivation `assessing` whose target is the annotation it is about.
+pub async fn export_account(db: &SqlitePool, user_id: i64, iris: &Iris) -> Result<Value> {
+    let mut items = Vec::new();
+    let mut reply_list = Vec::new();
+    for course in courses::list_for_user(db, user_id).await? {
+        let role = course.role.parse().unwrap_or(Role::Student);
+        let viewer = Viewer { user_id, role };
+        for reading in readings::list_for_course(db, course.id).await? {
+            let annotations = annotations::list_visible(db, reading.id, viewer).await?;
+            let provenance = store::provenance_in_reading(db, reading.id).await?;
+            let mine = annotations.iter().filter(|a| a.author_id == user_id);
+            items.extend(mine.map(|a| w3c::to_jsonld_with(a, iris, provenance.get(&a.id))));
+            let seen: Vec<AnnotationId> = annotations.iter().map(|a| a.id).collect();
+            let replies = reply_items(db, &seen, reading.id, iris).await?;
+            let own = iris.user(user_id);
+            reply_list.extend(replies.into_iter().filter(|r| r["creator"]["id"].as_str() == Some(own.as_str())));
+        }
+    }
+    items.extend(reply_list);
+    for given in crate::db::feedback::list_for_author(db, user_id).await? {
+        let feedback = &given.feedback;
+        items.push(serde_json::json!({
+            "id": format!("urn:uuid:{}", feedback.id),
+            "type": "Annotation",
+            "motivation": "assessing",
+            "created": w3c::utc(feedback.created),
+            "creator": {"type": "Person", "name": feedback.author_name},
+            "body": {"type": "TextualBody", "value": feedback.text, "format": "text/plain"},
+            "target": iris.annotation(given.reading_id, feedback.annotation_id),
+        }));
+    }
+    let id = format!("{}/api/account/export", iris.base);
+    let page = Page { number: 0, total: items.len(), per_page: items.len().max(1), items };
+    let about = About { label: "Everything I wrote", modified: None, container: false, minimal: false };
+    Ok(w3c::collection(&id, PageForm::default(), page, about))
+}

@@ -19,6 +19,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;
+pub mod mail;
 pub mod review;
 pub mod snapshot;
 pub mod text;

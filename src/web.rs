@@ -45,6 +45,8 @@ pub struct AppState {
     pub inserts: crate::db::group_commit::Inserts,
     /// The review pages' parts, derived once per revision of a course or reading.
     pub reviews: Arc<pages::Reviews>,
+    /// Mails password-reset links, when `--smtp-url` and `--base-url` are set.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl AppState {
@@ -52,7 +54,18 @@ impl AppState {
     pub fn new(db: SqlitePool, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, &config.rates));
         limits::Limits::sweep_every_minute(&limits);
+        let mailer = match (&config.smtp_url, &config.base_url) {
+            (Some(url), Some(_)) => crate::mail::Mailer::new(url, &config.smtp_from)
+                .map_err(|e| tracing::error!("password-reset mails are off: {e:#}"))
+                .ok(),
+            (Some(_), None) => {
+                tracing::error!("password-reset mails are off: --smtp-url needs --base-url for the links");
+                None
+            }
+            _ => None,
+        };
         Self {
+            mailer,
             inserts: crate::db::group_commit::Inserts::start(db.clone()),
             db,
             config: Arc::new(config),

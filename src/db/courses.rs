@@ -199,3 +199,17 @@ pub async fn count_instructors(db: &SqlitePool, course_id: i64) -> sqlx::Result<
         .await?;
     Ok(n)
 }
+
+/// The title of a course that has other members and whose only instructor is `user_id`, if any.
+pub async fn sole_instructor_of_shared_course(db: &SqlitePool, user_id: i64) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT c.title FROM courses c JOIN memberships m ON m.course_id = c.id AND m.user_id = ?1 AND m.role = 'instructor'
+         WHERE NOT EXISTS (SELECT 1 FROM memberships o WHERE o.course_id = c.id AND o.role = 'instructor' AND o.user_id <> ?1)
+           AND EXISTS (SELECT 1 FROM memberships o WHERE o.course_id = c.id AND o.user_id <> ?1)
+         ORDER BY c.id LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(title,)| title))
+}

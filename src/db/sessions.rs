@@ -37,7 +37,7 @@ pub async fn find_session(db: &SqlitePool, id_hash: &str) -> sqlx::Result<Option
     let cutoff = timestamp(Utc::now() - IDLE_TIMEOUT);
     let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT u.id, u.email, u.name, s.csrf_token, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = ? AND s.last_seen_at > ?",
+         WHERE s.id_hash = ? AND s.last_seen_at > ? AND u.disabled_at IS NULL",
     )
     .bind(id_hash)
     .bind(&cutoff)

@@ -21,7 +21,7 @@ pub async fn insert_token(db: &SqlitePool, user_id: i64, token_hash: &str, label
 pub async fn find_user_by_token(db: &SqlitePool, token_hash: &str) -> sqlx::Result<Option<User>> {
     sqlx::query_as(
         "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db)

@@ -46,3 +46,110 @@ pub async fn find_by_email(db: &SqlitePool, email: &str) -> sqlx::Result<Option<
         .fetch_optional(db)
         .await
 }
+
+/// Replaces the password hash and ends every session but `keep` (the id hash of the one in use, if any).
+pub async fn set_password(db: &SqlitePool, user_id: i64, hash: &str, keep: Option<&str>) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The password hash of an account, for checking the current password.
+pub async fn password_hash(db: &SqlitePool, user_id: i64) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+    Ok(row.map(|(hash,)| hash))
+}
+
+/// Notes a successful sign-in, for the administrator's list.
+pub async fn touch_sign_in(db: &SqlitePool, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?").bind(now()).bind(user_id).execute(db).await?;
+    Ok(())
+}
+
+/// Whether the account may sign in (it exists and is not disabled).
+pub async fn is_disabled(db: &SqlitePool, user_id: i64) -> sqlx::Result<bool> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT disabled_at FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+    Ok(row.is_none_or(|(disabled,)| disabled.is_some()))
+}
+
+pub async fn is_admin(db: &SqlitePool, user_id: i64) -> sqlx::Result<bool> {
+    let row: Option<(bool,)> =
+        sqlx::query_as("SELECT is_admin FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+    Ok(row.is_some_and(|(admin,)| admin))
+}
+
+/// Makes the account a site administrator (or not); false if there is no such account.
+pub async fn set_admin(db: &SqlitePool, user_id: i64, admin: bool) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET is_admin = ? WHERE id = ?").bind(admin).bind(user_id).execute(db).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Disables (or re-enables) an account. Disabling ends its sessions at once; its
+/// tokens stay but are refused while it is disabled. False if there is no such account.
+pub async fn set_disabled(db: &SqlitePool, user_id: i64, disabled: bool) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let done = sqlx::query("UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, ?) END WHERE id = ?")
+        .bind(disabled)
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An account as the administrator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub courses: i64,
+    pub created_at: String,
+    pub last_sign_in_at: Option<String>,
+}
+
+/// How many accounts one page of the administrator's list holds.
+pub const ACCOUNTS_PAGE: i64 = 100;
+
+/// Page `page` of [`list_accounts`], and whether more follow.
+pub async fn list_accounts_page(db: &SqlitePool, search: &str, page: i64) -> sqlx::Result<(Vec<AccountRow>, bool)> {
+    let mut rows = list_accounts(db, search, ACCOUNTS_PAGE + 1, page * ACCOUNTS_PAGE).await?;
+    let more = rows.len() as i64 > ACCOUNTS_PAGE;
+    rows.truncate(ACCOUNTS_PAGE as usize);
+    Ok((rows, more))
+}
+
+/// Accounts whose email or name contains `search` (all when empty), newest first, a page of `limit`.
+pub async fn list_accounts(db: &SqlitePool, search: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<AccountRow>> {
+    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.name, u.is_admin, u.disabled_at IS NOT NULL AS disabled,
+                (SELECT count(*) FROM memberships m WHERE m.user_id = u.id) AS courses,
+                u.created_at, u.last_sign_in_at
+         FROM users u
+         WHERE (u.email LIKE ?1 ESCAPE '\\' OR u.name LIKE ?1 ESCAPE '\\') AND u.email NOT LIKE '%@departed.invalid'
+         ORDER BY u.id DESC LIMIT ?2 OFFSET ?3",
+    )
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn find_by_id(db: &SqlitePool, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as("SELECT id, email, name FROM users WHERE id = ?").bind(id).fetch_optional(db).await
+}

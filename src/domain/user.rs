@@ -83,3 +83,75 @@ mod tests {
         assert!(Password::parse("1234567890").is_ok());
     }
 }
+
+/// Who may register an account on the sign-up page (`--registration`). Accounts
+/// made on the command line or by an administrator are not subject to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Registration {
+    /// Anyone.
+    #[default]
+    Open,
+    /// No one: accounts come from the command line or an administrator.
+    Closed,
+    /// Only emails at this domain (`domain:example.edu`), lower-cased.
+    Domain(String),
+}
+
+impl std::str::FromStr for Registration {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "open" => Ok(Self::Open),
+            "closed" => Ok(Self::Closed),
+            other => match other.strip_prefix("domain:") {
+                Some(domain) if !domain.is_empty() && !domain.contains('@') && domain.contains('.') => {
+                    Ok(Self::Domain(domain.trim_start_matches('.').to_owned()))
+                }
+                _ => Err(format!("{value:?} is not open, closed or domain:example.edu")),
+            },
+        }
+    }
+}
+
+impl Registration {
+    /// Whether `email` may register; `Err` says why not, for the page.
+    pub fn admits(&self, email: &Email) -> Result<(), &'static str> {
+        match self {
+            Self::Open => Ok(()),
+            Self::Closed => Err(
+                "registration is closed on this server: ask your instructor or the site's administrator for an account",
+            ),
+            Self::Domain(domain) => {
+                let at = email.as_str().rsplit_once('@').map_or("", |(_, d)| d);
+                if at == domain || at.ends_with(&format!(".{domain}")) {
+                    Ok(())
+                } else {
+                    Err("only addresses of this institution may register here")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod registration_tests {
+    use super::*;
+
+    #[test]
+    fn registration_admits_by_policy_and_domain() {
+        let email = |e: &str| Email::parse(e).unwrap_or_else(|_| panic!("{e}"));
+        let open: Registration = "open".parse().unwrap_or(Registration::Closed);
+        assert!(open.admits(&email("a@b.org")).is_ok());
+        let closed: Registration = "CLOSED".parse().unwrap_or_default();
+        assert!(closed.admits(&email("a@b.org")).is_err());
+        let domain: Registration = "domain:example.edu".parse().unwrap_or_default();
+        assert!(domain.admits(&email("ana@example.edu")).is_ok());
+        assert!(domain.admits(&email("ana@students.example.edu")).is_ok());
+        assert!(domain.admits(&email("ana@evilexample.edu")).is_err());
+        assert!(domain.admits(&email("ana@example.edu.evil.org")).is_err());
+        for bad in ["", "domain:", "sometimes", "domain:a@b.edu", "domain:localhost"] {
+            assert!(bad.parse::<Registration>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! The JSON API under `/api` (DESIGN.md's public interface).
 
+mod account;
+mod admin;
 pub mod annotations;
 mod courses;
 mod export;
@@ -24,4 +26,6 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(openapi::router())
         .merge(links::router())
+        .merge(account::router())
+        .merge(admin::router())
 }

@@ -156,6 +156,19 @@ fn client_behind(
     client
 }
 
+/// A signed-in site administrator; anyone else gets 404 (the pages do not exist for them).
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if crate::db::users::is_admin(&state.db, user.user.id).await? { Ok(Self(user)) } else { Err(Error::NotFound) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::client_behind;

@@ -112,8 +112,10 @@ pub struct Limits {
     /// Failed sign-ins per client address: successes do not count, so a lecture
     /// hall behind one address can sign in.
     pub sign_in_address: RateLimit,
-    /// Registration attempts per client address.
+    /// Registration attempts and password-reset requests per client address.
     pub registrations: RateLimit,
+    /// Password-reset mails per account (fixed: 3 an hour), so no one is flooded with them.
+    pub reset_mails: RateLimit,
     /// Annotations created per user.
     pub annotations: RateLimit,
     /// Other writes per user: replies, edits, deletes, links, feedback, settings.
@@ -132,17 +134,19 @@ impl Limits {
             sign_in_account: RateLimit::new(settings.sign_in_failures_per_account, quarter_hour, enabled),
             sign_in_address: RateLimit::new(settings.sign_in_failures_per_address, quarter_hour, enabled),
             registrations: RateLimit::new(settings.registrations_per_hour, hour, enabled),
+            reset_mails: RateLimit::new(3, hour, enabled),
             annotations: RateLimit::new(settings.annotations_per_minute, minute, enabled),
             writes: RateLimit::new(settings.writes_per_minute, minute, enabled),
             imports: RateLimit::new(settings.imports_per_hour, hour, enabled),
         }
     }
 
-    fn all(&self) -> [&RateLimit; 6] {
+    fn all(&self) -> [&RateLimit; 7] {
         [
             &self.sign_in_account,
             &self.sign_in_address,
             &self.registrations,
+            &self.reset_mails,
             &self.annotations,
             &self.writes,
             &self.imports,
@@ -185,7 +189,7 @@ impl WriteKind {
     pub fn of(method: &Method, path: &str) -> Self {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
-            ["login" | "register" | "logout"] => Self::Account,
+            ["login" | "register" | "logout" | "forgot"] | ["reset", _] => Self::Account,
             ["readings", _] | ["api", "readings", _, "annotations"] if method == Method::POST => Self::Annotation,
             ["api", "readings", _, "import"] | ["api", "courses", _, "readings"] | ["courses", _, "readings", ..] => {
                 Self::Import

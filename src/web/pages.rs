@@ -2,13 +2,17 @@
 //! every one extends `base.html` through [`Layout`].
 
 mod account;
+mod admin;
+pub use admin::{Search as AccountSearch, set_disabled};
 mod course;
 mod feedback;
 mod heatmap;
 mod highlights;
 mod home;
+mod leaving;
 mod manage;
 mod map;
+mod password;
 pub(super) mod reading;
 mod reading_review;
 mod review;
@@ -28,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .merge(home::router())
         .merge(account::router())
+        .merge(password::router())
+        .merge(leaving::router())
+        .merge(admin::router())
         .merge(course::router())
         .merge(reading::router())
         .merge(manage::router())

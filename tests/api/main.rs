@@ -14,6 +14,7 @@ mod group_commit;
 mod hardening;
 mod hostile;
 mod import;
+mod lifecycle;
 mod links;
 mod live;
 mod map;

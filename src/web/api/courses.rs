@@ -3,7 +3,8 @@
 use crate::db::{courses, readings};
 use crate::domain::Title;
 use crate::error::{Error, Result};
-use crate::web::forms::Json;
+use crate::web::api::annotations::RequestIris;
+use crate::web::forms::{Json, Path};
 use crate::web::{AppState, CourseAccess, CurrentUser};
 use axum::Router;
 use axum::extract::State;
@@ -17,6 +18,20 @@ pub fn router() -> Router<AppState> {
         .route("/courses", post(create_course))
         .route("/courses/join", post(join_course))
         .route("/courses/{course_id}", get(show_course))
+        .route("/courses/{course_id}/members/{user_id}/reset-link", post(create_reset_link))
+}
+
+/// `POST /api/courses/{id}/members/{user_id}/reset-link`: 201 `{link, expires_at}` for a student of the course.
+async fn create_reset_link(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    RequestIris(iris): RequestIris,
+    Path((_, student_id)): Path<(i64, i64)>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let (link, expires_at) =
+        crate::courses::student_reset_link(&state.db, (access.course_id, access.user.user.id), student_id, &iris.base)
+            .await?;
+    Ok((StatusCode::CREATED, Json(json!({"link": link, "expires_at": expires_at}))))
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@ use super::{Layout, render};
 use crate::accounts::create_account;
 use crate::credentials::{dummy_hash, random_token, token_hash, verify_password_blocking};
 use crate::db::{sessions, users};
-use crate::domain::{Email, Invalid};
+use crate::domain::{Email, Invalid, Registration};
 use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::auth::{ClientAddress, MaybeUser, SESSION_COOKIE, session_id};
@@ -32,6 +32,10 @@ struct LoginPage {
     next: String,
     email: String,
     error: Option<String>,
+    /// A word after a password reset.
+    notice: Option<&'static str>,
+    /// Whether "forgot password" can mail a link.
+    forgot: bool,
 }
 
 #[derive(Template)]
@@ -41,12 +45,29 @@ struct RegisterPage {
     name: String,
     email: String,
     error: Option<String>,
+    /// Why registration is closed, when it is.
+    closed: Option<&'static str>,
+}
+
+impl LoginPage {
+    fn new(state: &AppState, next: String, email: String, error: Option<String>) -> Self {
+        Self { layout: Layout::for_user(None), next, email, error, notice: None, forgot: state.mailer.is_some() }
+    }
+}
+
+impl RegisterPage {
+    fn new(state: &AppState, name: String, email: String, error: Option<String>) -> Self {
+        Self { layout: Layout::for_user(None), name, email, error, closed: closed_reason(state) }
+    }
 }
 
 #[derive(Deserialize, Default)]
 struct Next {
     #[serde(default)]
     next: String,
+    /// `done` after a password reset.
+    #[serde(default)]
+    reset: String,
 }
 
 /// Only a path on this site: `/x`, but not `//evil.example` or `/\evil`, nor anything
@@ -59,11 +80,16 @@ fn local_path(next: &str) -> &str {
     if ok { next } else { "/" }
 }
 
-async fn show_login(MaybeUser(user): MaybeUser, Query(query): Query<Next>) -> Result<Response> {
+async fn show_login(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<Next>,
+) -> Result<Response> {
     if user.is_some() {
         return Ok(Redirect::to(local_path(&query.next)).into_response());
     }
-    let page = LoginPage { layout: Layout::for_user(None), next: query.next, email: String::new(), error: None };
+    let notice = (query.reset == "done").then_some("Your password was changed. Sign in with the new one.");
+    let page = LoginPage { notice, ..LoginPage::new(&state, query.next, String::new(), None) };
     Ok(render(&page)?.into_response())
 }
 
@@ -94,8 +120,7 @@ async fn login(
     if let Err(Error::RateLimited { retry_after }) = throttled {
         let minutes = retry_after.div_ceil(60);
         let message = format!("Too many failed sign-in attempts. Try again in {minutes} minute(s).");
-        let page =
-            LoginPage { layout: Layout::for_user(None), next: form.next, email: form.email, error: Some(message) };
+        let page = LoginPage::new(&state, form.next, form.email, Some(message));
         let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
         return Ok(response);
@@ -111,6 +136,12 @@ async fn login(
             if let Some(key) = &account_key {
                 state.limits.sign_in_account.reset(key);
             }
+            if users::is_disabled(&state.db, user.id).await? {
+                let message = "This account is disabled. Ask the site's administrator.".to_owned();
+                let page = LoginPage::new(&state, form.next, form.email, Some(message));
+                return Ok((StatusCode::FORBIDDEN, render(&page)?).into_response());
+            }
+            users::touch_sign_in(&state.db, user.id).await?;
             start_session(&state, &headers, user.id, local_path(&form.next)).await
         }
         _ => {
@@ -119,12 +150,8 @@ async fn login(
             if let Some(key) = &account_key {
                 state.limits.sign_in_account.count(key);
             }
-            let page = LoginPage {
-                layout: Layout::for_user(None),
-                next: form.next,
-                email: form.email,
-                error: Some("That email and password do not match an account.".into()),
-            };
+            let message = "That email and password do not match an account.".to_owned();
+            let page = LoginPage::new(&state, form.next, form.email, Some(message));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
     }
@@ -144,12 +171,19 @@ async fn start_session(state: &AppState, headers: &HeaderMap, user_id: i64, next
     Ok(response)
 }
 
-async fn show_register(MaybeUser(user): MaybeUser) -> Result<Response> {
+async fn show_register(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Result<Response> {
     if user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    let page = RegisterPage { layout: Layout::for_user(None), name: String::new(), email: String::new(), error: None };
+    let page = RegisterPage::new(&state, String::new(), String::new(), None);
     Ok(render(&page)?.into_response())
+}
+
+/// Why nobody may register here, when registration is closed.
+fn closed_reason(state: &AppState) -> Option<&'static str> {
+    matches!(state.config.registration, Registration::Closed).then_some(
+        "Registration is closed on this server: ask your instructor or the site's administrator for an account.",
+    )
 }
 
 #[derive(Deserialize)]
@@ -167,27 +201,23 @@ async fn register(
 ) -> Result<Response> {
     if let Err(Error::RateLimited { retry_after }) = state.limits.registrations.hit(&address.key()) {
         let minutes = retry_after.div_ceil(60);
-        let page = RegisterPage {
-            layout: Layout::for_user(None),
-            name: form.name,
-            email: form.email,
-            error: Some(format!(
-                "Too many accounts were registered from your network. Try again in {minutes} minute(s)."
-            )),
-        };
+        let message = format!("Too many accounts were registered from your network. Try again in {minutes} minute(s).");
+        let page = RegisterPage::new(&state, form.name, form.email, Some(message));
         let mut response = (StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response();
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
         return Ok(response);
     }
+    let admitted = Email::parse(&form.email).ok().map(|email| state.config.registration.admits(&email));
+    if let Some(Err(why)) = admitted {
+        let message = format!("{}{}.", why[..1].to_uppercase(), &why[1..]);
+        let page = RegisterPage::new(&state, form.name, form.email, Some(message));
+        return Ok((StatusCode::FORBIDDEN, render(&page)?).into_response());
+    }
     match create_account(&state.db, &form.email, &form.name, &form.password).await {
         Ok(user_id) => start_session(&state, &headers, user_id, "/").await,
         Err(Error::Invalid(Invalid { field, message })) => {
-            let page = RegisterPage {
-                layout: Layout::for_user(None),
-                name: form.name,
-                email: form.email,
-                error: Some(format!("{}: {message}", field.replace('_', " "))),
-            };
+            let message = format!("{}: {message}", field.replace('_', " "));
+            let page = RegisterPage::new(&state, form.name, form.email, Some(message));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(other) => Err(other),

@@ -7,6 +7,7 @@ use crate::domain::{Role, Title, check_length};
 use crate::error::{Error, Result};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
 use crate::web::api::add_reading;
+use crate::web::api::annotations::RequestIris;
 use crate::web::forms::{Form, Path};
 use crate::web::{AppState, CourseAccess, ReadingAccess};
 use askama::Template;
@@ -36,12 +37,38 @@ async fn regenerate_join_code(State(state): State<AppState>, access: CourseAcces
     Ok(course_page(access.course_id))
 }
 
+#[derive(Template)]
+#[template(path = "reset_link.html")]
+struct ResetLinkPage {
+    layout: Layout,
+    course_id: i64,
+    link: String,
+    expires_at: String,
+}
+
 async fn change_member(
     State(state): State<AppState>,
     access: CourseAccess,
+    RequestIris(iris): RequestIris,
     Path((_, user_id, action)): Path<(i64, i64, String)>,
 ) -> Result<Response> {
     access.require_instructor("only instructors can manage members")?;
+    if action == "reset-link" {
+        let (link, expires_at) = crate::courses::student_reset_link(
+            &state.db,
+            (access.course_id, access.viewer.user_id),
+            user_id,
+            &iris.base,
+        )
+        .await?;
+        let page = ResetLinkPage {
+            layout: Layout::for_user(Some(&access.user)),
+            course_id: access.course_id,
+            link,
+            expires_at,
+        };
+        return Ok(render(&page)?.into_response());
+    }
     if action == "readmit" {
         if !courses::readmit(&state.db, access.course_id, user_id).await? {
             return Err(Error::NotFound);

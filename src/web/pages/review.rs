@@ -60,6 +60,7 @@ struct ReviewPage {
     rule: String,
     rubric: RubricFields,
     post_first: bool,
+    keeps_departed_work: bool,
     error: Option<String>,
 }
 
@@ -149,6 +150,7 @@ async fn review_page(
     let page = ReviewPage {
         layout: Layout::for_user(Some(&access.user)),
         post_first: dashboard.post_first,
+        keeps_departed_work: crate::db::departures::keeps_departed_work(&state.db, access.course_id).await?,
         course,
         columns,
         tables: views,
@@ -189,6 +191,8 @@ async fn save_rubric(
 struct SettingsForm {
     /// A checkbox: present when ticked.
     post_first: Option<String>,
+    /// `anonymise` (kept when absent) or `delete`.
+    departed_work: Option<String>,
 }
 
 async fn save_settings(
@@ -198,5 +202,11 @@ async fn save_settings(
 ) -> Result<Response> {
     access.require_instructor_or_hide()?;
     settings::set_post_first(&state.db, access.course_id, form.post_first.is_some()).await?;
+    let keep = match form.departed_work.as_deref() {
+        None | Some("anonymise") => true,
+        Some("delete") => false,
+        Some(_) => return Err(Error::invalid("departed_work", "is anonymise or delete")),
+    };
+    crate::db::departures::set_keeps_departed_work(&state.db, access.course_id, keep).await?;
     Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
 }

@@ -1,0 +1,45 @@
+//! Leaving: a student deletes their account (their work is kept as "Former
+//! student" or deleted, as each course chose; see `db::departures`).
+
+use super::tokens::{Shown, account_page};
+use crate::accounts::delete_account;
+use crate::error::{Error, Result};
+use crate::web::forms::Form;
+use crate::web::{AppState, CurrentUser, SESSION_COOKIE};
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/account/delete", post(delete))
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /account/delete` with the password and the word "delete".
+async fn delete(State(state): State<AppState>, user: CurrentUser, Form(form): Form<DeleteForm>) -> Result<Response> {
+    match delete_account(&state.db, user.user.id, &form.password, &form.confirm).await {
+        Ok(()) => {
+            state.events.revoke(user.user.id);
+            state.limits.sign_in_account.reset(&user.user.email.to_lowercase());
+            let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+            let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}");
+            let mut response = Redirect::to("/login").into_response();
+            response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+            Ok(response)
+        }
+        Err(Error::Invalid(invalid)) => {
+            account_page(&state, &user, Shown { error: Some(invalid.to_string()), ..Shown::default() }).await
+        }
+        Err(other) => Err(other),
+    }
+}
