@@ -9,6 +9,7 @@ mod cors;
 mod errors;
 pub mod events;
 mod forms;
+mod health;
 pub mod limits;
 mod pages;
 mod revisioned;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// Everything a handler may need, cloned into each request.
 #[derive(Clone)]
@@ -44,6 +45,8 @@ pub struct AppState {
     pub inserts: crate::db::group_commit::Inserts,
     /// The review pages' parts, derived once per revision of a course or reading.
     pub reviews: Arc<pages::Reviews>,
+    /// Whether the storage takes writes (a full disk, a lock), for `/readyz` and the log.
+    pub health: Arc<crate::db::health::Health>,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             events: events::EventHub::default(),
             snapshots: Arc::default(),
             reviews: Arc::default(),
+            health: Arc::default(),
         }
     }
 }
@@ -71,17 +75,22 @@ pub fn router(state: AppState) -> Router {
     let static_files = Router::new().fallback_service(static_files).layer(middleware::from_fn(assets::cache_headers));
     Router::new()
         .merge(pages::router())
+        .merge(health::router())
         .route("/ns/counterpoint.jsonld", axum::routing::get(api::annotations::counterpoint_context))
         .nest("/api", api::router())
         .nest("/static", static_files)
         .fallback(errors::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), security::csrf_guard))
         .layer(middleware::from_fn_with_state(state.clone(), auth::load_session))
+        // Inside the error pages, which replace a response and its extensions.
+        .layer(middleware::from_fn_with_state(state.clone(), health::watch))
         .layer(middleware::from_fn(errors::render_errors))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(cors::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(TraceLayer::new_for_http())
+        // Failures are logged once with their cause by `error` (and storage faults once per
+        // episode by `db::health`), not again per response here.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
         .with_state(state)
 }
