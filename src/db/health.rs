@@ -1,5 +1,6 @@
 //! Whether the storage takes writes: a fault seen by a request marks it
-//! degraded, a write that succeeds (or a probe, while degraded) marks it healed,
+//! degraded, and a probe (a write with room to spare, tried by `/readyz` and
+//! after a write that succeeds while degraded) marks it healed,
 //! and each change is logged once, not once per request. Healing checkpoints
 //! the write-ahead log, which may have been unable to fold in meanwhile.
 
@@ -38,8 +39,8 @@ impl Health {
         }
     }
 
-    /// A write succeeded: if the storage was degraded, it is healed.
-    pub fn healed(&self, db: &SqlitePool) {
+    /// A probe succeeded: if the storage was degraded, it is healed.
+    fn healed(&self, db: &SqlitePool) {
         let Some(fault) = self.lock().fault.take() else { return };
         tracing::warn!(?fault, "storage healed: writes succeed again");
         let db = db.clone();

@@ -37,14 +37,18 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Notes a storage fault a response was refused for, or a write that succeeded.
+/// Notes a storage fault a response was refused for, or, after one, a write that succeeded.
 pub async fn watch(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let response = next.run(request).await;
     if let Some(seen) = response.extensions().get::<StorageFault>() {
         state.health.degraded(seen.fault, &seen.detail);
-    } else if writes && (response.status().is_success() || response.status().is_redirection()) {
-        state.health.healed(&state.db);
+    } else if writes
+        && (response.status().is_success() || response.status().is_redirection())
+        && state.health.fault().is_some()
+    {
+        // A small write may pass on a nearly full disk: a probe with room decides whether it healed.
+        state.health.probe(&state.db).await;
     }
     response
 }
