@@ -166,3 +166,24 @@ impl From<axum::extract::rejection::PathRejection> for Error {
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_faults_get_507_or_503_with_retry_after_and_say_what_to_do() {
+        for (fault, status) in [
+            (Fault::Full, StatusCode::INSUFFICIENT_STORAGE),
+            (Fault::Io, StatusCode::SERVICE_UNAVAILABLE),
+            (Fault::ReadOnly, StatusCode::SERVICE_UNAVAILABLE),
+            (Fault::Locked, StatusCode::SERVICE_UNAVAILABLE),
+        ] {
+            let response = Error::Storage { fault, source: sqlx::Error::PoolTimedOut }.into_response();
+            assert_eq!(response.status(), status, "{fault:?}");
+            assert!(response.headers().contains_key(axum::http::header::RETRY_AFTER));
+            assert!(response.extensions().get::<StorageFault>().is_some_and(|seen| seen.fault == fault));
+        }
+        assert!(Fault::Full.message().starts_with("the server's disk is full"));
+    }
+}
