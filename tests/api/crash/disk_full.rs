@@ -38,6 +38,13 @@ impl Tmpfs {
         assert!(status.is_ok_and(|s| s.success()), "remount {size}");
     }
 
+    /// Shrinks it to what it holds now: full again.
+    fn fill(&self) {
+        let df = Command::new("df").args(["-k", "--output=used"]).arg(self.dir.path()).output().expect("df");
+        let used = String::from_utf8_lossy(&df.stdout).lines().nth(1).map(|l| l.trim().to_owned()).expect("used");
+        self.resize(&format!("{used}k"));
+    }
+
     fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -180,10 +187,18 @@ fn a_full_disk_refuses_writes_clearly_loses_nothing_and_heals_without_a_restart(
     assert_eq!(request(addr, "GET", "/healthz", None, None).expect("healthz"), (200, "ok".to_owned()));
     assert_all_there(addr, &fixture, &written);
 
+    // Full again at exit, with new pages in the write-ahead log: the checkpoint fails, is retried and reported.
+    for n in 1..=10 {
+        assert_eq!(write_round(addr, &fixture, &mut written, 16 * 1_000 + n), 0);
+    }
+    tmpfs.fill();
     let (status, log) = server.terminate(Duration::from_secs(30));
     assert!(status.is_some_and(|s| s.success()), "exit {status:?}: {log}");
     assert_eq!(log.matches("storage fault:").count(), 1, "the fault is logged once per episode: {log}");
     assert_eq!(log.matches("storage healed").count(), 1, "{log}");
+    assert!(log.contains("trying again"), "the exit checkpoint was not retried: {log}");
+    assert!(log.contains("Nothing is lost"), "the failed exit checkpoint was not reported: {log}");
+    tmpfs.resize("64m");
 
     let (integrity, stored) = inspect(&db);
     assert_eq!(integrity, "ok");
