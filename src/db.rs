@@ -58,7 +58,8 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
 /// A connection that sqlx counts in a transaction is closed instead (SQLite
 /// rolls back whatever it still holds). sqlx's count can only lag SQLite's
 /// state this way, never the other way: every `BEGIN` it issues fails inside a
-/// transaction, and nothing here runs `BEGIN`, `COMMIT` or `ROLLBACK` as SQL.
+/// transaction, and nothing here runs `BEGIN`, `COMMIT` or `ROLLBACK` outside
+/// sqlx's own transactions (`begin`, `begin_with`).
 async fn is_settled(conn: &mut sqlx::SqliteConnection) -> bool {
     // A dropped transaction queues its rollback; the ping runs after it, so the count is current.
     if conn.ping().await.is_err() {
