@@ -10,7 +10,13 @@ use tokio::net::TcpListener;
 /// Opens the database and builds the router over it.
 pub async fn build(config: Config) -> anyhow::Result<(Router, AppState)> {
     let pool = db::connect(&config.db).await?;
-    db::sessions::delete_expired(&pool).await?;
+    match db::sessions::delete_expired(&pool).await {
+        // A full disk or a lock must not stop a server that can still serve reads.
+        Err(e) if db::fault::Fault::of(&e).is_some() => tracing::warn!("expired sessions not deleted: {e}"),
+        other => {
+            other?;
+        }
+    }
     let state = AppState::new(pool, config);
     Ok((web::router(state.clone()), state))
 }

@@ -4,8 +4,10 @@
 pub mod annotations;
 pub mod courses;
 pub mod departures;
+pub mod fault;
 pub mod feedback;
 pub mod group_commit;
+pub mod health;
 pub mod links;
 pub mod moderation;
 pub mod readings;
@@ -19,8 +21,8 @@ pub mod users;
 pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
 
@@ -37,6 +39,7 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .after_release(|conn, _| Box::pin(async move { Ok(is_settled(conn).await) }))
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
@@ -47,17 +50,65 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// Whether a connection going back to the pool is out of any transaction.
+///
+/// When a `COMMIT` fails, SQLite may have rolled the transaction back itself
+/// (a full disk, a disk error) or may have kept it open (busy); sqlx then
+/// counts it still open, its `ROLLBACK` may fail in turn, and a connection
+/// reused in that state turns the next `BEGIN` into a `SAVEPOINT` whose
+/// "commit" is a `RELEASE` that saves nothing, while it holds the write lock.
+/// A connection that sqlx counts in a transaction is closed instead (SQLite
+/// rolls back whatever it still holds). sqlx's count can only lag SQLite's
+/// state this way, never the other way: every `BEGIN` it issues fails inside a
+/// transaction, and nothing here runs `BEGIN`, `COMMIT` or `ROLLBACK` outside
+/// sqlx's own transactions (`begin`, `begin_with`).
+async fn is_settled(conn: &mut sqlx::SqliteConnection) -> bool {
+    // A dropped transaction queues its rollback; the ping runs after it, so the count is current.
+    if conn.ping().await.is_err() {
+        return false;
+    }
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection was left in a transaction by a failed commit or rollback; closing it");
+        return false;
+    }
+    true
+}
+
+/// How many times the exit checkpoint is tried, and the pause after each failure.
+const CHECKPOINT_TRIES: u32 = 3;
+const CHECKPOINT_PAUSE: Duration = Duration::from_millis(500);
+
 /// Folds the write-ahead log into the database file and closes every connection.
 ///
 /// SQLite checkpoints on close only when the closing connection is the last
 /// one, and the pool closes its connections concurrently, so two can each see
 /// the other and both skip it. An explicit TRUNCATE checkpoint while the pool is
-/// idle leaves the log empty whatever order they close in.
+/// idle leaves the log empty whatever order they close in. One that fails (a
+/// full disk, a lock) is retried, then reported: nothing is lost, the log stays
+/// beside the database and is folded in at the next start.
 pub async fn close(pool: &SqlitePool) {
-    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await {
-        tracing::warn!("could not checkpoint the database on exit: {e}");
+    for attempt in 1..=CHECKPOINT_TRIES {
+        match checkpoint(pool).await {
+            Ok(()) => break,
+            Err(e) if attempt < CHECKPOINT_TRIES => {
+                tracing::warn!(attempt, "could not checkpoint the database on exit, trying again: {e}");
+                tokio::time::sleep(CHECKPOINT_PAUSE * attempt).await;
+            }
+            Err(e) => tracing::error!(
+                "could not checkpoint the database on exit after {CHECKPOINT_TRIES} tries: {e}. Nothing is lost: \
+                 its write-ahead log (the `-wal` file beside it) holds the latest writes and is folded in at the \
+                 next start; keep the two files together"
+            ),
+        }
     }
     pool.close().await;
+}
+
+/// One TRUNCATE checkpoint; an error when it could not complete.
+async fn checkpoint(pool: &SqlitePool) -> anyhow::Result<()> {
+    let (busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
+    anyhow::ensure!(busy == 0, "the checkpoint was blocked ({done} of {log} pages of the log folded in)");
+    Ok(())
 }
 
 /// The current time as stored: RFC 3339 in UTC with milliseconds and a `Z`.

@@ -1,7 +1,10 @@
 //! One error type for the whole app. It renders as `{"error": ...}` JSON; on page
 //! routes the [`crate::web::errors`] middleware turns it into an HTML page.
 //! Internal errors are logged once, here, and shown as a generic message.
+//! Storage faults (a full disk, a lock) are told as such, with a 507 or 503,
+//! and logged once per episode by [`crate::db::health`], not per request.
 
+use crate::db::fault::Fault;
 use crate::domain::{Invalid, LinkError};
 use crate::text::anchor::AnchorError;
 use crate::text::import::ImportError;
@@ -34,12 +37,23 @@ pub enum Error {
     /// An extractor refused the request (malformed JSON, wrong content type, body too large).
     #[error("{message}")]
     Rejected { status: StatusCode, message: String },
+    /// The storage refused a read or write (see [`Fault`]): 507 for a full disk, else 503.
+    #[error("{}", .fault.message())]
+    Storage { fault: Fault, source: sqlx::Error },
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("template error")]
     Template(#[from] askama::Error),
     #[error("internal error")]
     Other(#[from] anyhow::Error),
+}
+
+/// On a response refused for a storage fault: the fault and the database's message,
+/// for [`crate::db::health::Health`] to note.
+#[derive(Debug, Clone)]
+pub struct StorageFault {
+    pub fault: Fault,
+    pub detail: String,
 }
 
 /// What the error middleware needs to render an error page in place of JSON.
@@ -64,6 +78,8 @@ impl Error {
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Error::Rejected { status, .. } => *status,
+            Error::Storage { fault: Fault::Full, .. } => StatusCode::INSUFFICIENT_STORAGE,
+            Error::Storage { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Template(_) | Error::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,16 +88,32 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, Error::Storage { .. }) {
             tracing::error!(error = ?self, "request failed");
         }
         let message = self.to_string();
         let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
-        if let Error::RateLimited { retry_after } = self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        match self {
+            Error::RateLimited { retry_after } => {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+            }
+            Error::Storage { fault, source } => {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, fault.retry_after().into());
+                response.extensions_mut().insert(StorageFault { fault, detail: crate::db::fault::detail(&source) });
+            }
+            _ => {}
         }
         response.extensions_mut().insert(ErrorMessage(message));
         response
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        match Fault::of(&error) {
+            Some(fault) => Error::Storage { fault, source: error },
+            None => Error::Database(error),
+        }
     }
 }
 
@@ -133,4 +165,25 @@ impl From<axum::extract::rejection::PathRejection> for Error {
 #[must_use]
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_faults_get_507_or_503_with_retry_after_and_say_what_to_do() {
+        for (fault, status) in [
+            (Fault::Full, StatusCode::INSUFFICIENT_STORAGE),
+            (Fault::Io, StatusCode::SERVICE_UNAVAILABLE),
+            (Fault::ReadOnly, StatusCode::SERVICE_UNAVAILABLE),
+            (Fault::Locked, StatusCode::SERVICE_UNAVAILABLE),
+        ] {
+            let response = Error::Storage { fault, source: sqlx::Error::PoolTimedOut }.into_response();
+            assert_eq!(response.status(), status, "{fault:?}");
+            assert!(response.headers().contains_key(axum::http::header::RETRY_AFTER));
+            assert!(response.extensions().get::<StorageFault>().is_some_and(|seen| seen.fault == fault));
+        }
+        assert!(Fault::Full.message().starts_with("the server's disk is full"));
+    }
 }

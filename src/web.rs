@@ -9,6 +9,7 @@ mod cors;
 mod errors;
 pub mod events;
 mod forms;
+mod health;
 pub mod limits;
 mod pages;
 mod revisioned;
@@ -29,7 +30,7 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// Everything a handler may need, cloned into each request.
 #[derive(Clone)]
@@ -47,6 +48,8 @@ pub struct AppState {
     pub reviews: Arc<pages::Reviews>,
     /// Mails password-reset links, when `--smtp-url` and `--base-url` are set.
     pub mailer: Option<crate::mail::Mailer>,
+    /// Whether the storage takes writes (a full disk, a lock), for `/readyz` and the log.
+    pub health: Arc<crate::db::health::Health>,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             events: events::EventHub::default(),
             snapshots: Arc::default(),
             reviews: Arc::default(),
+            health: Arc::default(),
         }
     }
 }
@@ -88,6 +92,7 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .merge(pages::router())
+        .merge(health::router())
         .route("/ns/counterpoint.jsonld", axum::routing::get(api::annotations::counterpoint_context))
         .nest("/api", api::router())
         .nest("/static", static_files)
@@ -96,12 +101,16 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security::csrf_guard))
         .layer(middleware::from_fn(security::private_answers))
         .layer(middleware::from_fn_with_state(state.clone(), auth::load_session))
+        // Inside the error pages, which replace a response and its extensions.
+        .layer(middleware::from_fn_with_state(state.clone(), health::watch))
         .layer(middleware::from_fn(errors::render_errors))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(cors::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(TraceLayer::new_for_http())
+        // Failures are logged once with their cause by `error` (and storage faults once per
+        // episode by `db::health`), not again per response here.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)))
         .layer(CatchPanicLayer::custom(errors::panicked))
         .with_state(state)
 }

@@ -8,12 +8,18 @@
 //! on a channel instead, and one task commits them together. Each is
 //! acknowledged only once its group is on disk, so durability is unchanged;
 //! one that fails (a link's target deleted meanwhile) is undone alone.
+//!
+//! A group is acknowledged only after a `COMMIT` that ended a transaction this
+//! task began with `BEGIN` (never a savepoint inside one left open), and a
+//! connection that met any other failure (a full disk, a disk error) is
+//! closed, never reused: see [`super::connect`] for how one goes wrong.
 
 use super::annotations::{Insert, insert_in};
+use super::fault::share;
 use super::{now, parse_time};
 use crate::domain::AnnotationId;
 use chrono::{DateTime, Utc};
-use sqlx::{Acquire, SqliteConnection, SqlitePool};
+use sqlx::{Acquire, Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most annotations one transaction takes.
@@ -50,8 +56,17 @@ async fn commit_all(db: SqlitePool, mut jobs: mpsc::UnboundedReceiver<Job>) {
     while jobs.recv_many(&mut group, MOST).await > 0 {
         let (inserts, waiting): (Vec<Insert>, Vec<_>) = group.drain(..).unzip();
         let results = match db.acquire().await {
-            Ok(mut conn) => commit(&mut conn, &inserts).await,
-            Err(e) => inserts.iter().map(|_| Err(copy(&e))).collect(),
+            Ok(mut conn) => {
+                let results = commit(&mut conn, &inserts).await;
+                if results.iter().any(|r| r.as_ref().is_err_and(|e| !is_constraint(e))) {
+                    // Its transaction may be open or half-ended: SQLite rolls back what a closed connection held.
+                    if let Err(e) = conn.close().await {
+                        tracing::warn!("could not close a database connection after a failed group: {e}");
+                    }
+                }
+                results
+            }
+            Err(e) => inserts.iter().map(|_| Err(share(&e))).collect(),
         };
         for (done, result) in waiting.into_iter().zip(results) {
             // The request may have gone (its client hung up): what was stored stays stored.
@@ -64,7 +79,9 @@ async fn commit_all(db: SqlitePool, mut jobs: mpsc::UnboundedReceiver<Job>) {
 pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stored> {
     let now = now();
     let stored = async {
-        let mut tx = conn.begin().await?;
+        // A custom BEGIN is refused if sqlx counts a transaction open, and fails in SQLite if one
+        // is; IMMEDIATE takes the write lock now, so a lock held elsewhere fails before any work.
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         let mut results = Vec::with_capacity(inserts.len());
         for insert in inserts {
             let result = if insert.is_one_statement() {
@@ -89,7 +106,7 @@ pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stor
     .await;
     match stored {
         Ok(results) => results.into_iter().map(|r| Ok((r?, parse_time(&now)?))).collect(),
-        Err(e) => inserts.iter().map(|_| Err(copy(&e))).collect(),
+        Err(e) => inserts.iter().map(|_| Err(share(&e))).collect(),
     }
 }
 
@@ -98,9 +115,4 @@ fn is_constraint(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .is_some_and(|e| matches!(e.kind(), UniqueViolation | ForeignKeyViolation | NotNullViolation | CheckViolation))
-}
-
-/// The same failure for each waiting request (`sqlx::Error` cannot be cloned).
-fn copy(error: &sqlx::Error) -> sqlx::Error {
-    sqlx::Error::Protocol(format!("the group this annotation was stored in failed: {error}"))
 }

@@ -4,6 +4,7 @@
 //! Written here rather than with tower-sessions: a session is one row read in the
 //! same query as its user and CSRF token, and this keeps it to one query a request.
 
+use super::fault::Fault;
 use super::users::User;
 use super::{now, timestamp};
 use chrono::{Duration, Utc};
@@ -45,11 +46,18 @@ pub async fn find_session(db: &SqlitePool, id_hash: &str) -> sqlx::Result<Option
     .await?;
     let Some((id, email, name, csrf_token, last_seen)) = row else { return Ok(None) };
     if last_seen < timestamp(Utc::now() - Duration::minutes(1)) {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+        let touched = sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
             .bind(now())
             .bind(id_hash)
             .execute(db)
-            .await?;
+            .await;
+        match touched {
+            // A full disk or a lock must not sign anyone out of reading: the touch waits for the next request.
+            Err(e) if Fault::of(&e).is_some() => tracing::debug!("session not touched: {e}"),
+            other => {
+                other?;
+            }
+        }
     }
     Ok(Some(Session { user: User { id, email, name }, csrf_token }))
 }

@@ -25,11 +25,9 @@ use crate::error::Result;
 use askama::Template;
 use axum::Router;
 use axum::response::Html;
-use axum::routing::get;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(healthz))
         .merge(home::router())
         .merge(account::router())
         .merge(password::router())
@@ -43,10 +41,6 @@ pub fn router() -> Router<AppState> {
         .merge(reading_review::router())
         .merge(feedback::router())
         .merge(map::router())
-}
-
-async fn healthz() -> &'static str {
-    "ok"
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

@@ -3,6 +3,7 @@
 //! server acknowledged must survive, and the file must stay intact.
 
 mod backup;
+mod disk_full;
 pub mod server;
 mod shutdown;
 

@@ -1,13 +1,16 @@
 //! Annotations stored in groups: each in a group is all or nothing, one that
-//! fails leaves the others stored, and a class posting at once loses nothing.
+//! fails leaves the others stored, a class posting at once loses nothing, and
+//! after a failed transaction nothing is acknowledged until a real commit.
 
 use crate::support::TestApp;
 use counterpoint::db::annotations::{Insert, LinkTarget};
-use counterpoint::db::group_commit::commit;
+use counterpoint::db::group_commit::{Inserts, commit};
 use counterpoint::domain::{Comment, Kind, NewAnnotation, Relation, Tags, Visibility};
 use counterpoint::formats::w3c::Provenance;
 use counterpoint::text::anchor::{TextPosition, TextQuote};
 use serde_json::json;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::{Connection, Executor};
 use uuid::Uuid;
 
 const TEXT: &str = "Alpha holds. Beta doubts. Gamma cites.";
@@ -84,4 +87,42 @@ async fn a_class_posting_at_once_gets_every_annotation_stored_and_answered() {
     let ids = futures_util::future::join_all(posts).await;
     assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 40, "each answered with its own id");
     assert_eq!(app.count_annotations().await, 40);
+}
+
+/// Faults injected on every connection of the group-committing pool: a failure
+/// SQLite answers by rolling the whole transaction back itself, as it does a
+/// `COMMIT` that fails for a full disk or a disk error; and one it answers by
+/// undoing the statement alone, leaving the transaction open.
+const INJECT: &str = "
+    CREATE TEMP TRIGGER fault_rollback AFTER INSERT ON annotations WHEN NEW.comment = 'fault: rollback'
+    BEGIN SELECT RAISE(ROLLBACK, 'injected: the transaction was rolled back'); END;
+    CREATE TEMP TRIGGER fault_abort AFTER INSERT ON annotations WHEN NEW.comment = 'fault: abort'
+    BEGIN SELECT RAISE(ABORT, 'injected: the statement failed'); END;";
+
+#[tokio::test]
+async fn after_a_failed_transaction_nothing_is_acknowledged_until_a_real_commit() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let (author,): (i64,) = sqlx::query_as("SELECT id FROM users").fetch_one(&app.state.db).await.expect("author");
+    // One connection, so that a connection left in a bad state would be the one reused.
+    let faulty = SqlitePoolOptions::new()
+        .max_connections(1)
+        .after_connect(|conn, _| Box::pin(async move { conn.execute(INJECT).await.map(|_| ()) }))
+        .connect_with(SqliteConnectOptions::new().filename(&app.state.config.db))
+        .await
+        .expect("pool");
+    let inserts = Inserts::start(faulty.clone());
+
+    assert!(inserts.insert(insert(reading, author, "fault: rollback")).await.is_err());
+    assert!(inserts.insert(insert(reading, author, "fault: abort")).await.is_err());
+    let acknowledged = inserts.insert(insert(reading, author, "after the faults")).await;
+    assert!(acknowledged.is_ok(), "{acknowledged:?}");
+
+    // Acknowledged means committed: another connection sees it at once.
+    assert_eq!(comments(&app).await, ["after the faults"], "acknowledged but not committed");
+    let mut conn = faulty.acquire().await.expect("connection");
+    assert!(!conn.is_in_transaction(), "a connection went back to the pool inside a transaction");
+    conn.begin_with("BEGIN").await.expect("SQLite is out of any transaction too").rollback().await.expect("rollback");
 }

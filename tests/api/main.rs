@@ -24,6 +24,7 @@ mod protocol;
 mod readings;
 mod review;
 mod static_files;
+mod storage_faults;
 mod support;
 mod visibility;
 mod w3c_schemas;

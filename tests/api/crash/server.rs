@@ -125,16 +125,35 @@ pub fn request(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> std::io::Result<(u16, String)> {
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let mut headers = Vec::new();
+    if let Some(token) = token {
+        headers.push(format!("Authorization: Bearer {token}"));
+    }
+    if !body.is_empty() {
+        headers.push("Content-Type: application/json".to_owned());
+    }
+    let (status, _, body) = exchange(addr, method, path, &headers, &body)?;
+    Ok((status, body))
+}
+
+/// One HTTP/1.1 request with these extra header lines: the status, the head and the body.
+pub fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[String],
+    body: &str,
+) -> std::io::Result<(u16, String, String)> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    let body = body.map(Value::to_string).unwrap_or_default();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(token) = token {
-        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    for header in headers {
+        head.push_str(&format!("{header}\r\n"));
     }
     if !body.is_empty() {
-        head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     stream.write_all(format!("{head}\r\n{body}").as_bytes())?;
     let mut response = Vec::new();
@@ -145,7 +164,7 @@ pub fn request(
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(invalid)?;
     let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
     let body = if chunked { unchunk(body).ok_or_else(invalid)? } else { body.to_owned() };
-    Ok((status, body))
+    Ok((status, head.to_owned(), body))
 }
 
 fn unchunk(mut body: &str) -> Option<String> {
