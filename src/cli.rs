@@ -93,6 +93,8 @@ pub struct ServeArgs {
     /// The folder static files are served from.
     #[arg(long, env = "COUNTERPOINT_STATIC")]
     pub static_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub quotas: crate::config::Quotas,
 }
 
 #[derive(Subcommand, Debug)]
@@ -135,6 +137,7 @@ impl ServeArgs {
             rate_limit,
             annotations_per_minute: crate::config::DEFAULT_ANNOTATIONS_PER_MINUTE,
             static_dir: self.static_dir.clone().unwrap_or_else(default_static_dir),
+            quotas: self.quotas.clone(),
         })
     }
 }

@@ -1,5 +1,8 @@
 //! Configuration: from flags or `COUNTERPOINT_*` environment variables.
 
+mod quotas;
+
+pub use quotas::Quotas;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -21,6 +24,8 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
     pub secure_cookies: bool,
+    /// Bounds on passages, annotations, imports and readings, and on heavy tasks.
+    pub quotas: Quotas,
 }
 
 impl Config {
@@ -35,6 +40,7 @@ impl Config {
             annotations_per_minute: DEFAULT_ANNOTATIONS_PER_MINUTE,
             static_dir: default_static_dir(),
             secure_cookies: false,
+            quotas: Quotas::default(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;
+pub mod offload;
 pub mod review;
 pub mod snapshot;
 pub mod text;

@@ -44,12 +44,15 @@ pub struct AppState {
     pub inserts: crate::db::group_commit::Inserts,
     /// The review pages' parts, derived once per revision of a course or reading.
     pub reviews: Arc<pages::Reviews>,
+    /// CPU-heavy work, off the async workers and a few at a time.
+    pub offload: crate::offload::Offload,
 }
 
 impl AppState {
     #[must_use]
     pub fn new(db: SqlitePool, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, config.annotations_per_minute));
+        let offload = crate::offload::Offload::new(config.quotas.heavy_tasks);
         Self {
             inserts: crate::db::group_commit::Inserts::start(db.clone()),
             db,
@@ -58,6 +61,7 @@ impl AppState {
             events: events::EventHub::default(),
             snapshots: Arc::default(),
             reviews: Arc::default(),
+            offload,
         }
     }
 }
