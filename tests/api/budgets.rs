@@ -200,3 +200,34 @@ async fn ten_thousand_annotations_in_one_reading_stay_importable() {
     }
     assert_eq!(app.count_annotations().await, 10_000);
 }
+
+#[tokio::test]
+async fn a_map_too_big_to_draw_in_time_falls_back_to_the_outline_and_says_so() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", &"word ".repeat(3_001)).await;
+    // A chain of 3,001 claims, each supporting the next: as many layers as claims.
+    let ids: Vec<String> = (0..3_001).map(|_| format!("http://x/annotations/{}", uuid::Uuid::new_v4())).collect();
+    let items: Vec<Value> = (0..3_001)
+        .map(|i| {
+            let mut item =
+                quote_annotation(reading, &json!({"type": "TextPositionSelector", "start": i * 5, "end": i * 5 + 4}));
+            item["id"] = json!(ids[i]);
+            if let Some(next) = ids.get(i + 1) {
+                item["body"] = json!([{"purpose": "classifying", "value": "claim"},
+                                      {"type": "SpecificResource", "purpose": "linking", "source": next}]);
+            }
+            item
+        })
+        .collect();
+    let response = app.post(&format!("/api/readings/{reading}/import"), &teacher, json!(items)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", &response.text[..response.text.len().min(500)]);
+    let page = app.browser(&teacher).await.get(&format!("/readings/{reading}/map")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc = page.html();
+    let count = |css: &str| doc.select(&scraper::Selector::parse(css).expect("selector")).count();
+    assert_eq!(count("[data-role=map-too-big]"), 1);
+    assert_eq!(count("svg.map"), 0);
+    assert_eq!(count("li.outline-item[id]"), 3_001, "every claim is in the outline once");
+}
