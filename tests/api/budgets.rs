@@ -231,3 +231,19 @@ async fn a_map_too_big_to_draw_in_time_falls_back_to_the_outline_and_says_so() {
     assert_eq!(count("svg.map"), 0);
     assert_eq!(count("li.outline-item[id]"), 3_001, "every claim is in the outline once");
 }
+
+#[tokio::test]
+async fn a_long_passage_is_listed_shortened_and_marked_so_the_thread_can_show_it_whole() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let long = format!("{} end.", "A very long claim ".repeat(20));
+    let reading = app.reading(course, &teacher, "text", &long).await;
+    app.annotation(reading, &teacher, "claim", long.trim(), json!({})).await;
+    let page = app.browser(&teacher).await.get(&format!("/readings/{reading}")).await;
+    let doc = page.html();
+    let quote = doc.select(&scraper::Selector::parse("li.annotation .quote").expect("selector")).next().expect("quote");
+    let shown: String = quote.text().collect();
+    assert_eq!(shown.chars().count(), 201, "{shown}");
+    assert!(shown.ends_with('…') && quote.value().attr("data-shortened").is_some());
+}
