@@ -10,8 +10,8 @@ pub struct Quotas {
     /// The longest passage one annotation may highlight, in characters (code points).
     #[arg(long, env = "COUNTERPOINT_MAX_PASSAGE", default_value_t = Quotas::DEFAULT.max_passage)]
     pub max_passage: usize,
-    /// How many annotations one person may make in one reading (an instructor's
-    /// import of a class's work is bounded by `--max-import-chars` instead).
+    /// How many annotations one student may make in one reading (instructors are
+    /// bounded by `--max-import-chars` on each import instead).
     #[arg(long, env = "COUNTERPOINT_MAX_ANNOTATIONS_PER_READING", default_value_t = Quotas::DEFAULT.max_annotations_per_reading)]
     pub max_annotations_per_reading: usize,
     /// How many characters the passages of one annotation import may cover in all.
