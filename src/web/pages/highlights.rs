@@ -35,6 +35,15 @@ pub struct MarkView<'a> {
     pub depth: usize,
 }
 
+/// The most a page's body is sized for ahead of drawing it ("the largest page
+/// drawn so far"): one huge page must not make every later one allocate as much.
+pub const MAX_PAGE_HINT: usize = 4 * 1024 * 1024;
+
+/// The capacity to draw a page into, from the largest drawn so far.
+pub fn page_capacity(largest: usize) -> usize {
+    largest.min(MAX_PAGE_HINT) + 4096
+}
+
 /// Marks drawn deeper than this look the same.
 const MAX_DRAWN_DEPTH: usize = 4;
 
@@ -194,5 +203,16 @@ mod tests {
         for good in ["https://example.org", "http://x", "mailto:a@b", "/readings/1", "#fn1", "notes.html?a=b:c"] {
             assert!(is_safe_href(good), "{good}");
         }
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::{MAX_PAGE_HINT, page_capacity};
+
+    #[test]
+    fn the_page_size_hint_is_clamped() {
+        assert_eq!(page_capacity(1_000), 5_096);
+        assert_eq!(page_capacity(40 * 1024 * 1024), MAX_PAGE_HINT + 4096);
     }
 }
