@@ -3,13 +3,15 @@
 //! replies are restored between the imported items, and everything is stored by
 //! the importing instructor in one transaction, or nothing is.
 
+use crate::config::Quotas;
 use crate::db::w3c::{Existing, ImportPlan, ImportedAnnotation, store_import};
 use crate::db::{annotations, readings};
-use crate::domain::{AnnotationId, Kind, LinkError, Relation, Viewer};
+use crate::domain::{AnnotationId, Comment, Kind, LinkError, Relation, Viewer};
 use crate::error::{Error, Result};
-use crate::formats::w3c::{ImportItem, Iris, LinkRequest, ParsedAnnotation, items_of, parse_import_item};
+use crate::formats::w3c::{ImportItem, Iris, LinkRequest, ParsedAnnotation, Provenance, items_of, parse_import_item};
+use crate::offload::Offload;
 use crate::text::CharIndex;
-use crate::text::anchor::{self, Agreement, AnchoredBy};
+use crate::text::anchor::{self, Agreement::QuoteWins, AnchoredBy};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -57,64 +59,50 @@ struct Pending {
     link: LinkRequest,
 }
 
+/// What bounds an import: the longest passage, the passages' total length, and
+/// the pool its anchoring runs in (off the async workers).
+#[derive(Debug, Clone)]
+pub struct ImportBudget {
+    pub max_passage: usize,
+    pub max_import_chars: usize,
+    pub offload: Offload,
+}
+
+impl ImportBudget {
+    /// The default quotas, one task at a time (the command line).
+    #[must_use]
+    pub fn standalone() -> Self {
+        let quotas = Quotas::default();
+        Self { max_passage: quotas.max_passage, max_import_chars: quotas.max_import_chars, offload: Offload::new(1) }
+    }
+}
+
+/// The items anchored, before their links and replies are resolved against the store.
+#[derive(Default)]
+struct Anchoring {
+    report: ImportReport,
+    plan: ImportPlan,
+    keys: HashMap<AnnotationId, usize>,
+    input_ids: Vec<Option<String>>,
+    links: Vec<Pending>,
+    replies: Vec<(ItemRef, AnnotationId, Comment, Provenance)>,
+}
+
 /// Imports `input` into a reading as `importer` (an instructor of its course).
 /// A report with refusals means nothing was stored.
 pub async fn import_annotations(
     db: &SqlitePool,
     reading_id: i64,
     importer: Viewer,
-    input: &Value,
+    input: Value,
     iris: &Iris,
+    budget: &ImportBudget,
 ) -> Result<ImportReport> {
-    let values = items_of(input)?;
-    if values.len() > MAX_ITEMS {
-        return Err(Error::invalid("import", format!("at most {MAX_ITEMS} annotations at a time")));
-    }
     let reading = readings::find_reading(db, reading_id).await?.ok_or(Error::NotFound)?;
-    let (text, index) = (&reading.doc.text, CharIndex::new(&reading.doc.text));
-    let mut report = ImportReport::default();
-    let mut plan = ImportPlan::default();
-    let mut keys: HashMap<AnnotationId, usize> = HashMap::new();
-    let mut input_ids = Vec::new();
-    let mut links = Vec::new();
-    let mut replies = Vec::new();
-    for (i, value) in values.iter().enumerate() {
-        let item = ItemRef { index: i, id: value.get("id").and_then(Value::as_str).map(str::to_owned) };
-        let refuse = |report: &mut ImportReport, reason: String| {
-            report.refused.push(Refusal { index: i, id: item.id.clone(), reason });
-        };
-        match parse_import_item(value) {
-            Err(invalid) => refuse(&mut report, invalid.to_string()),
-            Ok(ImportItem::Reply { parent, text, provenance }) => replies.push((item, parent, text, provenance)),
-            Ok(ImportItem::Annotation { key, parsed, provenance }) => {
-                let ParsedAnnotation { annotation: mut new, links: requested, .. } = *parsed;
-                let anchored =
-                    match anchor::anchor(text, &index, new.position, new.quote.as_ref(), Agreement::QuoteWins) {
-                        Ok(anchored) => anchored,
-                        Err(e) => {
-                            refuse(&mut report, format!("target.selector: {e}"));
-                            continue;
-                        }
-                    };
-                if anchored.by == AnchoredBy::Quote && new.position.is_some() {
-                    report.anchored_by_quote.push(item.clone());
-                }
-                new.position = Some(anchored.position);
-                new.quote = Some(anchored.quote);
-                let at = plan.annotations.len();
-                if let Some(key) = key {
-                    if keys.insert(key, at).is_some() {
-                        refuse(&mut report, "the same id appears twice in the import".to_owned());
-                        continue;
-                    }
-                }
-                let kind = new.kind;
-                links.extend(requested.into_iter().map(|link| Pending { item: item.clone(), from: at, kind, link }));
-                input_ids.push(item.id);
-                plan.annotations.push(ImportedAnnotation { new, provenance });
-            }
-        }
-    }
+    let (max_passage, max_chars) = (budget.max_passage, budget.max_import_chars);
+    let anchoring =
+        budget.offload.run(move || anchor_items(&input, &reading.doc.text, max_passage, max_chars)).await??;
+    let Anchoring { mut report, mut plan, keys, input_ids, links, replies } = anchoring;
     for pending in links {
         match resolve(db, reading_id, importer, &keys, &plan, pending.link.target).await? {
             Some((_, target)) if target == Existing::Batch(pending.from) => {
@@ -154,6 +142,65 @@ pub async fn import_annotations(
     report.imported = ids.len();
     report.replies = plan.replies.len();
     Ok(report)
+}
+
+/// Parses and anchors every item, the quote winning; refuses the whole import
+/// once its passages cover more than `max_chars` code points.
+fn anchor_items(input: &Value, text: &str, max_passage: usize, max_chars: usize) -> Result<Anchoring> {
+    let values = items_of(input)?;
+    if values.len() > MAX_ITEMS {
+        return Err(Error::invalid("import", format!("at most {MAX_ITEMS} annotations at a time")));
+    }
+    let index = CharIndex::new(text);
+    let mut done = Anchoring::default();
+    let mut covered = 0_usize;
+    for (i, value) in values.iter().enumerate() {
+        let item = ItemRef { index: i, id: value.get("id").and_then(Value::as_str).map(str::to_owned) };
+        let report = &mut done.report;
+        let refuse = |report: &mut ImportReport, reason: String| {
+            report.refused.push(Refusal { index: i, id: item.id.clone(), reason });
+        };
+        match parse_import_item(value) {
+            Err(invalid) => refuse(report, invalid.to_string()),
+            Ok(ImportItem::Reply { parent, text, provenance }) => done.replies.push((item, parent, text, provenance)),
+            Ok(ImportItem::Annotation { key, parsed, provenance }) => {
+                let ParsedAnnotation { annotation: mut new, links: requested, .. } = *parsed;
+                let (position, quote) = (new.position, new.quote.as_ref());
+                let anchored = match anchor::anchor_within(text, &index, position, quote, QuoteWins, max_passage) {
+                    Ok(anchored) => anchored,
+                    Err(e) => {
+                        refuse(report, format!("target.selector: {e}"));
+                        continue;
+                    }
+                };
+                covered += anchored.position.end - anchored.position.start;
+                if covered > max_chars {
+                    let message = format!(
+                        "the passages of this import cover more than {max_chars} characters in all; import it in smaller parts"
+                    );
+                    return Err(Error::invalid("import", message));
+                }
+                if anchored.by == AnchoredBy::Quote && new.position.is_some() {
+                    report.anchored_by_quote.push(item.clone());
+                }
+                new.position = Some(anchored.position);
+                new.quote = Some(anchored.quote);
+                let at = done.plan.annotations.len();
+                if let Some(key) = key {
+                    if done.keys.insert(key, at).is_some() {
+                        refuse(report, "the same id appears twice in the import".to_owned());
+                        continue;
+                    }
+                }
+                let kind = new.kind;
+                let pending = requested.into_iter().map(|link| Pending { item: item.clone(), from: at, kind, link });
+                done.links.extend(pending);
+                done.input_ids.push(item.id);
+                done.plan.annotations.push(ImportedAnnotation { new, provenance });
+            }
+        }
+    }
+    Ok(done)
 }
 
 fn refuse_item(report: &mut ImportReport, item: &ItemRef, reason: &str) {
@@ -197,7 +244,9 @@ pub async fn import_file(
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let input: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
     let importer = Viewer { user_id: user.id, role: crate::domain::Role::Instructor };
-    let report = import_annotations(db, reading_id, importer, &input, iris).await.map_err(|e| anyhow!("{e}"))?;
+    let budget = ImportBudget::standalone();
+    let report =
+        import_annotations(db, reading_id, importer, input, iris, &budget).await.map_err(|e| anyhow!("{e}"))?;
     if !report.refused.is_empty() {
         let reasons: Vec<String> = report.refused.iter().map(|r| format!("item {}: {}", r.index, r.reason)).collect();
         bail!("nothing was imported:\n{}", reasons.join("\n"));

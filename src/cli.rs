@@ -113,6 +113,8 @@ pub struct ServeArgs {
     /// The sender of those mails.
     #[arg(long, env = "COUNTERPOINT_SMTP_FROM", default_value = crate::config::DEFAULT_SMTP_FROM)]
     pub smtp_from: String,
+    #[command(flatten)]
+    pub quotas: crate::config::Quotas,
 }
 
 #[derive(Subcommand, Debug)]
@@ -179,6 +181,7 @@ impl ServeArgs {
             registration: self.registration.clone(),
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
+            quotas: self.quotas.clone(),
         })
     }
 }

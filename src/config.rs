@@ -1,5 +1,8 @@
 //! Configuration: from flags or `COUNTERPOINT_*` environment variables.
 
+mod quotas;
+
+pub use quotas::Quotas;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
@@ -36,6 +39,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of those mails.
     pub smtp_from: String,
+    /// Bounds on passages, annotations, imports and readings, and on heavy tasks.
+    pub quotas: Quotas,
 }
 
 impl Config {
@@ -56,6 +61,7 @@ impl Config {
             registration: crate::domain::Registration::Open,
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.to_owned(),
+            quotas: Quotas::default(),
         }
     }
 }

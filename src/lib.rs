@@ -20,6 +20,7 @@ pub mod export;
 pub mod fixtures;
 pub mod formats;
 pub mod mail;
+pub mod offload;
 pub mod review;
 pub mod snapshot;
 pub mod text;

@@ -50,6 +50,8 @@ pub struct AppState {
     pub mailer: Option<crate::mail::Mailer>,
     /// Whether the storage takes writes (a full disk, a lock), for `/readyz` and the log.
     pub health: Arc<crate::db::health::Health>,
+    /// CPU-heavy work, off the async workers and a few at a time.
+    pub offload: crate::offload::Offload,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             }
             _ => None,
         };
+        let offload = crate::offload::Offload::new(config.quotas.heavy_tasks);
         Self {
             mailer,
             inserts: crate::db::group_commit::Inserts::start(db.clone()),
@@ -77,6 +80,7 @@ impl AppState {
             snapshots: Arc::default(),
             reviews: Arc::default(),
             health: Arc::default(),
+            offload,
         }
     }
 }

@@ -8,7 +8,7 @@
 // in the article. Browsers count UTF-16 units; `[...string].length` counts code
 // points (an emoji is one), which is what the server stores.
 
-import { announce, api } from "./dom.js";
+import { announce, api, idsAround } from "./dom.js";
 import { applyFilters, closeThread, initThreads, openThread, rerenderThread, restoreTarget } from "./thread.js";
 
 /** Code points from the start of `root` to the DOM point (node, offset). */
@@ -255,7 +255,7 @@ function keyboardSelect(event) {
 
 function pickClaim(mark) {
   const select = field("link");
-  const ids = mark.dataset.annotationIds.split(" ");
+  const ids = idsAround(mark);
   const claim = [...select.options].find((option) => option.value && ids.includes(option.value));
   if (!claim) return false;
   select.value = claim.value;
@@ -277,13 +277,13 @@ if (article && editor) {
     const mark = event.target.closest("mark[data-annotation-ids]");
     if (!mark || !document.getSelection().isCollapsed) return;
     if (isOpen() && LINKED_KINDS.includes(chosenKind()) && pickClaim(mark)) return;
-    openThread(mark.dataset.annotationIds.split(" "), mark);
+    openThread(idsAround(mark), mark);
   });
   article.addEventListener("keydown", (event) => {
     const mark = event.target.closest?.("mark[data-annotation-ids]");
     if (event.key === "Enter" && mark) {
       event.preventDefault();
-      openThread(mark.dataset.annotationIds.split(" "), mark);
+      openThread(idsAround(mark), mark);
     } else keyboardSelect(event);
   });
   document.addEventListener("keydown", (event) => {

@@ -47,3 +47,15 @@ export function announce(message) {
   // A fresh text node after a tick makes screen readers read a repeated message again.
   setTimeout(() => (region.textContent = message), 50);
 }
+
+/**
+ * The ids of the annotations over a highlight: those its `<mark>` lists and those
+ * every `<mark>` around it lists (a nested mark lists only the ids it adds), outermost first.
+ */
+export function idsAround(mark) {
+  const lists = [];
+  for (let at = mark; at; at = at.parentElement?.closest("mark[data-annotation-ids]")) {
+    lists.unshift(at.dataset.annotationIds.split(" "));
+  }
+  return lists.flat();
+}

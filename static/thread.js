@@ -72,11 +72,29 @@ function draw() {
     // the link form (only choices, nothing typed) follows the links as they are now.
     body.querySelector(".annotation").replaceWith(copy);
     body.querySelector("[data-role=link-form]")?.replaceWith(linkForm(id, source));
+    const quote = copy.querySelector(".quote[data-shortened]");
+    if (quote) showWholeQuote(id, quote);
     return;
   }
   body.dataset.showing = id;
   const mine = source.dataset.mine === "true";
   body.replaceChildren(copy, replyForm(id), mine ? authorTools(id, source) : "", closeButton());
+  const quote = copy.querySelector(".quote[data-shortened]");
+  if (quote) showWholeQuote(id, quote);
+}
+
+/** The list shows a long passage's start: the thread asks the API for all of it. */
+async function showWholeQuote(id, element) {
+  try {
+    const annotation = await api("GET", `/api/annotations/${encodeURIComponent(id)}`);
+    const exact = [annotation?.target?.selector].flat().find((s) => s?.type === "TextQuoteSelector")?.exact;
+    if (exact && element.isConnected) {
+      element.textContent = exact;
+      delete element.dataset.shortened;
+    }
+  } catch {
+    // The shortened passage stays.
+  }
 }
 
 function summary(id) {

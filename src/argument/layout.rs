@@ -56,13 +56,33 @@ struct Part {
     routes: Vec<(usize, Vec<(i64, i64)>)>,
 }
 
+/// The most points (nodes and the dummy points of long edges) a map is drawn
+/// with: past it, ordering and placing them takes longer than a page view
+/// should, and the page shows the outline alone.
+pub const MAX_DRAWN_POINTS: usize = 3_000;
+
 /// Lays the map out.
 #[must_use]
 pub fn layout(map: &ArgumentMap) -> Layout {
+    let layers = order::longest_path_layers(map.nodes.len(), &map.edges);
+    lay_out(map, &layers)
+}
+
+/// Lays the map out unless it would take more than `max_points` points (see
+/// [`MAX_DRAWN_POINTS`]); counting them is linear in the map.
+#[must_use]
+pub fn layout_within(map: &ArgumentMap, max_points: usize) -> Option<Layout> {
     let n = map.nodes.len();
     let layers = order::longest_path_layers(n, &map.edges);
+    let valid = map.edges.iter().filter(|e| e.from < n && e.to < n);
+    let dummies: usize = valid.map(|e| layers[e.from].abs_diff(layers[e.to]).saturating_sub(1)).sum();
+    (n + dummies <= max_points).then(|| lay_out(map, &layers))
+}
+
+fn lay_out(map: &ArgumentMap, layers: &[usize]) -> Layout {
+    let n = map.nodes.len();
     let mut parts: Vec<Part> =
-        order::components(n, &map.edges).into_iter().map(|nodes| lay_out_part(nodes, &map.edges, &layers)).collect();
+        order::components(n, &map.edges).into_iter().map(|nodes| lay_out_part(nodes, &map.edges, layers)).collect();
     // Big parts first, then text order: the main argument leads.
     parts.sort_by(|a, b| b.nodes.len().cmp(&a.nodes.len()).then(a.nodes[0].cmp(&b.nodes[0])));
     let row_width = parts.iter().map(|p| p.width).max().unwrap_or(0).max(ROW_WIDTH);

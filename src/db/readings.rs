@@ -95,6 +95,13 @@ pub async fn access_of(
     Ok(row.map(|(course, revision, role)| (course, revision, role.and_then(|r| r.parse().ok()))))
 }
 
+/// How many readings a course holds (the per-course quota counts them).
+pub async fn count_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<usize> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM readings WHERE course_id = ?").bind(course_id).fetch_one(db).await?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
 pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<ReadingSummary>> {
     sqlx::query_as("SELECT id, title, author FROM readings WHERE course_id = ? ORDER BY id")
         .bind(course_id)

@@ -1,21 +1,28 @@
 //! Selectors (W3C `TextPositionSelector` and `TextQuoteSelector`) and anchoring
 //! them in a text.
 //!
-//! Offsets are code points, but every search runs on bytes (`str::find`, which is
-//! fast and never splits a character) and each byte offset found is converted
-//! back with [`CharIndex::char_of_byte`] (a binary search). Nothing here walks the
-//! text char by char from its start.
+//! Offsets are code points, but every search runs on bytes (`search`, linear in
+//! the text and the quote, never splitting a character) and each byte offset found
+//! is converted back with [`CharIndex::char_of_byte`] (a binary search). Nothing
+//! here walks the text char by char from its start, and no input makes the work
+//! grow faster than the text: a quote's context is clipped to what the scoring
+//! reads, and a quote that occurs more than [`MAX_CANDIDATES`] times is refused.
 
 use super::CharIndex;
 use serde::{Deserialize, Serialize};
 
 #[cfg(test)]
 mod props;
+mod search;
 #[cfg(test)]
 mod tests;
 
 /// How many code points of context a quote keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
+
+/// A quote found more often than this is ambiguous whatever its context says:
+/// scoring every occurrence of one letter in a long reading is work for nothing.
+pub const MAX_CANDIDATES: usize = 1_000;
 
 /// A range of code points: `start` inclusive, `end` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +82,10 @@ pub enum AnchorError {
     QuoteNotFound,
     #[error("the quote occurs {matches} times; add a prefix or suffix to say which")]
     AmbiguousQuote { matches: usize },
+    #[error("the quote occurs more than {max} times; quote a longer passage")]
+    TooManyMatches { max: usize },
+    #[error("the passage is {len} characters long; at most {max} can be highlighted at once")]
+    TooLong { len: usize, max: usize },
     #[error("the TextPositionSelector and the TextQuoteSelector point at different text")]
     Disagree,
 }
@@ -112,9 +123,30 @@ pub fn anchor(
     quote: Option<&TextQuote>,
     agreement: Agreement,
 ) -> Result<Anchored, AnchorError> {
+    anchor_within(text, index, position, quote, agreement, usize::MAX)
+}
+
+/// [`anchor`], refusing a passage longer than `longest` code points (a quote
+/// before it is searched for, a position before its text is copied).
+pub fn anchor_within(
+    text: &str,
+    index: &CharIndex,
+    position: Option<TextPosition>,
+    quote: Option<&TextQuote>,
+    agreement: Agreement,
+    longest: usize,
+) -> Result<Anchored, AnchorError> {
+    let too_long = |len: usize| if len > longest { Err(AnchorError::TooLong { len, max: longest }) } else { Ok(()) };
+    if let Some(q) = quote {
+        // Bytes bound code points from above: most quotes are counted without a pass.
+        if q.exact.len() > longest {
+            too_long(q.exact.chars().count())?;
+        }
+    }
     let (position, by) = match (position, quote) {
         (None, None) => return Err(AnchorError::NoSelector),
         (Some(p), None) => {
+            too_long(p.end.saturating_sub(p.start))?;
             checked_slice(text, index, p)?;
             (p, AnchoredBy::Position)
         }
@@ -126,6 +158,7 @@ pub fn anchor(
             (_, Agreement::QuoteWins) => (find_quote(text, index, q, Some(p.start))?, AnchoredBy::Quote),
         },
     };
+    too_long(position.end - position.start)?;
     let quote = quote_at(text, index, position)?;
     Ok(Anchored { position, quote, by })
 }
@@ -168,11 +201,20 @@ fn find_quote(
     if quote.exact.trim().is_empty() {
         return Err(AnchorError::EmptyQuote);
     }
-    let mut candidates = exact_matches(text, &quote.exact);
+    let mut candidates = search::exact_matches(text, &quote.exact, MAX_CANDIDATES);
     if candidates.is_empty() {
-        candidates = loose_matches(text, &quote.exact);
+        candidates = search::loose_matches(text, &quote.exact, MAX_CANDIDATES);
     }
-    let scores: Vec<usize> = candidates.iter().map(|&range| context_score(text, range, quote)).collect();
+    if candidates.len() > MAX_CANDIDATES {
+        return Err(AnchorError::TooManyMatches { max: MAX_CANDIDATES });
+    }
+    // The scoring reads no further than this: a longer context would only cost time.
+    let context = TextQuote {
+        exact: String::new(),
+        prefix: search::last_chars(&quote.prefix, CONTEXT_CHARS).to_owned(),
+        suffix: search::first_chars(&quote.suffix, CONTEXT_CHARS).to_owned(),
+    };
+    let scores: Vec<usize> = candidates.iter().map(|&range| context_score(text, range, &context)).collect();
     let best_score = scores.iter().copied().max().ok_or(AnchorError::QuoteNotFound)?;
     let best: Vec<(usize, usize)> =
         candidates.into_iter().zip(scores).filter(|&(_, score)| score == best_score).map(|(range, _)| range).collect();
@@ -193,45 +235,6 @@ fn find_quote(
         }
         (_, None) => Err(AnchorError::AmbiguousQuote { matches: best.len() }),
     }
-}
-
-/// Byte ranges of every occurrence of `needle`, overlapping ones included.
-///
-/// `str::match_indices` would skip overlapping occurrences ("aa" twice in "aaa"),
-/// and the one skipped could be the one the context points at, so the search
-/// restarts one character after each match instead.
-fn exact_matches(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(offset) = text[from..].find(needle) {
-        let start = from + offset;
-        found.push((start, start + needle.len()));
-        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-    }
-    found
-}
-
-/// Byte ranges where the quote's words occur separated by any non-empty runs of
-/// whitespace: a quote pasted with other line breaks or spacing still anchors.
-/// Leading and trailing whitespace of the quote are ignored.
-fn loose_matches(text: &str, quote: &str) -> Vec<(usize, usize)> {
-    let mut words = quote.split_whitespace();
-    let Some(first) = words.next() else {
-        return Vec::new();
-    };
-    let rest: Vec<&str> = words.collect();
-    let extend = |(start, mut end): (usize, usize)| {
-        for word in &rest {
-            let after = &text[end..];
-            let gap = after.len() - after.trim_start().len();
-            if gap == 0 || !after[gap..].starts_with(word) {
-                return None;
-            }
-            end += gap + word.len();
-        }
-        Some((start, end))
-    };
-    exact_matches(text, first).into_iter().filter_map(extend).collect()
 }
 
 /// How many code points of the quote's prefix (read backwards from its end) and

@@ -1,6 +1,9 @@
 //! Overlay runs: the blocks' styles and the visible annotations' ranges merged
 //! into maximal spans over which the set of styles and highlights is constant.
-//! The reading page renders each run as properly nested HTML.
+//! The reading page renders each run as properly nested HTML: highlight
+//! elements nest where their ranges do, and each lists only the highlights it
+//! adds to those around it (see [`nesting`]), so the output grows with the
+//! number of highlights and blocks, not with how deeply they overlap.
 //!
 //! One sweep goes through the blocks and the highlights' boundaries together:
 //! the boundaries are sorted once for the whole document, and the active ranges
@@ -8,9 +11,11 @@
 //! code points, plus the size of the output. No step looks at single characters.
 
 use super::{Block, CharIndex, Document, Style};
+use nesting::Nesting;
 use std::cmp::Reverse;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
+mod nesting;
 #[cfg(test)]
 mod props;
 #[cfg(test)]
@@ -28,6 +33,8 @@ pub struct Highlight {
 pub struct BlockRuns<'a> {
     pub block: &'a Block,
     pub runs: Vec<Run<'a>>,
+    /// How many highlight elements are still open after the last run, to close before the block ends.
+    pub close: usize,
 }
 
 /// A maximal span of constant styles and highlights.
@@ -39,8 +46,15 @@ pub struct Run<'a> {
     pub text: &'a str,
     /// The styles over this run, outermost first (earliest start, then longest).
     pub styles: Vec<&'a Style>,
-    /// Indices into the highlights slice, outermost first (earliest start, then longest, then index).
-    pub highlights: Vec<usize>,
+    /// How many highlight elements to close before this run (the innermost ones).
+    pub close: usize,
+    /// The highlight elements to open before this run, outermost first, each
+    /// listing the highlights (indices into the slice given to [`runs`]) it adds.
+    pub open: Vec<Vec<usize>>,
+    /// How many highlight elements are open around this run once `open` is opened.
+    pub depth: usize,
+    /// The innermost highlight over this run, if any.
+    pub innermost: Option<usize>,
 }
 
 /// Splits every block of `doc` into runs.
@@ -56,16 +70,25 @@ pub fn runs<'a>(doc: &'a Document, index: &CharIndex, highlights: &[Highlight]) 
     let len = index.len_chars();
     let valid = highlights.iter().enumerate().filter(|(_, h)| h.start < h.end && h.end <= len);
     let mut marks = Sweep::new(valid.map(|(i, h)| (h.start, Reverse(h.end), i)).collect());
+    let end_of = |i: usize| highlights[i].end;
     doc.blocks
         .iter()
         .map(|block| {
             let spans = merged_styles(block);
             let mut styles = Sweep::new(spans.iter().enumerate().map(|(id, &(s, e, _))| (s, Reverse(e), id)).collect());
+            let mut nesting = Nesting::new(block.end);
             let mut runs = Vec::new();
             let mut at = block.start;
             while at < block.end {
                 marks.advance_to(at);
                 styles.advance_to(at);
+                let (ended, started) = marks.take_changes();
+                let step = if runs.is_empty() {
+                    // Elements do not cross blocks: each block opens what covers its start.
+                    nesting.step(&[], &marks.active_ids().collect::<Vec<_>>(), end_of)
+                } else {
+                    nesting.step(&ended, &started, end_of)
+                };
                 // Every pending boundary is past `at`, so the run is never empty.
                 let end =
                     [marks.next_boundary(), styles.next_boundary()].into_iter().flatten().fold(block.end, usize::min);
@@ -75,11 +98,16 @@ pub fn runs<'a>(doc: &'a Document, index: &CharIndex, highlights: &[Highlight]) 
                     // O(1): the index maps both code-point offsets to bytes.
                     text: index.slice(&doc.text, at, end).unwrap_or_default(),
                     styles: styles.active_ids().map(|id| spans[id].2).collect(),
-                    highlights: marks.active_ids().collect(),
+                    close: step.close,
+                    open: step.open,
+                    depth: nesting.depth(),
+                    innermost: nesting.innermost(),
                 });
                 at = end;
             }
-            BlockRuns { block, runs }
+            // What started or ended since the last run is no business of the next block.
+            marks.take_changes();
+            BlockRuns { block, runs, close: nesting.depth() }
         })
         .collect()
 }
@@ -98,6 +126,11 @@ struct Sweep {
     next_start: usize,
     next_end: usize,
     active: BTreeSet<Key>,
+    /// Ids that stopped being active, and that became active, since [`Sweep::take_changes`].
+    ended: Vec<usize>,
+    started: Vec<usize>,
+    /// The position of the last call.
+    last: Option<usize>,
 }
 
 impl Sweep {
@@ -105,7 +138,16 @@ impl Sweep {
         starts.sort_unstable();
         let mut ends = starts.clone();
         ends.sort_unstable_by_key(|&(_, Reverse(end), _)| end);
-        Self { starts, ends, next_start: 0, next_end: 0, active: BTreeSet::new() }
+        Self {
+            starts,
+            ends,
+            next_start: 0,
+            next_end: 0,
+            active: BTreeSet::new(),
+            ended: Vec::new(),
+            started: Vec::new(),
+            last: None,
+        }
     }
 
     /// Makes the active set the ranges containing `at` (`start <= at < end`).
@@ -115,12 +157,29 @@ impl Sweep {
         // the last call (inside a separator, say) is then added and removed again.
         while let Some(&key) = self.starts.get(self.next_start).filter(|k| k.0 <= at) {
             self.active.insert(key);
+            self.started.push(key.2);
             self.next_start += 1;
         }
+        let mut vanished = HashSet::new();
         while let Some(key) = self.ends.get(self.next_end).filter(|k| k.1.0 <= at) {
             self.active.remove(key);
+            // One that started in this same call was never seen active: it simply did not happen.
+            if self.last.is_some_and(|last| key.0 <= last) {
+                self.ended.push(key.2);
+            } else {
+                vanished.insert(key.2);
+            }
             self.next_end += 1;
         }
+        if !vanished.is_empty() {
+            self.started.retain(|id| !vanished.contains(id));
+        }
+        self.last = Some(at);
+    }
+
+    /// The ids that ended and started since the last call, each in key order.
+    fn take_changes(&mut self) -> (Vec<usize>, Vec<usize>) {
+        (std::mem::take(&mut self.ended), std::mem::take(&mut self.started))
     }
 
     /// The next position where a range starts or ends, if any remains.

@@ -159,6 +159,24 @@ async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
         ("empty range", api("POST", &container, t, annotation(&position(&json!(3), &json!(3)), &no_extra)), INVALID),
         ("quote with NUL", api("POST", &container, t, annotation(&quote("A\u{0}claim"), &no_extra)), INVALID),
         (
+            "a quote longer than the longest passage",
+            api("POST", &container, t, annotation(&quote(&"A claim ".repeat(20_000)), &no_extra)),
+            INVALID,
+        ),
+        (
+            "a prefix of 100,000 characters",
+            api(
+                "POST",
+                &container,
+                t,
+                annotation(
+                    &json!({"type": "TextQuoteSelector", "exact": "e", "prefix": "e".repeat(100_000)}),
+                    &no_extra,
+                ),
+            ),
+            INVALID,
+        ),
+        (
             "SQL in a quote",
             api("POST", &container, t, annotation(&quote("'; DROP TABLE annotations; --"), &no_extra)),
             INVALID,

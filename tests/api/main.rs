@@ -3,6 +3,7 @@
 mod accounts;
 mod annotations;
 mod bad_input;
+mod budgets;
 mod cached_pages;
 mod cached_review;
 mod cli;

@@ -320,7 +320,8 @@ pub async fn overlaps_filters_and_picking_a_claim(suite: &Suite) {
     suite.open_reading(&client, reading).await;
 
     // Where highlights overlap, the thread offers every annotation under the point.
-    click(&client, &format!("mark[data-annotation-ids=\"{claim} {question}\"]")).await;
+    // The question's mark lies inside the claim's and lists only itself; the thread offers both.
+    click(&client, &format!("mark[data-annotation-ids~=\"{claim}\"] mark[data-annotation-ids=\"{question}\"]")).await;
     let choices = run(
         &client,
         "return [...document.querySelectorAll('[data-role=thread] .choice')].map((b) => b.textContent);",

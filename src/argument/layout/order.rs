@@ -209,21 +209,38 @@ fn reorder<'g>(rows: &mut [Vec<usize>], layer: usize, fixed: usize, near: impl F
 }
 
 /// How many pairs of segments cross, over all pairs of adjacent layers.
+///
+/// Between two layers, segments sorted by their lower end cross exactly where
+/// their upper ends are out of order, so the count is the number of inversions,
+/// found with a Fenwick tree in O(E log V) (Barth, Jünger and Mutzel's bilayer
+/// cross count) instead of comparing every pair. The tree is a dozen lines.
 #[must_use]
 pub fn crossings(graph: &LayeredGraph, rows: &[Vec<usize>]) -> usize {
     let mut total = 0;
     for layer in 1..rows.len() {
         let position: HashMap<usize, usize> = rows[layer - 1].iter().enumerate().map(|(i, &v)| (v, i)).collect();
-        let segments: Vec<(usize, usize)> = rows[layer]
+        let mut segments: Vec<(usize, usize)> = rows[layer]
             .iter()
             .enumerate()
             .flat_map(|(i, &v)| graph.up[v].iter().filter_map(|w| position.get(w)).map(move |&p| (i, p)))
             .collect();
-        for (a, first) in segments.iter().enumerate() {
-            for second in &segments[a + 1..] {
-                if (first.0 < second.0 && first.1 > second.1) || (first.0 > second.0 && first.1 < second.1) {
-                    total += 1;
-                }
+        segments.sort_unstable();
+        // counts[k] (1-based, Fenwick) sums the upper ends seen so far at positions in its range.
+        let width = rows[layer - 1].len();
+        let mut counts = vec![0_usize; width + 1];
+        for (seen, &(_, upper)) in segments.iter().enumerate() {
+            let mut at_most = 0;
+            let mut k = upper + 1;
+            while k > 0 {
+                at_most += counts[k];
+                k &= k - 1;
+            }
+            // Seen segments with a lower end further left and an upper end further right cross this one.
+            total += seen - at_most;
+            let mut k = upper + 1;
+            while k <= width {
+                counts[k] += 1;
+                k += k & k.wrapping_neg();
             }
         }
     }

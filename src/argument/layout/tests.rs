@@ -119,7 +119,55 @@ fn random_map() -> impl Strategy<Value = Vec<Annotation>> {
         })
 }
 
+/// Crossings counted pair by pair, the slow way the Fenwick count replaces.
+fn crossings_by_pairs(graph: &LayeredGraph, rows: &[Vec<usize>]) -> usize {
+    let mut total = 0;
+    for layer in 1..rows.len() {
+        let place = |v: usize| rows[layer - 1].iter().position(|&w| w == v);
+        let segments: Vec<(usize, usize)> = rows[layer]
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &v)| {
+                graph
+                    .neighbours(v)
+                    .filter(move |&w| graph.layer(w) + 1 == graph.layer(v))
+                    .filter_map(place)
+                    .map(move |p| (i, p))
+            })
+            .collect();
+        for (a, first) in segments.iter().enumerate() {
+            for second in &segments[a + 1..] {
+                total += usize::from(
+                    (first.0 < second.0 && first.1 > second.1) || (first.0 > second.0 && first.1 < second.1),
+                );
+            }
+        }
+    }
+    total
+}
+
+#[test]
+fn a_map_too_big_to_draw_in_time_is_not_laid_out() {
+    // A chain: each claim supports the next, so the layers are as many as the claims.
+    let chain: Vec<Annotation> =
+        (1..=50).map(|i| annotation(i, Claim, &[(i + 1, Supports)][..usize::from(i < 50)])).collect();
+    let map = ArgumentMap::build(&chain);
+    assert!(layout_within(&map, 50).is_some());
+    assert!(layout_within(&map, 49).is_none());
+}
+
 proptest! {
+    #[test]
+    fn crossings_are_counted_as_pair_by_pair(annotations in random_map()) {
+        let map = ArgumentMap::build(&annotations);
+        let layers = longest_path_layers(map.nodes.len(), &map.edges);
+        for part in components(map.nodes.len(), &map.edges) {
+            let graph = LayeredGraph::new(&part, &map.edges, &layers);
+            let rows = order_layers(&graph);
+            prop_assert_eq!(crossings(&graph, &rows), crossings_by_pairs(&graph, &rows));
+        }
+    }
+
     #[test]
     fn any_graph_even_with_cycles_is_laid_out_without_overlaps(annotations in random_map()) {
         let map = ArgumentMap::build(&annotations);

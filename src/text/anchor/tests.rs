@@ -179,3 +179,40 @@ fn when_the_quote_wins_the_position_breaks_ties() {
     let missing = find(text, Some((0, 4)), Some(&quote("gone", "", "")), Agreement::QuoteWins);
     assert_eq!(missing, Err(AnchorError::QuoteNotFound));
 }
+
+#[test]
+fn a_long_quote_in_a_periodic_text_is_refused_without_scoring_every_occurrence() {
+    // 100,001 overlapping occurrences: more than the cap, so ambiguous at once.
+    let text = "a".repeat(200_000);
+    let long = quote(&"a".repeat(100_000), "", "");
+    assert_eq!(
+        find(&text, None, Some(&long), Agreement::Strict),
+        Err(AnchorError::TooManyMatches { max: MAX_CANDIDATES })
+    );
+    let prefixed = quote("a", &"a".repeat(100_000), "");
+    assert_eq!(
+        find(&text, None, Some(&prefixed), Agreement::QuoteWins),
+        Err(AnchorError::TooManyMatches { max: MAX_CANDIDATES })
+    );
+}
+
+#[test]
+fn a_long_context_is_read_only_as_far_as_the_scoring_goes() {
+    // The prefix's last 32 code points tell the two occurrences apart.
+    let text = format!("{}x target {}y target", "b".repeat(500), "b".repeat(500));
+    let long_prefix = format!("{}y ", "c".repeat(100_000));
+    let found = find(&text, None, Some(&quote("target", &long_prefix, "")), Agreement::Strict).unwrap();
+    assert_eq!(range(&found), (1011, 1017));
+}
+
+#[test]
+fn a_passage_longer_than_the_limit_is_refused() {
+    let text = "a claim that runs on";
+    let index = CharIndex::new(text);
+    let whole = TextPosition { start: 0, end: 20 };
+    let by_position = anchor_within(text, &index, Some(whole), None, Agreement::Strict, 10);
+    assert_eq!(by_position, Err(AnchorError::TooLong { len: 20, max: 10 }));
+    let by_quote = anchor_within(text, &index, None, Some(&quote(text, "", "")), Agreement::Strict, 10);
+    assert_eq!(by_quote, Err(AnchorError::TooLong { len: 20, max: 10 }));
+    assert!(anchor_within(text, &index, Some(whole), None, Agreement::Strict, 20).is_ok());
+}

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::text::{BLOCK_SEPARATOR, BlockKind, StyleSpan};
+use std::cmp::Reverse;
 
 /// A paragraph's text and its `(style, start, end)` spans, relative to it.
 type Paragraph<'s> = (&'s str, Vec<(Style, usize, usize)>);
@@ -28,13 +29,63 @@ fn document(blocks: &[Paragraph]) -> Document {
     doc
 }
 
-/// Each block's runs as `(text, highlights)`.
+/// Each block's runs as `(text, the highlights covering it, outermost first)`.
 fn marks<'d>(doc: &'d Document, highlights: &[(usize, usize)]) -> Vec<Vec<(&'d str, Vec<usize>)>> {
     let highlights: Vec<Highlight> = highlights.iter().map(|&(start, end)| Highlight { start, end }).collect();
     runs(doc, &CharIndex::new(&doc.text), &highlights)
-        .into_iter()
-        .map(|block| block.runs.into_iter().map(|run| (run.text, run.highlights)).collect())
+        .iter()
+        .map(|block| block.runs.iter().map(|run| run.text).zip(covering(block, &highlights)).collect())
         .collect()
+}
+
+/// For each run of a block, the highlights covering it by the markup rule (listed
+/// on an element open around it), outermost first (earliest start, then longest,
+/// then index). Fails unless the elements nest, and each highlight is listed once
+/// among the open elements.
+pub(super) fn covering(block: &BlockRuns, highlights: &[Highlight]) -> Vec<Vec<usize>> {
+    let mut open: Vec<&Vec<usize>> = Vec::new();
+    let mut covering = Vec::new();
+    for run in &block.runs {
+        assert!(run.close <= open.len(), "closes more than is open: {run:?}");
+        open.truncate(open.len() - run.close);
+        assert!(run.open.iter().all(|element| !element.is_empty()), "an element lists nothing: {run:?}");
+        open.extend(&run.open);
+        assert_eq!(run.depth, open.len());
+        assert_eq!(run.innermost, open.last().and_then(|element| element.last().copied()));
+        let mut ids: Vec<usize> = open.iter().copied().flatten().copied().collect();
+        ids.sort_by_key(|&i| (highlights[i].start, Reverse(highlights[i].end), i));
+        assert!(ids.windows(2).all(|pair| pair[0] != pair[1]), "listed twice: {ids:?}");
+        covering.push(ids);
+    }
+    assert_eq!(block.close, open.len());
+    covering
+}
+
+/// How many ids the elements of all blocks list, in all.
+fn listed(doc: &Document, highlights: &[Highlight]) -> usize {
+    let all = runs(doc, &CharIndex::new(&doc.text), highlights);
+    all.iter().flat_map(|b| &b.runs).flat_map(|run| &run.open).map(Vec::len).sum()
+}
+
+#[test]
+fn nested_highlights_are_listed_once_each() {
+    let text = "x".repeat(3_000);
+    let doc = document(&[(&text, vec![])]);
+    // Each inside the previous; then all from one start; then all to one end.
+    let inside: Vec<Highlight> = (0..1_000).map(|i| Highlight { start: i, end: 3_000 - i }).collect();
+    let from_one_start: Vec<Highlight> = (0..1_000).map(|i| Highlight { start: 0, end: 2_000 - i }).collect();
+    let to_one_end: Vec<Highlight> = (0..1_000).map(|i| Highlight { start: 1 + i, end: 1_500 }).collect();
+    for highlights in [inside, from_one_start, to_one_end] {
+        assert_eq!(listed(&doc, &highlights), 1_000);
+    }
+}
+
+#[test]
+fn elements_close_at_each_block_end_and_open_again_in_the_next() {
+    let doc = document(&[("one", vec![]), ("two", vec![])]);
+    let all = runs(&doc, &CharIndex::new(&doc.text), &[Highlight { start: 0, end: 8 }, Highlight { start: 1, end: 6 }]);
+    assert_eq!((all[0].runs[1].open.clone(), all[0].close), (vec![vec![1]], 2));
+    assert_eq!((all[1].runs[0].open.clone(), all[1].runs[1].close, all[1].close), (vec![vec![0], vec![1]], 1, 1));
 }
 
 const ALPHABET: &str = "abcdefghij";
@@ -99,8 +150,14 @@ fn styles_and_highlights_combine() {
     let styles = vec![(Style::Strong, 6, 10), (href.clone(), 11, 15), (Style::Emphasis, 0, 15)];
     let doc = document(&[("plain bold link", styles)]);
     let found = runs(&doc, &CharIndex::new(&doc.text), &[Highlight { start: 8, end: 13 }]);
-    let view: Vec<(&str, Vec<&Style>, Vec<usize>)> =
-        found[0].runs.iter().map(|run| (run.text, run.styles.clone(), run.highlights.clone())).collect();
+    let view: Vec<(&str, Vec<&Style>, Vec<usize>)> = found[0]
+        .runs
+        .iter()
+        .map(|run| run.text)
+        .zip(covering(&found[0], &[Highlight { start: 8, end: 13 }]))
+        .zip(&found[0].runs)
+        .map(|((text, ids), run)| (text, run.styles.clone(), ids))
+        .collect();
     let (em, strong) = (&Style::Emphasis, &Style::Strong);
     assert_eq!(
         view,

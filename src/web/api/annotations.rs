@@ -10,9 +10,10 @@ use crate::db::{annotations, courses, moderation, readings, replies, w3c as stor
 use crate::domain::{Annotation, AnnotationId, Comment, Link, LinkError, Relation, Viewer};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, Iris, LinkRequest, ParsedAnnotation, Provenance};
-use crate::text::anchor::{self, Agreement};
+use crate::text::anchor::{self, Agreement, Anchored, TextPosition, TextQuote};
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
+use crate::web::snapshots::ReadingText;
 use crate::web::{AnnotationAccess, AppState, CurrentUser, ReadingAccess};
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams, RawQuery, State};
@@ -25,6 +26,7 @@ use axum::routing::{get, post};
 use protocol::{check_if_match, jsonld};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     let container = get(container::list_annotations).post(create_annotation).options(protocol::options);
@@ -112,13 +114,22 @@ pub async fn create_annotation_for(
             return Err(Error::invalid("target.source", "is not this reading"));
         }
     }
+    let author = access.user();
+    if !access.viewer.is_instructor() {
+        let max = state.config.quotas.max_annotations_per_reading;
+        if annotations::count_by_author(&state.db, access.reading_id, author.id).await? >= max {
+            let message = format!(
+                "You already have {max} annotations in this reading, the most one person may make; delete one to add another."
+            );
+            return Err(Error::invalid("annotation", message));
+        }
+    }
     let text = state.snapshots.text(&state.db, access.reading_id).await?;
     let mut new = parsed.annotation;
-    let anchored = anchor::anchor(&text.doc.text, &text.index, new.position, new.quote.as_ref(), Agreement::Strict)?;
+    let anchored = anchor_in(state, text, new.position, new.quote.take()).await?;
     new.position = Some(anchored.position);
     new.quote = Some(anchored.quote);
     let links = resolve_links(state, access.reading_id, access.viewer, new.kind, &parsed.links, None).await?;
-    let author = access.user();
     let insert = annotations::Insert {
         reading_id: access.reading_id,
         author_id: author.id,
@@ -148,6 +159,26 @@ pub async fn create_annotation_for(
     };
     state.events.publish(Event::new(Change::Created, &annotation));
     Ok(annotation)
+}
+
+/// Readings longer than this are anchored in on the blocking threads: anchoring is
+/// linear, but a few megabytes of text still take milliseconds to search.
+const INLINE_ANCHOR_BYTES: usize = 64 * 1024;
+
+/// Anchors the selectors strictly in a reading's text, refusing a passage longer than the quota.
+async fn anchor_in(
+    state: &AppState,
+    text: Arc<ReadingText>,
+    position: Option<TextPosition>,
+    quote: Option<TextQuote>,
+) -> Result<Anchored> {
+    let longest = state.config.quotas.max_passage;
+    let bytes = text.doc.text.len() + quote.as_ref().map_or(0, |q| q.exact.len() + q.prefix.len() + q.suffix.len());
+    let work = move || {
+        anchor::anchor_within(&text.doc.text, &text.index, position, quote.as_ref(), Agreement::Strict, longest)
+    };
+    let anchored = if bytes < INLINE_ANCHOR_BYTES { work() } else { state.offload.run(work).await? };
+    Ok(anchored?)
 }
 
 /// The links as stored: one per target, the first asked for (the store ignores repeats).

@@ -41,12 +41,16 @@ pub async fn add_reading(
     let title = Title::parse(title)?;
     let author = author.trim();
     check_length("author", author, 200)?;
+    let max = state.config.quotas.max_readings_per_course;
+    if readings::count_for_course(&state.db, access.course_id).await? >= max {
+        let message =
+            format!("This course already has {max} readings, the most it may hold; delete one to add another.");
+        return Err(Error::invalid("source", message));
+    }
     // Off the async runtime: a large source takes a while to parse (some HTML
     // shapes superlinearly), and other requests must not wait behind it.
     let owned = source.to_owned();
-    let doc = tokio::task::spawn_blocking(move || import::import(format, &owned))
-        .await
-        .map_err(|e| anyhow::anyhow!("import task failed: {e}"))??;
+    let doc = state.offload.run(move || import::import(format, &owned)).await??;
     Ok(readings::insert_reading(&state.db, access.course_id, &title, author, format, source, &doc).await?)
 }
 

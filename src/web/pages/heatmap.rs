@@ -41,7 +41,7 @@ pub fn article<'a>(doc: &'a Document, segments: &[Segment]) -> Vec<HeatBlock<'a>
                 .into_iter()
                 .map(|run| {
                     // Segments are disjoint, so at most one is over a run.
-                    let students = run.highlights.first().and_then(|&i| segments.get(i)).map(|s| s.students);
+                    let students = run.innermost.and_then(|i| segments.get(i)).map(|s| s.students);
                     HeatRun {
                         text: run.text,
                         students,

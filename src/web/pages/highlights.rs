@@ -1,6 +1,7 @@
 //! The reading's article as the template draws it: blocks of runs from the
-//! overlay core, each run with its `<mark>` (the annotations over it) and its
-//! inline style elements.
+//! overlay core, each run with the `<mark>` elements that close and open before
+//! it (each listing the annotations it adds to those around it) and its inline
+//! style elements.
 
 use crate::domain::{Annotation, Kind};
 use crate::text::overlay::{self, Highlight};
@@ -11,24 +12,54 @@ pub struct BlockView<'a> {
     pub class: &'static str,
     pub start: usize,
     pub runs: Vec<RunView<'a>>,
+    /// The marks still open after the last run.
+    pub close: CloseMarks,
 }
 
 pub struct RunView<'a> {
     pub text: &'a str,
-    pub mark: Option<MarkView<'a>>,
+    /// The marks that end before this run.
+    pub close: CloseMarks,
+    /// The marks that begin before this run, outermost first.
+    pub open: Vec<MarkView<'a>>,
     pub styles: Vec<StyleView<'a>>,
 }
 
-/// One `<mark>` for a run: every annotation over it, the innermost one's kind first.
+/// One `<mark>`: the annotations it adds to the marks around it, its innermost
+/// one's kind, and how deep it is drawn.
 pub struct MarkView<'a> {
     pub ids: MarkIds<'a>,
     pub class: &'static str,
+    /// The drawn-size hint (`data-depth`, a thicker underline), clamped: past a
+    /// few levels nobody sees the difference.
     pub depth: usize,
 }
 
-/// The ids of the annotations over a run, space-separated, written straight into
-/// the page. They are UUIDs, which need no escaping: the template writes them as
-/// they are (a thousand marks a page, a few ids each, add up).
+/// The most a page's body is sized for ahead of drawing it ("the largest page
+/// drawn so far"): one huge page must not make every later one allocate as much.
+pub const MAX_PAGE_HINT: usize = 4 * 1024 * 1024;
+
+/// The capacity to draw a page into, from the largest drawn so far.
+pub fn page_capacity(largest: usize) -> usize {
+    largest.min(MAX_PAGE_HINT) + 4096
+}
+
+/// Marks drawn deeper than this look the same.
+const MAX_DRAWN_DEPTH: usize = 4;
+
+/// `n` closing `</mark>` tags.
+pub struct CloseMarks(usize);
+
+impl std::fmt::Display for CloseMarks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (0..self.0).try_for_each(|_| f.write_str("</mark>"))
+    }
+}
+
+impl askama::filters::HtmlSafe for CloseMarks {}
+
+/// The ids a mark lists, space-separated, written straight into the page. They
+/// are UUIDs, which need no escaping: the template writes them as they are.
 pub struct MarkIds<'a> {
     highlights: Vec<usize>,
     ids: &'a [&'a str],
@@ -73,12 +104,19 @@ pub fn article<'a>(
             runs: block
                 .runs
                 .into_iter()
-                .map(|run| RunView {
-                    text: run.text,
-                    mark: mark(run.highlights, annotations, ids),
-                    styles: run.styles.into_iter().filter_map(style).collect(),
+                .map(|run| {
+                    // The depth of the first mark opened here: those around it, plus one.
+                    let outer = run.depth - run.open.len();
+                    let open = run.open.into_iter().enumerate();
+                    RunView {
+                        text: run.text,
+                        close: CloseMarks(run.close),
+                        open: open.filter_map(|(n, listed)| mark(listed, outer + n + 1, annotations, ids)).collect(),
+                        styles: run.styles.into_iter().filter_map(style).collect(),
+                    }
                 })
                 .collect(),
+            close: CloseMarks(block.close),
         })
         .collect()
 }
@@ -105,11 +143,16 @@ pub(super) fn class(kind: BlockKind) -> &'static str {
     }
 }
 
-fn mark<'a>(highlights: Vec<usize>, annotations: &[&Annotation], ids: &'a [&'a str]) -> Option<MarkView<'a>> {
+/// The mark listing `highlights` at nesting depth `depth` (1 for an outermost mark).
+fn mark<'a>(
+    highlights: Vec<usize>,
+    depth: usize,
+    annotations: &[&Annotation],
+    ids: &'a [&'a str],
+) -> Option<MarkView<'a>> {
     let innermost = annotations.get(*highlights.last()?)?;
-    let depth = highlights.len();
-    let class = mark_class(innermost.kind, depth > 1);
-    Some(MarkView { ids: MarkIds { highlights, ids }, class, depth })
+    let class = mark_class(innermost.kind, depth > 1 || highlights.len() > 1);
+    Some(MarkView { ids: MarkIds { highlights, ids }, class, depth: depth.min(MAX_DRAWN_DEPTH) })
 }
 
 /// A mark's classes: its innermost annotation's kind, and whether others lie under it.
@@ -160,5 +203,16 @@ mod tests {
         for good in ["https://example.org", "http://x", "mailto:a@b", "/readings/1", "#fn1", "notes.html?a=b:c"] {
             assert!(is_safe_href(good), "{good}");
         }
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::{MAX_PAGE_HINT, page_capacity};
+
+    #[test]
+    fn the_page_size_hint_is_clamped() {
+        assert_eq!(page_capacity(1_000), 5_096);
+        assert_eq!(page_capacity(40 * 1024 * 1024), MAX_PAGE_HINT + 4096);
     }
 }

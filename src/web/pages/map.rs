@@ -33,6 +33,8 @@ struct MapPage<'a> {
     nodes: Vec<NodeView>,
     edges: Vec<EdgeView>,
     outline: Vec<ItemView>,
+    /// The map is too big to draw in time: the page says so and shows the outline.
+    too_big: bool,
 }
 
 /// A node's box and the text drawn in it.
@@ -77,7 +79,10 @@ async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Resul
     let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
     let reading = &cached.snapshot.reading;
     let map = ArgumentMap::build(cached.snapshot.visible_to(access.viewer));
-    let drawing = layout::layout(&map);
+    // Past a size the drawing would take longer than a page view should: the outline alone is shown.
+    let drawing = layout::layout_within(&map, layout::MAX_DRAWN_POINTS);
+    let too_big = drawing.is_none();
+    let drawing = drawing.unwrap_or(layout::Layout { width: 0, height: 0, nodes: Vec::new(), edges: Vec::new() });
     let nodes = map.nodes.iter().zip(&drawing.nodes).map(|(node, b)| node_view(node, b.x, b.y)).collect();
     let edges = map
         .edges
@@ -121,6 +126,7 @@ async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Resul
         nodes,
         edges,
         outline,
+        too_big,
     };
     render(&page)
 }

@@ -121,7 +121,7 @@ async fn reading_page(
         argument: snapshot.argument_counts(&mask),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
-    let mut body = String::with_capacity(cached.page_bytes.load(Ordering::Relaxed) + 4096);
+    let mut body = String::with_capacity(super::highlights::page_capacity(cached.page_bytes.load(Ordering::Relaxed)));
     page.render_into(&mut body)?;
     cached.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
     Ok((status, Html(body)).into_response())

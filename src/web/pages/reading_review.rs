@@ -129,7 +129,7 @@ async fn review_page(
         error,
     };
     // Sized for the largest page drawn so far, so that the megabytes are written without regrowing.
-    let mut body = String::with_capacity(drawn.page_bytes.load(Ordering::Relaxed) + 4096);
+    let mut body = String::with_capacity(super::highlights::page_capacity(drawn.page_bytes.load(Ordering::Relaxed)));
     page.render_into(&mut body)?;
     drawn.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
     let body = Bytes::from(body);

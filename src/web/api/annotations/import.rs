@@ -2,7 +2,7 @@
 //! out; 422 with the refusals when any item is refused, and then nothing is stored.
 
 use super::RequestIris;
-use crate::annotation_import::import_annotations as import;
+use crate::annotation_import::{ImportBudget, import_annotations as import};
 use crate::error::{Error, Result};
 use crate::web::forms::Json;
 use crate::web::{AppState, ReadingAccess};
@@ -20,7 +20,13 @@ pub async fn import_annotations(
     if !access.viewer.is_instructor() {
         return Err(Error::Forbidden("only instructors import annotations"));
     }
-    let report = import(&state.db, access.reading_id, access.viewer, &body, &iris).await?;
+    let quotas = &state.config.quotas;
+    let budget = ImportBudget {
+        max_passage: quotas.max_passage,
+        max_import_chars: quotas.max_import_chars,
+        offload: state.offload.clone(),
+    };
+    let report = import(&state.db, access.reading_id, access.viewer, body, &iris, &budget).await?;
     let status = if report.refused.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let error = report.refused.first().map(|r| format!("item {}: {}; nothing was imported", r.index, r.reason));
     let mut body = serde_json::to_value(&report).map_err(anyhow::Error::from)?;

@@ -64,13 +64,19 @@ struct ItemParts<'a> {
     part: &'static str,
     annotation: &'a Annotation,
     quote: String,
+    shortened: bool,
     replies: &'a [Reply],
 }
 
+/// The most code points of a passage its list entry shows.
+const LISTED_QUOTE_CHARS: usize = 200;
+
 impl ItemHtml {
     fn draw(annotation: &Annotation, replies: &[Reply]) -> askama::Result<Self> {
-        let quote = super::shorten(&annotation.quote.exact, 240);
-        let part = |part| draw(&ItemParts { part, annotation, quote: quote.clone(), replies });
+        // The list shows a passage's start; the thread fetches it whole.
+        let quote = super::shorten(&annotation.quote.exact, LISTED_QUOTE_CHARS);
+        let shortened = quote.len() != annotation.quote.exact.len();
+        let part = |part| draw(&ItemParts { part, annotation, quote: quote.clone(), shortened, replies });
         let label = |max, author| Label { quote: &super::shorten(&annotation.quote.exact, max), author }.render();
         Ok(Self {
             id: Drawn(annotation.id.to_string()),

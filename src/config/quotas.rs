@@ -1,0 +1,45 @@
+//! Quotas: how much one passage, one student, one import or one course may hold,
+//! and how many CPU-heavy tasks run at once. Each is a flag and a
+//! `COUNTERPOINT_*` variable (README, "Limits and security").
+
+use clap::Args;
+
+/// What one account or request may make the server store or compute.
+#[derive(Args, Debug, Clone, PartialEq, Eq)]
+pub struct Quotas {
+    /// The longest passage one annotation may highlight, in characters (code points).
+    #[arg(long, env = "COUNTERPOINT_MAX_PASSAGE", default_value_t = Quotas::DEFAULT.max_passage)]
+    pub max_passage: usize,
+    /// How many annotations one student may make in one reading (instructors are
+    /// bounded by `--max-import-chars` on each import instead).
+    #[arg(long, env = "COUNTERPOINT_MAX_ANNOTATIONS_PER_READING", default_value_t = Quotas::DEFAULT.max_annotations_per_reading)]
+    pub max_annotations_per_reading: usize,
+    /// How many characters the passages of one annotation import may cover in all.
+    #[arg(long, env = "COUNTERPOINT_MAX_IMPORT_CHARS", default_value_t = Quotas::DEFAULT.max_import_chars)]
+    pub max_import_chars: usize,
+    /// How many readings one course may hold.
+    #[arg(long, env = "COUNTERPOINT_MAX_READINGS_PER_COURSE", default_value_t = Quotas::DEFAULT.max_readings_per_course)]
+    pub max_readings_per_course: usize,
+    /// How many CPU-heavy tasks (imports, anchoring in long readings) run at once,
+    /// off the workers that answer requests.
+    #[arg(long, env = "COUNTERPOINT_HEAVY_TASKS", default_value_t = Quotas::DEFAULT.heavy_tasks)]
+    pub heavy_tasks: usize,
+}
+
+impl Quotas {
+    /// Generous for a class: a long paragraph, a thousand annotations a student,
+    /// two imports of 5,000 annotations of 400 characters each.
+    pub const DEFAULT: Self = Self {
+        max_passage: 10_000,
+        max_annotations_per_reading: 1_000,
+        max_import_chars: 2_000_000,
+        max_readings_per_course: 500,
+        heavy_tasks: 2,
+    };
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
