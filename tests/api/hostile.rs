@@ -61,7 +61,18 @@ fn position(start: &Value, end: &Value) -> Value {
 
 async fn counts(app: &TestApp) -> Vec<i64> {
     let mut out = Vec::new();
-    for table in ["users", "courses", "memberships", "readings", "annotations", "links", "replies", "api_tokens"] {
+    for table in [
+        "users",
+        "courses",
+        "memberships",
+        "readings",
+        "annotations",
+        "links",
+        "replies",
+        "api_tokens",
+        "password_resets",
+        "sessions",
+    ] {
         let (n,): (i64,) =
             sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(&app.state.db).await.expect("count");
         out.push(n);
@@ -92,6 +103,16 @@ async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
         .expect("revoke");
     let browser = app.browser(&ana).await;
     let expired = app.browser(&teacher).await;
+    let id_of = |user: &TestUser| {
+        let db = app.state.db.clone();
+        let email = user.email.clone();
+        async move {
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM users WHERE email = ?").bind(email).fetch_one(&db).await.expect("id");
+            id
+        }
+    };
+    let (ana_id, stranger_id) = (id_of(&ana).await, id_of(&stranger).await);
     sqlx::query("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000Z' WHERE user_id = (SELECT id FROM users WHERE email = ?)")
         .bind(&teacher.email)
         .execute(&app.state.db)
@@ -398,6 +419,85 @@ async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
             form("/register", "", format!("name={huge}&email=a%40b.c&password=xxxxxxxxxxxx"), &[]),
             TOO_LARGE,
         ),
+        // Accounts (issue 24): nobody changes, resets, administers or deletes what is not theirs.
+        (
+            "a reset link for a student of another course",
+            api("POST", &format!("/api/courses/{other_course}/members/{ana_id}/reset-link"), t, "{}"),
+            NOT_FOUND,
+        ),
+        (
+            "a reset link for a stranger to the course",
+            api("POST", &format!("/api/courses/{course}/members/{stranger_id}/reset-link"), t, "{}"),
+            NOT_FOUND,
+        ),
+        (
+            "a student asks for a classmate's reset link",
+            api("POST", &format!("/api/courses/{course}/members/{ana_id}/reset-link"), a, "{}"),
+            FORBIDDEN,
+        ),
+        (
+            "a made-up reset token",
+            form("/reset/not-a-real-token", "", "password=a+long+enough+password", &[]),
+            StatusCode::GONE,
+        ),
+        (
+            "a reset token of 100 KB",
+            form(&format!("/reset/{}", "t".repeat(10_000)), "", "password=a+long+enough+password", &[]),
+            StatusCode::GONE,
+        ),
+        ("a student lists accounts", api("GET", "/api/admin/users", a, ""), NOT_FOUND),
+        (
+            "a student disables an account",
+            api("POST", &format!("/api/admin/users/{stranger_id}/disable"), a, ""),
+            NOT_FOUND,
+        ),
+        (
+            "a student creates an account as administrator",
+            api("POST", "/api/admin/users", a, r#"{"email":"x@y.org","name":"X","password":"a long enough password"}"#),
+            NOT_FOUND,
+        ),
+        ("the account export without signing in", get("/api/account/export", &[]), UNAUTHORIZED),
+        (
+            "a password change with a wrong current one",
+            form(
+                "/account/password",
+                &browser.cookie,
+                format!("current=wrong&password=a+long+enough+password&csrf={}", browser.csrf),
+                &[],
+            ),
+            INVALID,
+        ),
+        (
+            "a password change without the CSRF token",
+            form("/account/password", &browser.cookie, "current=x&password=a+long+enough+password", &[]),
+            FORBIDDEN,
+        ),
+        (
+            "deleting an account with a wrong password",
+            form(
+                "/account/delete",
+                &browser.cookie,
+                format!("password=wrong&confirm=delete&csrf={}", browser.csrf),
+                &[],
+            ),
+            INVALID,
+        ),
+        (
+            "deleting an account without the word",
+            form(
+                "/account/delete",
+                &browser.cookie,
+                format!("password=a+long+enough+password&confirm=yes&csrf={}", browser.csrf),
+                &[],
+            ),
+            INVALID,
+        ),
+        (
+            "deleting an account without the CSRF token",
+            form("/account/delete", &browser.cookie, "password=a+long+enough+password&confirm=delete", &[]),
+            FORBIDDEN,
+        ),
+        ("forgot password where no mail is sent", form("/forgot", "", "email=ana%40example.org", &[]), NOT_FOUND),
     ];
     assert!(rows.len() >= 50, "{} rows", rows.len());
     let before = counts(&app).await;

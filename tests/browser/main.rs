@@ -4,6 +4,7 @@
 //! is reported and the others still run. `cargo test --test browser [FILTER]`.
 
 mod accessibility;
+mod accounts;
 mod harness;
 mod scenarios;
 #[path = "../api/support.rs"]
@@ -29,6 +30,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("links_are_made_and_removed_from_the_thread", |s| Box::pin(scenarios::links_from_the_thread(s))),
     ("script_payloads_in_everything_users_write_never_run", |s| Box::pin(xss::script_payloads_never_run(s))),
+    ("forgot_password_by_mail_then_sign_in", |s| Box::pin(accounts::forgot_password_by_mail_then_sign_in(s))),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))
     }),
