@@ -55,6 +55,7 @@ impl SmtpSink {
     }
 
     /// How many messages arrived so far.
+    #[allow(dead_code)]
     pub fn count(&self) -> usize {
         self.messages.lock().map(|m| m.len()).unwrap_or(0)
     }
