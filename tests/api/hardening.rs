@@ -166,7 +166,7 @@ async fn a_removed_student_cannot_rejoin_by_code_until_re_admitted() {
     let (teacher, ana) = (app.user("teacher").await, app.user("ana").await);
     let course = app.course(&teacher, &[&ana]).await;
     let code = app.get(&format!("/api/courses/{course}"), &teacher).await.json()["join_code"].clone();
-    let ana_id = user_id(&app, &ana).await;
+    let ana_id = app.user_id(&ana).await;
     let browser = app.browser(&teacher).await;
     let removed = browser.post_form(&format!("/courses/{course}/members/{ana_id}/remove"), &[]).await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
@@ -238,7 +238,7 @@ async fn removing_a_member_ends_their_open_stream() {
     let reading = app.reading(course, &teacher, "text", ESSAY).await;
     let stream = app.router.clone().oneshot(stream_request(reading, &ana)).await.expect("infallible");
     assert_eq!(stream.status(), StatusCode::OK);
-    let ana_id = user_id(&app, &ana).await;
+    let ana_id = app.user_id(&ana).await;
     let browser = app.browser(&teacher).await;
     browser.post_form(&format!("/courses/{course}/members/{ana_id}/remove"), &[]).await;
     let ended = tokio::time::timeout(Duration::from_secs(10), stream.into_body().collect()).await;
@@ -285,13 +285,4 @@ fn stream_request(reading: i64, user: &TestUser) -> Request<Body> {
         .header(header::AUTHORIZATION, format!("Bearer {}", user.token))
         .body(Body::empty())
         .expect("request")
-}
-
-async fn user_id(app: &TestApp, user: &TestUser) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
-        .bind(&user.email)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("id");
-    id
 }

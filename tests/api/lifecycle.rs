@@ -1,7 +1,7 @@
 //! Accounts for a real term (issue 24): changing and resetting passwords,
 //! registration policy, a site administrator, and leaving with one's work.
 
-use crate::support::{Browser, PASSWORD, TestApp, TestUser, uuid_of};
+use crate::support::{Browser, PASSWORD, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
@@ -25,15 +25,6 @@ fn form(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
 
 async fn signs_in(app: &TestApp, email: &str, password: &str) -> StatusCode {
     app.send(form("/login", &[("email", email), ("password", password)])).await.status
-}
-
-async fn user_id(app: &TestApp, user: &TestUser) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
-        .bind(&user.email)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("id");
-    id
 }
 
 async fn still_signed_in(browser: &Browser<'_>) -> bool {
@@ -67,7 +58,7 @@ async fn an_instructor_makes_a_one_time_reset_link_for_a_student_of_their_course
         (app.user("teacher").await, app.user("co").await, app.user("ana").await, app.user("stranger").await);
     let course = app.course(&teacher, &[&ana, &co_teacher]).await;
     let (ana_id, co_id, stranger_id) =
-        (user_id(&app, &ana).await, user_id(&app, &co_teacher).await, user_id(&app, &stranger).await);
+        (app.user_id(&ana).await, app.user_id(&co_teacher).await, app.user_id(&stranger).await);
     let browser = app.browser(&teacher).await;
     browser.post_form(&format!("/courses/{course}/members/{co_id}/promote"), &[]).await;
     let link_for = |who: i64| format!("/api/courses/{course}/members/{who}/reset-link");
@@ -98,7 +89,7 @@ async fn an_expired_or_unknown_reset_link_is_refused() {
     let app = TestApp::new().await;
     let ana = app.user("ana").await;
     let (link, _) =
-        counterpoint::accounts::reset_link(&app.state.db, user_id(&app, &ana).await, "http://x").await.expect("link");
+        counterpoint::accounts::reset_link(&app.state.db, app.user_id(&ana).await, "http://x").await.expect("link");
     let path = link.strip_prefix("http://x").expect("path").to_owned();
     sqlx::query("UPDATE password_resets SET expires_at = '2020-01-01T00:00:00.000Z'")
         .execute(&app.state.db)
@@ -126,15 +117,7 @@ async fn forgot_password_mails_a_link_and_answers_the_same_for_unknown_emails() 
     let known = app.send(form("/forgot", &[("email", &ana.email)])).await;
     assert_eq!((unknown.status, known.status), (StatusCode::OK, StatusCode::OK));
     assert_eq!(unknown.text, known.text, "the same answer whether or not the account exists");
-    let mut mail = None;
-    for _ in 0..400 {
-        mail = sink.find(&ana.email);
-        if mail.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mail = mail.expect("a mail to her within 20 s");
+    let mail = sink.wait_for(&ana.email, Duration::from_secs(20)).await.expect("a mail to her within 20 s");
     let link = mail
         .split_whitespace()
         .find(|word| word.starts_with("http://counterpoint.test/reset/"))
@@ -177,7 +160,7 @@ async fn registration_follows_the_servers_policy() {
 async fn an_administrator_disables_an_account_and_its_sessions_and_tokens_stop_at_once() {
     let app = TestApp::new().await;
     let (admin, ana) = (app.user("admin").await, app.user("ana").await);
-    let admin_id = user_id(&app, &admin).await;
+    let admin_id = app.user_id(&admin).await;
     counterpoint::db::users::set_admin(&app.state.db, admin_id, true).await.expect("admin");
     assert_eq!(app.get("/api/admin/users", &ana).await.status, StatusCode::NOT_FOUND, "not for others");
     assert_eq!(app.browser(&ana).await.get("/admin").await.status, StatusCode::NOT_FOUND);
@@ -278,7 +261,6 @@ async fn a_deleted_students_name_is_gone_and_their_shared_work_stays_as_a_former
         .await
         .expect("n");
     assert_eq!(users, 0);
-    let _ = uuid_of;
 }
 
 #[tokio::test]

@@ -102,6 +102,16 @@ impl TestApp {
         TestUser { email, token }
     }
 
+    /// The account id of `user`.
+    pub async fn user_id(&self, user: &TestUser) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+            .bind(&user.email)
+            .fetch_one(&self.state.db)
+            .await
+            .expect("id");
+        id
+    }
+
     /// A course taught by `instructor` that each of `students` has joined.
     pub async fn course(&self, instructor: &TestUser, students: &[&TestUser]) -> i64 {
         let course = self.post("/api/courses", instructor, json!({"title": "Geopolitics 101"})).await;

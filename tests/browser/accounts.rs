@@ -45,15 +45,7 @@ pub async fn forgot_password_by_mail_then_sign_in(suite: &Suite) {
     type_into(&client, "input[name=email]", &ana.email).await;
     click(&client, "form[action='/forgot'] button[type=submit]").await;
     wait_until(&client, "document.querySelector('.notice[role=status]') !== null").await;
-    let mut mail = None;
-    for _ in 0..400 {
-        mail = sink.find(&ana.email);
-        if mail.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mail = mail.expect("the reset mail reached the sink");
+    let mail = sink.wait_for(&ana.email, Duration::from_secs(20)).await.expect("the reset mail reached the sink");
     let link = mail.split_whitespace().find(|w| w.starts_with(&format!("{base}/reset/"))).expect("a link").to_owned();
     client.goto(&link).await.expect("reset page");
     if let Some(axe) = &axe {

@@ -41,16 +41,15 @@ impl SmtpSink {
         self.messages.lock().ok()?.iter().find(|m| m.contains(needle)).cloned()
     }
 
-    /// Waits up to `limit` for a message that contains `needle` (blocking this thread).
-    #[allow(dead_code)]
-    pub fn wait_for(&self, needle: &str, limit: Duration) -> Option<String> {
+    /// Waits up to `limit` for a message that contains `needle`, without blocking the runtime.
+    pub async fn wait_for(&self, needle: &str, limit: Duration) -> Option<String> {
         let deadline = Instant::now() + limit;
         loop {
             let found = self.find(needle);
             if found.is_some() || Instant::now() > deadline {
                 return found;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
