@@ -101,3 +101,42 @@ fn mistakes_get_one_clear_line_and_a_failing_exit_code() {
     assert!(!unopenable.status.success());
     assert!(stderr(&unopenable).contains("cannot open the database"), "{}", stderr(&unopenable));
 }
+
+#[test]
+fn administrators_and_reset_links_come_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("cli.db");
+    let added = counterpoint(
+        &db,
+        &["user", "add", "--email", "root@example.edu", "--name", "Root", "--password-stdin", "--admin"],
+        "a long password\n",
+    );
+    assert!(added.status.success() && stderr(&added).contains("administrator"), "{}", stderr(&added));
+    let plain = counterpoint(
+        &db,
+        &["user", "add", "--email", "ana@example.edu", "--name", "Ana", "--password-stdin"],
+        "a long password\n",
+    );
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let promoted = counterpoint(&db, &["user", "promote", "--email", "ana@example.edu", "--admin"], "");
+    assert!(promoted.status.success(), "{}", stderr(&promoted));
+    let unknown = counterpoint(&db, &["user", "promote", "--email", "nobody@example.edu", "--admin"], "");
+    assert!(!unknown.status.success() && stderr(&unknown).contains("no account"));
+    let link = counterpoint(
+        &db,
+        &["user", "reset-password", "--email", "ANA@example.edu", "--base-url", "https://cp.example.edu"],
+        "",
+    );
+    assert!(link.status.success(), "{}", stderr(&link));
+    let link = String::from_utf8(link.stdout).expect("utf-8");
+    assert!(link.starts_with("https://cp.example.edu/reset/") && link.trim_end().lines().count() == 1, "{link:?}");
+    let counts = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(async {
+        let pool = counterpoint::db::connect(&db).await.expect("db");
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM users WHERE is_admin = 1").fetch_one(&pool).await.expect("n");
+        let (resets,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM password_resets").fetch_one(&pool).await.expect("n");
+        (n, resets)
+    });
+    assert_eq!(counts, (2, 1), "two administrators and one reset link, stored hashed");
+}
