@@ -104,6 +104,8 @@ pub struct ServeArgs {
     pub stream_lifetime: u64,
     #[command(flatten)]
     pub rates: RateSettings,
+    #[command(flatten)]
+    pub search: crate::search::SearchLimits,
 }
 
 #[derive(Subcommand, Debug)]
@@ -149,6 +151,7 @@ impl ServeArgs {
             trusted_proxies: self.trusted_proxy.clone(),
             streams_per_user: self.streams_per_user,
             stream_lifetime: std::time::Duration::from_secs(self.stream_lifetime),
+            search: self.search,
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct Config {
     pub stream_lifetime: std::time::Duration,
     /// Whether cookies get the `Secure` attribute (on when `base_url` is https).
     pub secure_cookies: bool,
+    /// How much one search may ask for.
+    pub search: crate::search::SearchLimits,
 }
 
 impl Config {
@@ -45,6 +47,7 @@ impl Config {
             streams_per_user: DEFAULT_STREAMS_PER_USER,
             stream_lifetime: std::time::Duration::from_secs(DEFAULT_STREAM_LIFETIME_SECONDS),
             secure_cookies: false,
+            search: crate::search::SearchLimits::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod moderation;
 pub mod readings;
 pub mod replies;
 pub mod review;
+pub mod search;
 pub mod sessions;
 pub mod snapshot;
 pub mod tokens;

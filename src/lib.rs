@@ -20,6 +20,7 @@ pub mod export;
 pub mod fixtures;
 pub mod formats;
 pub mod review;
+pub mod search;
 pub mod snapshot;
 pub mod text;
 pub mod web;

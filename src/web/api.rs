@@ -7,6 +7,7 @@ mod feedback;
 mod links;
 mod openapi;
 pub mod readings;
+pub mod search;
 
 pub use annotations::create_annotation_for;
 pub use feedback::leave_feedback;
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(openapi::router())
         .merge(links::router())
+        .merge(search::router())
 }

@@ -22,6 +22,7 @@ mod pages;
 mod protocol;
 mod readings;
 mod review;
+mod search;
 mod static_files;
 mod support;
 mod visibility;
