@@ -13,6 +13,7 @@ pub(super) mod reading;
 mod reading_review;
 mod review;
 pub use review::Reviews;
+mod search;
 mod tokens;
 
 use super::AppState;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(reading_review::router())
         .merge(feedback::router())
         .merge(map::router())
+        .merge(search::router())
 }
 
 async fn healthz() -> &'static str {

@@ -23,6 +23,7 @@ mod protocol;
 mod readings;
 mod review;
 mod search;
+mod search_page;
 mod static_files;
 mod support;
 mod visibility;
