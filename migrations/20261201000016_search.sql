@@ -89,6 +89,10 @@ CREATE TRIGGER replies_delete_search AFTER DELETE ON replies BEGIN
     DELETE FROM search WHERE rowid = 2 * OLD.id + 1;
 END;
 
+-- VISIBLE's post-first test ("has this student posted on this reading?") runs for
+-- every hit of a search; by author alone it walks all of a student's annotations.
+CREATE INDEX annotations_author_reading ON annotations (author_id, reading_id);
+
 -- What is already there.
 INSERT INTO search (rowid, body, quote, scope, type, reading_id, block_start)
 SELECT -(r.id * 4294967296 + b.key) - 1,

@@ -316,3 +316,28 @@ async fn results_come_in_pages() {
     every.dedup();
     assert_eq!(every.len(), 25, "no result twice");
 }
+
+#[tokio::test]
+async fn a_readings_new_text_is_found_and_a_deleted_reading_leaves_nothing_behind() {
+    use counterpoint::text::import::{SourceFormat, import};
+    let Class { app, ana, ben, course, reading, .. } = class().await;
+    let id =
+        app.annotation(reading, &ana, "claim", "sanctions bite", annotation_with("claim", "pelican", "class")).await;
+    app.post(&format!("/api/annotations/{id}/replies"), &ben, json!({"text": "lynx"})).await;
+    let doc = import(SourceFormat::Text, "Albatross over Moscow.\n\nA second paragraph.").expect("document");
+    sqlx::query("UPDATE readings SET text = ?, blocks = ? WHERE id = ?")
+        .bind(&doc.text)
+        .bind(serde_json::to_string(&doc.blocks).expect("blocks"))
+        .bind(reading)
+        .execute(&app.state.db)
+        .await
+        .expect("new text");
+    assert_eq!(search(&app, course, &ben, &q("albatross")).await["total"], 1);
+    assert_eq!(search(&app, course, &ben, &q("deja")).await["total"], 0, "the old text is gone");
+    counterpoint::db::readings::delete_reading(&app.state.db, reading).await.expect("deleted");
+    for word in ["albatross", "pelican", "lynx"] {
+        assert_eq!(search(&app, course, &ana, &q(word)).await["total"], 0, "{word}");
+    }
+    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM search").fetch_one(&app.state.db).await.expect("count");
+    assert_eq!(rows, 0, "its passages, annotations and replies all left the index");
+}
