@@ -11,7 +11,7 @@ const AXE_VERSION: &str = "4.11.0";
 
 /// axe.min.js, fetched once with npm into target/axe-core/. `None` (with a
 /// note) when npm cannot fetch it; under `CI=true` that is a failure.
-fn axe_source() -> Option<String> {
+pub fn axe_source() -> Option<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe-core");
     let script = dir.join(format!("axe-{AXE_VERSION}.min.js"));
     if !script.is_file() {
@@ -49,7 +49,7 @@ const RUN_AXE: &str = r"
       .catch((error) => done([{ id: 'axe-failed', help: String(error) }]));
 ";
 
-async fn serious_violations(client: &fantoccini::Client, axe: &str) -> Vec<Value> {
+pub async fn serious_violations(client: &fantoccini::Client, axe: &str) -> Vec<Value> {
     if run(client, "return typeof axe === 'undefined';", vec![]).await == json!(true) {
         run(client, axe, vec![]).await;
     }
