@@ -87,9 +87,15 @@ pub async fn search_course(state: &AppState, access: &CourseAccess, params: &Sea
         return Ok(Results { page, ..Results::default() });
     }
     let filters = Filters { reading_id, kind, author_id, query: Some(&query) };
-    let (total, hits) =
-        search::search_course(&state.db, access.course_id, access.viewer, filters, PER_PAGE, (page - 1) * PER_PAGE)
-            .await?;
+    let (total, hits) = search::search_course(
+        &state.db,
+        access.course_id,
+        access.viewer,
+        filters,
+        PER_PAGE,
+        (page - 1).saturating_mul(PER_PAGE),
+    )
+    .await?;
     let items = hits
         .into_iter()
         .map(|hit| {
