@@ -115,6 +115,8 @@ pub struct ServeArgs {
     pub smtp_from: String,
     #[command(flatten)]
     pub quotas: crate::config::Quotas,
+    #[command(flatten)]
+    pub search: crate::search::SearchLimits,
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +184,7 @@ impl ServeArgs {
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
             quotas: self.quotas.clone(),
+            search: self.search,
         })
     }
 }

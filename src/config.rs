@@ -41,6 +41,8 @@ pub struct Config {
     pub smtp_from: String,
     /// Bounds on passages, annotations, imports and readings, and on heavy tasks.
     pub quotas: Quotas,
+    /// How much one search may ask for.
+    pub search: crate::search::SearchLimits,
 }
 
 impl Config {
@@ -62,6 +64,7 @@ impl Config {
             smtp_url: None,
             smtp_from: DEFAULT_SMTP_FROM.to_owned(),
             quotas: Quotas::default(),
+            search: crate::search::SearchLimits::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod readings;
 pub mod replies;
 pub mod resets;
 pub mod review;
+pub mod search;
 pub mod sessions;
 pub mod snapshot;
 pub mod tokens;

@@ -22,6 +22,7 @@ pub mod formats;
 pub mod mail;
 pub mod offload;
 pub mod review;
+pub mod search;
 pub mod snapshot;
 pub mod text;
 pub mod web;

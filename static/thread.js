@@ -313,4 +313,11 @@ export function initThreads(options) {
     event.preventDefault();
     jumpTo(link.dataset.target);
   });
+  // A link from elsewhere (a search result) names an annotation: land on it with its thread open.
+  const fromHash = () => {
+    const id = /^#annotation-([0-9a-f-]{36})$/i.exec(location.hash)?.[1];
+    if (id && item(id)) jumpTo(id);
+  };
+  addEventListener("hashchange", fromHash);
+  fromHash();
 }

@@ -9,6 +9,7 @@ mod feedback;
 mod links;
 mod openapi;
 pub mod readings;
+pub mod search;
 
 pub use annotations::create_annotation_for;
 pub use feedback::leave_feedback;
@@ -28,4 +29,5 @@ pub fn router() -> Router<AppState> {
         .merge(links::router())
         .merge(account::router())
         .merge(admin::router())
+        .merge(search::router())
 }

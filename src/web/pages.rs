@@ -17,6 +17,7 @@ pub(super) mod reading;
 mod reading_review;
 mod review;
 pub use review::Reviews;
+mod search;
 mod tokens;
 
 use super::AppState;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(reading_review::router())
         .merge(feedback::router())
         .merge(map::router())
+        .merge(search::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

@@ -24,6 +24,8 @@ mod pages;
 mod protocol;
 mod readings;
 mod review;
+mod search;
+mod search_page;
 mod static_files;
 mod storage_faults;
 mod support;

@@ -7,6 +7,7 @@ mod accessibility;
 mod accounts;
 mod harness;
 mod scenarios;
+mod search;
 #[path = "../api/support.rs"]
 #[allow(dead_code)]
 mod support;
@@ -31,6 +32,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("links_are_made_and_removed_from_the_thread", |s| Box::pin(scenarios::links_from_the_thread(s))),
     ("script_payloads_in_everything_users_write_never_run", |s| Box::pin(xss::script_payloads_never_run(s))),
     ("forgot_password_by_mail_then_sign_in", |s| Box::pin(accounts::forgot_password_by_mail_then_sign_in(s))),
+    ("a_search_result_opens_the_reading_at_its_thread", |s| {
+        Box::pin(search::a_result_opens_the_reading_at_its_thread(s))
+    }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))
     }),
