@@ -1,7 +1,10 @@
 //! The command line (DESIGN.md): `serve`, `demo`, `user add`, `token create`,
 //! `import`, `export`, `backup`, `restore`. `main.rs` parses and calls [`run`].
 
+mod connections;
 mod restore;
+
+pub use connections::ConnectionArgs;
 
 use crate::accounts::{create_account, create_token};
 use crate::config::{Config, RateSettings};
@@ -113,6 +116,8 @@ pub struct ServeArgs {
     /// The sender of those mails.
     #[arg(long, env = "COUNTERPOINT_SMTP_FROM", default_value = crate::config::DEFAULT_SMTP_FROM)]
     pub smtp_from: String,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -179,6 +184,7 @@ impl ServeArgs {
             registration: self.registration.clone(),
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
+            connections: self.connections.limits(),
         })
     }
 }

@@ -21,6 +21,7 @@ pub mod fixtures;
 pub mod formats;
 pub mod mail;
 pub mod review;
+pub mod server;
 pub mod snapshot;
 pub mod text;
 pub mod web;
