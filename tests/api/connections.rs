@@ -210,3 +210,26 @@ fn connections_beyond_the_caps_are_answered_503_and_a_trusted_proxy_passes_the_p
     assert!(refused(proxied.addr).starts_with("HTTP/1.1 503"), "the cap on all connections holds for a proxy too");
     drop(held);
 }
+
+#[test]
+fn sigterm_ends_event_streams_and_waiting_connections_and_exits_promptly() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("term.db");
+    let (fixture, setup) = fixture(dir.path(), &db);
+    setup.kill();
+    // Deadlines far off: shutting down must not wait for them.
+    let settings = [("COUNTERPOINT_HEADER_TIMEOUT", "60"), ("COUNTERPOINT_IDLE_TIMEOUT", "75")];
+    let server = serve(&db, dir.path().join("term.log"), &settings);
+    let addr = server.addr;
+    let events = EventStream::open(addr, &fixture.token, fixture.reading);
+    let waiting: Vec<TcpStream> =
+        (0..20).map(|i| half_open(addr, i % 2 == 0)).chain((0..20).map(|_| kept_alive(addr))).collect();
+
+    let asked = Instant::now();
+    let (status, log) = server.terminate(Duration::from_secs(30));
+    println!("SIGTERM to exit with an event stream and {} waiting connections: {:?}", waiting.len(), asked.elapsed());
+    assert!(status.is_some_and(|s| s.success()), "exit {status:?} after SIGTERM: {log}");
+    assert!(asked.elapsed() < Duration::from_secs(10), "took {:?} to stop", asked.elapsed());
+    assert!(events.ends_within(Duration::from_secs(5)), "the event stream was not ended");
+    assert!(waiting.iter().all(is_closed), "a waiting connection outlived the server");
+}
