@@ -201,7 +201,7 @@ fn connections_beyond_the_caps_are_answered_503_and_a_trusted_proxy_passes_the_p
     drop(server);
 
     let settings = [
-        ("COUNTERPOINT_TRUSTED_PROXY", "192.0.2.1, 127.0.0.1"),
+        ("COUNTERPOINT_TRUSTED_PROXY", "192.0.2.1,127.0.0.1"),
         ("COUNTERPOINT_MAX_CONNECTIONS_PER_ADDRESS", "1"),
         ("COUNTERPOINT_MAX_CONNECTIONS", "4"),
     ];
