@@ -70,6 +70,14 @@ pub async fn run(
 /// Answers 503 if the socket takes it at once, then closes the connection.
 fn refuse(stream: &TcpStream) {
     let _ = stream.try_write(REFUSED);
+    // Read what the client has already sent (a little, without waiting): a socket
+    // closed with unread bytes sends a reset, which can destroy the 503 unread.
+    let mut discard = [0; 4096];
+    for _ in 0..16 {
+        if !matches!(stream.try_read(&mut discard), Ok(n) if n > 0) {
+            break;
+        }
+    }
 }
 
 /// A client that gave up before being accepted is nothing; anything else (above

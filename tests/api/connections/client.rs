@@ -46,9 +46,10 @@ pub fn admitted(addr: SocketAddr) -> TcpStream {
     }
 }
 
-/// Everything the server sends on a new connection before closing it.
+/// Everything the server answers a request on a new connection before closing it.
 pub fn refused(addr: SocketAddr) -> String {
     let mut stream = connect(addr);
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer
