@@ -4,7 +4,6 @@ use crate::config::Config;
 use crate::db;
 use crate::web::{self, AppState};
 use axum::Router;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// Opens the database and builds the router over it.
@@ -22,19 +21,19 @@ pub async fn build(config: Config) -> anyhow::Result<(Router, AppState)> {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight and closes the database.
-pub async fn serve(config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Result<()> {
-    let bind = config.bind;
+pub async fn serve(mut config: Config, on_ready: impl FnOnce(&str)) -> anyhow::Result<()> {
+    crate::server::fit_to_descriptors(&mut config.connections);
+    let (bind, limits, trusted_proxies) = (config.bind, config.connections.clone(), config.trusted_proxies.clone());
     let (router, state) = build(config).await?;
     let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);
     let events = state.events.clone();
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            events.close();
-        })
-        .await?;
+    let shutdown = async move {
+        shutdown_signal().await;
+        events.close();
+    };
+    crate::server::run(listener, router, limits, trusted_proxies, shutdown).await;
     db::close(&state.db).await;
     tracing::info!("stopped");
     Ok(())

@@ -1,7 +1,10 @@
 //! The command line (DESIGN.md): `serve`, `demo`, `user add`, `token create`,
 //! `import`, `export`, `backup`, `restore`. `main.rs` parses and calls [`run`].
 
+mod connections;
 mod restore;
+
+pub use connections::ConnectionArgs;
 
 use crate::accounts::{create_account, create_token};
 use crate::config::{Config, RateSettings};
@@ -94,8 +97,8 @@ pub struct ServeArgs {
     #[arg(long, env = "COUNTERPOINT_STATIC")]
     pub static_dir: Option<PathBuf>,
     /// Reverse proxies (comma-separated IP addresses) whose `X-Forwarded-For` is believed.
-    #[arg(long, env = "COUNTERPOINT_TRUSTED_PROXY", value_delimiter = ',')]
-    pub trusted_proxy: Vec<std::net::IpAddr>,
+    #[arg(long, env = "COUNTERPOINT_TRUSTED_PROXY", default_value = "")]
+    pub trusted_proxy: String,
     /// Live event streams one user may hold open at once.
     #[arg(long, env = "COUNTERPOINT_STREAMS_PER_USER", default_value_t = crate::config::DEFAULT_STREAMS_PER_USER)]
     pub streams_per_user: usize,
@@ -117,6 +120,8 @@ pub struct ServeArgs {
     pub quotas: crate::config::Quotas,
     #[command(flatten)]
     pub search: crate::search::SearchLimits,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,7 +182,7 @@ impl ServeArgs {
             rate_limit,
             rates: self.rates.clone(),
             static_dir: self.static_dir.clone(),
-            trusted_proxies: self.trusted_proxy.clone(),
+            trusted_proxies: trusted_proxies(&self.trusted_proxy)?,
             streams_per_user: self.streams_per_user,
             stream_lifetime: std::time::Duration::from_secs(self.stream_lifetime),
             registration: self.registration.clone(),
@@ -185,8 +190,18 @@ impl ServeArgs {
             smtp_from: self.smtp_from.clone(),
             quotas: self.quotas.clone(),
             search: self.search,
+            connections: self.connections.limits(),
         })
     }
+}
+
+/// `10.0.0.1, 10.0.0.2` (spaces and an empty list allowed) as addresses.
+fn trusted_proxies(list: &str) -> anyhow::Result<Vec<std::net::IpAddr>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| anyhow!("--trusted-proxy {s:?} is not an IP address")))
+        .collect()
 }
 
 /// Runs one command.

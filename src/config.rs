@@ -5,6 +5,7 @@ mod quotas;
 pub use quotas::Quotas;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -43,6 +44,40 @@ pub struct Config {
     pub quotas: Quotas,
     /// How much one search may ask for.
     pub search: crate::search::SearchLimits,
+    /// How long connections may take and how many may be open (`server`).
+    pub connections: ConnectionLimits,
+}
+
+/// The limits that keep slow, idle or numerous connections from exhausting the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request's head (request line and headers) must arrive within this,
+    /// counted from its first byte (or from the connection's opening).
+    pub header_timeout: Duration,
+    /// A kept-alive connection with no request in flight is closed after this.
+    pub idle_timeout: Duration,
+    /// The last response on a connection carries `Connection: close` after this many requests.
+    pub max_requests_per_connection: u32,
+    /// Open connections in all; beyond it a new one is answered 503 and closed.
+    pub max_connections: usize,
+    /// Open connections from one client address (`Config::trusted_proxies` exempt).
+    pub max_connections_per_address: usize,
+}
+
+impl Default for ConnectionLimits {
+    /// nginx's `keepalive_timeout` is 75 s and `keepalive_requests` 1000; the
+    /// header timeout is short because an honest head arrives in one packet.
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_requests_per_connection: 1_000,
+            max_connections: 10_000,
+            // A class behind one school NAT address: about 70 browsers with a
+            // few connections and an event stream each.
+            max_connections_per_address: 512,
+        }
+    }
 }
 
 impl Config {
@@ -65,6 +100,7 @@ impl Config {
             smtp_from: DEFAULT_SMTP_FROM.to_owned(),
             quotas: Quotas::default(),
             search: crate::search::SearchLimits::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod mail;
 pub mod offload;
 pub mod review;
 pub mod search;
+pub mod server;
 pub mod snapshot;
 pub mod text;
 pub mod web;

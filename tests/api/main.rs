@@ -8,6 +8,7 @@ mod cached_pages;
 mod cached_review;
 mod cli;
 mod cli_import;
+mod connections;
 mod courses;
 mod crash;
 mod export;
