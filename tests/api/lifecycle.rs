@@ -66,6 +66,13 @@ async fn an_instructor_makes_a_one_time_reset_link_for_a_student_of_their_course
     assert_eq!(app.post(&link_for(co_id), &teacher, json!({})).await.status, StatusCode::NOT_FOUND, "not instructors");
     assert_eq!(app.post(&link_for(ana_id), &ana, json!({})).await.status, StatusCode::FORBIDDEN, "not students");
     assert_eq!(app.post(&link_for(ana_id), &stranger, json!({})).await.status, StatusCode::NOT_FOUND);
+    let from_page = browser.post_form(&format!("/courses/{course}/members/{ana_id}/reset-link"), &[]).await;
+    assert_eq!(from_page.status, StatusCode::OK, "the member list's button shows a link");
+    let shown = scraper::Selector::parse("[data-role=reset-link]").expect("css");
+    let shown: String = from_page.html().select(&shown).flat_map(|e| e.text()).collect();
+    assert!(shown.starts_with("http://counterpoint.test/reset/"), "{shown}");
+    let not_for_instructors = browser.post_form(&format!("/courses/{course}/members/{co_id}/reset-link"), &[]).await;
+    assert_eq!(not_for_instructors.status, StatusCode::NOT_FOUND);
     let made = app.post(&link_for(ana_id), &teacher, json!({})).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let link = made.json()["link"].as_str().expect("link").to_owned();
