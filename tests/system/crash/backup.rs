@@ -1,7 +1,9 @@
 //! `backup` while the real server takes concurrent writes, and `restore`:
 //! what it checks, what it refuses, and that the app serves a restored file.
 
-use super::server::{Acknowledged, Server, Written, cli, cli_output, fetch, fixture, inspect, snapshot, write_until};
+use super::server::{
+    Acknowledged, Server, Written, cli, cli_output, fetch, fixture, inspect, snapshot, wait_for_writes, write_until,
+};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -18,10 +20,11 @@ fn a_backup_taken_under_write_load_restores_every_write_acknowledged_before_it()
     let addr = server.addr;
     let before_backup = std::thread::scope(|scope| {
         scope.spawn(|| write_until(addr, &fixture, 4, &stop, &writes));
-        std::thread::sleep(Duration::from_millis(400));
+        wait_for_writes(&writes, 20);
         let before = snapshot(&writes);
         cli(&db, &["backup", path(&backup)], "");
-        std::thread::sleep(Duration::from_millis(200));
+        let after_backup = before.len() + 20;
+        wait_for_writes(&writes, after_backup);
         stop.store(true, Ordering::Relaxed);
         before
     });

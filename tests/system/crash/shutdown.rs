@@ -1,7 +1,7 @@
 //! SIGTERM while writes are in flight: the process finishes them, exits 0
 //! promptly, and leaves an intact, checkpointed database.
 
-use super::server::{Acknowledged, fixture, inspect, snapshot, write_until};
+use super::server::{Acknowledged, fixture, inspect, snapshot, wait_for_writes, write_until};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +16,7 @@ fn sigterm_during_writes_exits_zero_promptly_and_keeps_every_acknowledged_write(
     let addr = server.addr;
     let (status, log, took) = std::thread::scope(|scope| {
         scope.spawn(|| write_until(addr, &fixture, 4, &stop, &writes));
-        std::thread::sleep(Duration::from_millis(500));
+        wait_for_writes(&writes, 20);
         let started = Instant::now();
         let (status, log) = server.terminate(Duration::from_secs(30));
         stop.store(true, Ordering::Relaxed);

@@ -272,6 +272,16 @@ pub fn snapshot(acknowledged: &Acknowledged) -> Vec<Written> {
     acknowledged.lock().expect("lock").clone()
 }
 
+/// Waits until at least `count` writes were acknowledged, so a fault is injected
+/// mid-writes however slow the machine is (rather than after a fixed sleep).
+pub fn wait_for_writes(acknowledged: &Acknowledged, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().expect("lock").len() < count {
+        assert!(Instant::now() < deadline, "fewer than {count} writes acknowledged in 60 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 pub fn annotation_body(reading: i64, kind: &str, exact: &str, comment: &str) -> Value {
     json!({
         "type": "Annotation",
