@@ -1,43 +1,16 @@
 //! axe-core, run in Chromium over the annotated reading page: closed, with the
-//! editor open, and with a thread open. axe-core comes from the npm registry at
-//! test time (`npm pack`, cached under target/); it is never served by the app.
+//! editor open, and with a thread open. axe-core is vendored under
+//! `tests/browser/vendor/` (no network at test time); it is never served by the app.
 
 use crate::harness::{Suite, click, run, select_passage, wait_until};
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::Command;
 
-const AXE_VERSION: &str = "4.11.0";
+/// axe.min.js, vendored (see `tests/browser/vendor/README.md`).
+const AXE: &str = include_str!("vendor/axe-4.11.0.min.js");
 
-/// axe.min.js, fetched once with npm into target/axe-core/. `None` (with a
-/// note) when npm cannot fetch it; under `CI=true` that is a failure.
+/// The axe-core script to inject into a page.
 pub fn axe_source() -> Option<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe-core");
-    let script = dir.join(format!("axe-{AXE_VERSION}.min.js"));
-    if !script.is_file() {
-        let fetched = std::fs::create_dir_all(&dir).is_ok()
-            && Command::new("npm")
-                .args(["pack", &format!("axe-core@{AXE_VERSION}"), "--silent", "--pack-destination"])
-                .arg(&dir)
-                .status()
-                .is_ok_and(|s| s.success())
-            && Command::new("tar")
-                .arg("xzf")
-                .arg(dir.join(format!("axe-core-{AXE_VERSION}.tgz")))
-                .args(["-C"])
-                .arg(&dir)
-                .arg("package/axe.min.js")
-                .status()
-                .is_ok_and(|s| s.success())
-            && std::fs::rename(dir.join("package/axe.min.js"), &script).is_ok();
-        if !fetched {
-            let message = "axe-core could not be fetched with npm: the accessibility check did not run";
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{message} (CI=true requires it)");
-            eprintln!("SKIPPED: {message}");
-            return None;
-        }
-    }
-    std::fs::read_to_string(script).ok()
+    Some(AXE.to_owned())
 }
 
 const RUN_AXE: &str = r"
