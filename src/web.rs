@@ -108,7 +108,7 @@ pub fn router(state: AppState) -> Router {
         // Inside the error pages, which replace a response and its extensions.
         .layer(middleware::from_fn_with_state(state.clone(), health::watch))
         .layer(middleware::from_fn(errors::render_errors))
-        .layer(middleware::from_fn(security::headers))
+        .layer(security::headers())
         .layer(middleware::from_fn(cors::cors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

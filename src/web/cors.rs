@@ -1,6 +1,12 @@
 //! CORS on the JSON API and the JSON-LD context, so other annotation tools may
 //! read (and, with a token, write) from another origin. Credentials are never
 //! allowed: a cross-origin request carries a Bearer token, not the session cookie.
+//!
+//! Written here rather than with tower-http's `CorsLayer`: that layer answers every
+//! `OPTIONS` request as a preflight, which would swallow the Web Annotation
+//! Protocol's own `OPTIONS` (its `Allow` and `Accept-Post` headers). A preflight
+//! here is an `OPTIONS` with `Access-Control-Request-Method`, as the Fetch
+//! standard defines it; everything else reaches the routes.
 
 use axum::extract::Request;
 use axum::http::header::{

@@ -12,9 +12,12 @@ use crate::error::{Error, Result};
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use tower::ServiceBuilder;
+use tower::layer::util::{Identity, Stack};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The header that carries the CSRF token on `fetch` calls.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -84,24 +87,29 @@ fn field(form: &[u8]) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v)
 }
 
-/// Security headers on every response: no inline script, no framing, no sniffing.
-pub async fn headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let set = [
-        (
-            "content-security-policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "same-origin"),
-        ("x-frame-options", "DENY"),
-    ];
-    for (name, value) in set {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
-    }
-    response
+/// The security headers every response carries unless a handler set its own: no
+/// inline script, no framing, no sniffing, no referrer beyond this site.
+const HEADERS: [(&str, &str); 4] = [
+    (
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+    ("x-frame-options", "DENY"),
+];
+
+type SetHeader = SetResponseHeaderLayer<HeaderValue>;
+/// The four [`HEADERS`] layers, stacked.
+pub type Headers = ServiceBuilder<Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Identity>>>>>;
+
+/// [`HEADERS`] as tower-http layers, each added only where a handler set none.
+pub fn headers() -> Headers {
+    let [a, b, c, d] = HEADERS.map(|(name, value)| {
+        SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
+    });
+    ServiceBuilder::new().layer(a).layer(b).layer(c).layer(d)
 }
 
 /// `Cache-Control: private, no-store` on every answer to a signed-in user and on
