@@ -1,5 +1,6 @@
-//! Annotations, their links and replies. Every read goes through [`VISIBLE`],
-//! the one rule for what a viewer may see.
+//! Annotations, their links and replies. Every SQL read of annotations filters
+//! with [`VISIBLE`], the visibility rule in SQL; the in-memory snapshot applies
+//! the same rule in Rust (`Snapshot::may_see`), and a test keeps the two equal.
 
 use super::{now, parse_time};
 use crate::domain::{Annotation, AnnotationId, Kind, Link, NewAnnotation, Relation, Viewer, Visibility};
@@ -310,12 +311,6 @@ pub async fn update_annotation(
         }
     }
     tx.commit().await
-}
-
-/// Deletes an annotation; its links and replies go with it.
-pub async fn delete_annotation(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM annotations WHERE uuid = ?").bind(id.to_string()).execute(db).await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// The kinds and relations of the links that point at an annotation.

@@ -18,20 +18,31 @@ pub struct Feedback {
     pub created: DateTime<Utc>,
 }
 
-type Row = (String, String, i64, String, String, bool, String);
+/// One feedback row as [`COLUMNS`] selects it.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    annotation_id: String,
+    author_id: i64,
+    author_name: String,
+    text: String,
+    exemplary: bool,
+    created_at: String,
+}
 
-const COLUMNS: &str = "f.uuid, a.uuid, f.author_id, u.name, f.text, f.exemplary, f.created_at";
+const COLUMNS: &str = "f.uuid AS id, a.uuid AS annotation_id, f.author_id, u.name AS author_name, f.text, \
+                       f.exemplary, f.created_at";
 
-fn into_feedback((id, annotation_id, author_id, author_name, text, exemplary, created): Row) -> sqlx::Result<Feedback> {
+fn into_feedback(row: Row) -> sqlx::Result<Feedback> {
     let decode = |e: uuid::Error| sqlx::Error::Decode(Box::new(e));
     Ok(Feedback {
-        id: id.parse().map_err(decode)?,
-        annotation_id: annotation_id.parse().map_err(decode)?,
-        author_id,
-        author_name,
-        text,
-        exemplary,
-        created: parse_time(&created)?,
+        id: row.id.parse().map_err(decode)?,
+        annotation_id: row.annotation_id.parse().map_err(decode)?,
+        author_id: row.author_id,
+        author_name: row.author_name,
+        text: row.text,
+        exemplary: row.exemplary,
+        created: parse_time(&row.created_at)?,
     })
 }
 
@@ -88,40 +99,35 @@ pub struct FeedbackOnMine {
 pub async fn list_for_author(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<FeedbackOnMine>> {
     // The author is the viewer, so VISIBLE holds; it stays for the one rule's sake.
     let sql = format!(
-        "SELECT {COLUMNS}, r.id, r.title, a.kind, a.exact, a.comment FROM feedback f
+        "SELECT {COLUMNS}, r.id AS reading_id, r.title AS reading_title, a.kind, a.exact, a.comment FROM feedback f
          JOIN annotations a ON a.id = f.annotation_id JOIN users u ON u.id = f.author_id
          JOIN readings r ON r.id = a.reading_id
          JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?1
          WHERE a.author_id = ?1 AND {VISIBLE} ORDER BY f.id DESC"
     );
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(String, String, i64, String, String, bool, String, i64, String, String, String, String)> =
-        sqlx::query_as(&sql).bind(user_id).bind(false).fetch_all(db).await?;
+    let rows: Vec<MineRow> = sqlx::query_as(&sql).bind(user_id).bind(false).fetch_all(db).await?;
     rows.into_iter()
-        .map(
-            |(
-                id,
-                annotation,
-                author,
-                name,
-                text,
-                exemplary,
-                created,
-                reading_id,
-                reading_title,
-                kind,
-                exact,
-                comment,
-            )| {
-                Ok(FeedbackOnMine {
-                    feedback: into_feedback((id, annotation, author, name, text, exemplary, created))?,
-                    reading_id,
-                    reading_title,
-                    kind,
-                    exact,
-                    comment,
-                })
-            },
-        )
+        .map(|row| {
+            Ok(FeedbackOnMine {
+                feedback: into_feedback(row.feedback)?,
+                reading_id: row.reading_id,
+                reading_title: row.reading_title,
+                kind: row.kind,
+                exact: row.exact,
+                comment: row.comment,
+            })
+        })
         .collect()
+}
+
+/// A [`Row`] with the annotation and reading it is about.
+#[derive(sqlx::FromRow)]
+struct MineRow {
+    #[sqlx(flatten)]
+    feedback: Row,
+    reading_id: i64,
+    reading_title: String,
+    kind: String,
+    exact: String,
+    comment: String,
 }

@@ -97,11 +97,6 @@ impl Rubric {
         }
     }
 
-    #[must_use]
-    pub fn points_for(&self, kind: Kind) -> u32 {
-        Kind::ALL.iter().position(|k| *k == kind).map_or(0, |i| self.points[i])
-    }
-
     /// Whether a comment or reply is long enough to count.
     #[must_use]
     pub fn counts(&self, text: &str) -> bool {

@@ -246,12 +246,6 @@ fn string<'a>(value: &'a Value, field: &'static str) -> Result<&'a str, Invalid>
     value.as_str().ok_or_else(|| Invalid::new(field, "must be a string"))
 }
 
-/// An annotation as W3C JSON-LD.
-#[must_use]
-pub fn to_jsonld(annotation: &Annotation, iris: &Iris) -> Value {
-    to_jsonld_with(annotation, iris, None)
-}
-
 /// An annotation as W3C JSON-LD, with where it came from when it was imported or posted with ids of its own.
 #[must_use]
 pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&Provenance>) -> Value {
