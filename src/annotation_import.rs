@@ -6,7 +6,7 @@
 use crate::config::Quotas;
 use crate::db::w3c::{Existing, ImportPlan, ImportedAnnotation, store_import};
 use crate::db::{annotations, readings};
-use crate::domain::{AnnotationId, Comment, Kind, LinkError, Relation, Viewer};
+use crate::domain::{AnnotationId, Comment, Kind, LinkError, Relation, Viewer, links_on_cycles};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{ImportItem, Iris, LinkRequest, ParsedAnnotation, Provenance, items_of, parse_import_item};
 use crate::offload::Offload;
@@ -103,13 +103,17 @@ pub async fn import_annotations(
     let anchoring =
         budget.offload.run(move || anchor_items(&input, &reading.doc.text, max_passage, max_chars)).await??;
     let Anchoring { mut report, mut plan, keys, input_ids, links, replies } = anchoring;
+    let mut linked = Vec::with_capacity(links.len());
     for pending in links {
         match resolve(db, reading_id, importer, &keys, &plan, pending.link.target).await? {
             Some((_, target)) if target == Existing::Batch(pending.from) => {
                 refuse_item(&mut report, &pending.item, &LinkError::SelfLink.to_string());
             }
             Some((kind, target)) => match Relation::for_kinds(pending.kind, kind, pending.link.relation) {
-                Ok(relation) => plan.links.push((pending.from, target, relation)),
+                Ok(relation) => {
+                    plan.links.push((pending.from, target, relation));
+                    linked.push(pending.item);
+                }
                 Err(e) => refuse_item(&mut report, &pending.item, &format!("link: {e}")),
             },
             None => refuse_item(
@@ -119,6 +123,7 @@ pub async fn import_annotations(
             ),
         }
     }
+    refuse_cycles(&plan, &linked, &mut report);
     for (item, parent, text, provenance) in replies {
         match resolve(db, reading_id, importer, &keys, &plan, parent).await? {
             Some((_, target)) => plan.replies.push((target, text.as_str().to_owned(), provenance)),
@@ -201,6 +206,26 @@ fn anchor_items(input: &Value, text: &str, max_passage: usize, max_chars: usize)
         }
     }
     Ok(done)
+}
+
+/// Refuses the items whose `supports` links would close a cycle among the
+/// imported annotations (the links API refuses the same; see [`links_on_cycles`]).
+fn refuse_cycles(plan: &ImportPlan, linked: &[ItemRef], report: &mut ImportReport) {
+    let supports: Vec<((usize, usize), &ItemRef)> = plan
+        .links
+        .iter()
+        .zip(linked)
+        .filter_map(|(&(from, to, relation), item)| match (relation, to) {
+            (Relation::Supports, Existing::Batch(to)) => Some(((from, to), item)),
+            _ => None,
+        })
+        .collect();
+    let edges: Vec<(usize, usize)> = supports.iter().map(|(edge, _)| *edge).collect();
+    for ((_, item), on_cycle) in supports.iter().zip(links_on_cycles(plan.annotations.len(), &edges)) {
+        if on_cycle {
+            refuse_item(report, item, &format!("link: {}", LinkError::Cycle));
+        }
+    }
 }
 
 fn refuse_item(report: &mut ImportReport, item: &ItemRef, reason: &str) {

@@ -9,7 +9,7 @@ mod user;
 
 pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tags, Visibility};
 pub use course::{JoinCode, Role, Title, Viewer};
-pub use link::{Link, LinkError, Relation};
+pub use link::{Link, LinkError, Relation, links_on_cycles};
 pub use rubric::{Rubric, RubricFields, word_count};
 pub use user::{DisplayName, Email, Password, Registration};
 

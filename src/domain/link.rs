@@ -80,9 +80,88 @@ pub enum LinkError {
     Cycle,
 }
 
+/// Which of `edges` (`supports` links between `nodes` new annotations, by index)
+/// lie on a cycle: those whose two ends are in one strongly connected component.
+///
+/// An import checks its own links with this; links between annotations already
+/// stored are checked in the store as they are made, and a stored annotation
+/// never links to a new one, so a cycle an import would close lies inside it.
+#[must_use]
+pub fn links_on_cycles(nodes: usize, edges: &[(usize, usize)]) -> Vec<bool> {
+    let component = components(nodes, edges);
+    edges.iter().map(|&(from, to)| from == to || component[from] == component[to]).collect()
+}
+
+/// Strongly connected components (Kosaraju's two passes, iterative so a long
+/// chain cannot overflow the stack): a component number for each node.
+fn components(nodes: usize, edges: &[(usize, usize)]) -> Vec<usize> {
+    let (mut out, mut into) = (vec![Vec::new(); nodes], vec![Vec::new(); nodes]);
+    for &(from, to) in edges {
+        out[from].push(to);
+        into[to].push(from);
+    }
+    let mut finished = Vec::with_capacity(nodes);
+    let mut seen = vec![false; nodes];
+    for start in 0..nodes {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0)];
+        while let Some((node, next)) = stack.last_mut() {
+            if let Some(&child) = out[*node].get(*next) {
+                *next += 1;
+                if !seen[child] {
+                    seen[child] = true;
+                    stack.push((child, 0));
+                }
+            } else {
+                finished.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    let mut component = vec![usize::MAX; nodes];
+    for (number, &root) in finished.iter().rev().enumerate() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = number;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for &prev in &into[node] {
+                if component[prev] == usize::MAX {
+                    component[prev] = number;
+                    stack.push(prev);
+                }
+            }
+        }
+    }
+    component
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_on_a_cycle_are_found_and_no_others() {
+        // 0 -> 1 -> 2 -> 0 is a cycle; 2 -> 3 and 4 -> 0 lead into or out of it.
+        let edges = [(0, 1), (1, 2), (2, 0), (2, 3), (4, 0)];
+        assert_eq!(links_on_cycles(5, &edges), [true, true, true, false, false]);
+        assert_eq!(links_on_cycles(3, &[(0, 1), (1, 2), (0, 2)]), [false; 3], "two paths to one end are no cycle");
+        assert_eq!(links_on_cycles(2, &[(0, 1), (1, 0)]), [true, true]);
+        assert!(links_on_cycles(0, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_long_chain_closed_at_its_end_does_not_overflow() {
+        let n = 100_000;
+        let mut edges: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).collect();
+        assert!(links_on_cycles(n, &edges).iter().all(|on| !on));
+        edges.push((n - 1, 0));
+        assert!(links_on_cycles(n, &edges).iter().all(|on| *on));
+    }
 
     #[test]
     fn relations_follow_from_the_kinds() {

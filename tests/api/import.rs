@@ -106,6 +106,29 @@ async fn an_import_with_one_bad_item_stores_nothing_and_says_which_and_why() {
             "replied to",
         ),
         (json!([good, good]), 1, "twice"),
+        // Two claims that support each other: the links API refuses the second link, and so does import.
+        (
+            json!([
+                item(
+                    CLAIM,
+                    "claim",
+                    quote("The alliance is durable"),
+                    json!({"body": [
+                    {"purpose": "classifying", "value": "claim"},
+                    {"purpose": "linking", "source": format!("http://elsewhere.example/annotations/{COUNTER}")}]})
+                ),
+                item(
+                    COUNTER,
+                    "claim",
+                    quote("Trade grew fourfold"),
+                    json!({"body": [
+                    {"purpose": "classifying", "value": "claim"},
+                    {"purpose": "linking", "source": format!("http://elsewhere.example/annotations/{CLAIM}")}]})
+                ),
+            ]),
+            0,
+            "cycle of supports",
+        ),
     ];
     for (input, index, reason) in rows {
         let response = app.post(&format!("/api/readings/{reading}/import"), &teacher, input.clone()).await;
