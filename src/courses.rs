@@ -19,6 +19,32 @@ pub async fn join_by_code(db: &SqlitePool, user_id: i64, code: &str) -> Result<C
     if courses::add_student(db, course.id, user_id).await? { Ok(course) } else { Err(Error::Forbidden(REMOVED)) }
 }
 
+/// What an instructor does to a member of their course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    Promote,
+    Demote,
+    Remove,
+}
+
+/// Changes a member's place in a course. A course keeps at least one
+/// instructor: the last one can be neither demoted nor removed (422). A user
+/// who is not a member is 404.
+pub async fn change_member(db: &SqlitePool, course_id: i64, user_id: i64, change: MemberChange) -> Result<()> {
+    let role = courses::role_of(db, course_id, user_id).await?.ok_or(Error::NotFound)?;
+    let last_instructor = role == Role::Instructor && courses::count_instructors(db, course_id).await? <= 1;
+    if last_instructor && change != MemberChange::Promote {
+        return Err(Error::invalid("member", "a course needs at least one instructor"));
+    }
+    // The member exists (checked above), so each change finds its row.
+    match change {
+        MemberChange::Promote => courses::set_role(db, course_id, user_id, Role::Instructor).await?,
+        MemberChange::Demote => courses::set_role(db, course_id, user_id, Role::Student).await?,
+        MemberChange::Remove => courses::remove_member(db, course_id, user_id).await?,
+    };
+    Ok(())
+}
+
 /// A one-time reset link for a student of the course, made by one of its
 /// instructors to hand over in person: the link and when it expires. Only for
 /// the course's students (never another instructor, never a stranger: 404).

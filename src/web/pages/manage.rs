@@ -3,7 +3,8 @@
 
 use super::{Layout, render};
 use crate::db::{courses, readings};
-use crate::domain::{Role, Title, check_length};
+use crate::courses::MemberChange;
+use crate::domain::{Title, check_length};
 use crate::error::{Error, Result};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
 use crate::web::api::add_reading;
@@ -75,27 +76,16 @@ async fn change_member(
         }
         return Ok(course_page(access.course_id));
     }
-    let role = courses::role_of(&state.db, access.course_id, user_id).await?.ok_or(Error::NotFound)?;
-    let last_instructor =
-        role == Role::Instructor && courses::count_instructors(&state.db, access.course_id).await? <= 1;
-    match action.as_str() {
-        "promote" => {
-            courses::set_role(&state.db, access.course_id, user_id, Role::Instructor).await?;
-        }
-        "demote" | "remove" if last_instructor => {
-            return Err(Error::invalid("member", "a course needs at least one instructor"));
-        }
-        "demote" => {
-            courses::set_role(&state.db, access.course_id, user_id, Role::Student).await?;
-        }
-        "remove" => {
-            courses::remove_member(&state.db, access.course_id, user_id).await?;
-        }
+    let change = match action.as_str() {
+        "promote" => MemberChange::Promote,
+        "demote" => MemberChange::Demote,
+        "remove" => MemberChange::Remove,
         _ => return Err(Error::NotFound),
-    }
+    };
+    crate::courses::change_member(&state.db, access.course_id, user_id, change).await?;
     // Their open pages were allowed by the old role: end them, and let them reconnect as they are now.
     state.events.revoke(user_id);
-    if user_id == access.viewer.user_id && action != "promote" {
+    if user_id == access.viewer.user_id && change != MemberChange::Promote {
         return Ok(Redirect::to("/").into_response());
     }
     Ok(course_page(access.course_id))
