@@ -27,6 +27,7 @@ mod search;
 mod search_page;
 mod static_files;
 mod storage_faults;
+mod store;
 mod support;
 mod visibility;
 mod w3c_schemas;

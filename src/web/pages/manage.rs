@@ -2,8 +2,8 @@
 //! (upload, rename, delete after a confirmation).
 
 use super::{Layout, render};
-use crate::db::{courses, readings};
 use crate::courses::MemberChange;
+use crate::db::{courses, readings};
 use crate::domain::{Title, check_length};
 use crate::error::{Error, Result};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};

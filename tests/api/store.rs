@@ -1,0 +1,98 @@
+//! The store and the use cases on it, below the router, on a fresh database:
+//! the edge cases pages and API answers cannot easily reach (a chain of links
+//! read back, memberships removed and re-admitted, rows decoded by name).
+
+use crate::support::TestApp;
+use counterpoint::courses::{MemberChange, change_member};
+use counterpoint::db::links::{Inserted, closes_supports_cycle, insert_link, row_id};
+use counterpoint::db::{courses, feedback};
+use counterpoint::domain::{Relation, Role};
+use serde_json::json;
+
+const TEXT: &str = "One. Two. Three. Four. Five.";
+
+#[tokio::test]
+async fn supports_links_refuse_a_cycle_at_any_distance_and_allow_a_diamond() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let db = &app.state.db;
+    let mut rows = Vec::new();
+    for word in ["One", "Two", "Three", "Four"] {
+        let id = app.annotation(reading, &teacher, "claim", word, json!({})).await;
+        rows.push(row_id(db, id.parse().expect("uuid")).await.expect("query").expect("row"));
+    }
+    // One → Two → Three → Four.
+    for pair in rows.windows(2) {
+        assert!(matches!(insert_link(db, pair[0], pair[1], Relation::Supports).await.expect("link"), Inserted::Yes));
+    }
+    assert!(closes_supports_cycle(db, rows[3], rows[0]).await.expect("query"), "Four → One closes the chain");
+    assert!(matches!(insert_link(db, rows[3], rows[0], Relation::Supports).await.expect("link"), Inserted::Cycle));
+    assert!(!closes_supports_cycle(db, rows[0], rows[3]).await.expect("query"), "a second path is no cycle");
+    assert!(matches!(insert_link(db, rows[0], rows[3], Relation::Supports).await.expect("link"), Inserted::Yes));
+    assert!(matches!(
+        insert_link(db, rows[0], rows[3], Relation::Supports).await.expect("link"),
+        Inserted::AlreadyLinked
+    ));
+}
+
+#[tokio::test]
+async fn memberships_removed_stay_out_until_readmitted_and_the_last_instructor_stays() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let ana = app.user("ana").await;
+    let course = app.course(&teacher, &[&ana]).await;
+    let db = &app.state.db;
+    let (teacher_id, ana_id) = (app.user_id(&teacher).await, app.user_id(&ana).await);
+
+    change_member(db, course, ana_id, MemberChange::Remove).await.expect("removed");
+    assert_eq!(courses::role_of(db, course, ana_id).await.expect("query"), None);
+    assert!(!courses::add_student(db, course, ana_id).await.expect("query"), "a removed student cannot rejoin");
+    assert_eq!(courses::list_removed(db, course).await.expect("query").len(), 1);
+    assert!(courses::readmit(db, course, ana_id).await.expect("query"));
+    assert!(!courses::readmit(db, course, ana_id).await.expect("query"), "only once");
+    assert_eq!(courses::role_of(db, course, ana_id).await.expect("query"), Some(Role::Student));
+
+    let last = change_member(db, course, teacher_id, MemberChange::Demote).await;
+    assert!(last.is_err(), "the only instructor cannot step down");
+    change_member(db, course, ana_id, MemberChange::Promote).await.expect("promoted");
+    assert_eq!(courses::count_instructors(db, course).await.expect("query"), 2);
+    change_member(db, course, teacher_id, MemberChange::Demote).await.expect("now there is another");
+    assert_eq!(courses::role_of(db, course, teacher_id).await.expect("query"), Some(Role::Student));
+    let stranger = app.user_id(&app.user("stranger").await).await;
+    assert!(change_member(db, course, stranger, MemberChange::Promote).await.is_err(), "not a member: 404");
+    assert_eq!(courses::role_of(db, course, stranger).await.expect("query"), None);
+}
+
+#[tokio::test]
+async fn an_author_reads_feedback_on_their_own_work_only_while_in_the_course() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, ben) = (app.user("ana").await, app.user("ben").await);
+    let course = app.course(&teacher, &[&ana, &ben]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let db = &app.state.db;
+    let teacher_id = app.user_id(&teacher).await;
+    let commented = json!({"body": [{"type": "TextualBody", "purpose": "classifying", "value": "claim"},
+                                    {"type": "TextualBody", "purpose": "commenting", "value": "mine"}]});
+    let mine = app.annotation(reading, &ana, "claim", "Two", commented).await;
+    let theirs = app.annotation(reading, &ben, "claim", "Three", json!({})).await;
+    for (id, text) in [(&mine, "first"), (&theirs, "for ben"), (&mine, "second")] {
+        feedback::insert_feedback(db, id.parse().expect("uuid"), teacher_id, text, text == "second")
+            .await
+            .expect("stored");
+    }
+
+    let ana_id = app.user_id(&ana).await;
+    let listed = feedback::list_for_author(db, ana_id).await.expect("query");
+    let texts: Vec<&str> = listed.iter().map(|f| f.feedback.text.as_str()).collect();
+    assert_eq!(texts, ["second", "first"], "Ana's own, newest first");
+    let newest = &listed[0];
+    assert!(newest.feedback.exemplary);
+    assert_eq!((newest.reading_id, newest.exact.as_str(), newest.comment.as_str()), (reading, "Two", "mine"));
+    assert_eq!(newest.feedback.author_name, "teacher");
+
+    change_member(db, course, ana_id, MemberChange::Remove).await.expect("removed");
+    assert!(feedback::list_for_author(db, ana_id).await.expect("query").is_empty(), "not after leaving the course");
+}
