@@ -64,3 +64,32 @@ pub async fn student_reset_link(
     tracing::info!(course_id, instructor_id, student_id, "an instructor made a password-reset link");
     Ok(made)
 }
+
+/// Copies the course for another term (its instructors only): readings, due
+/// dates moved or cleared, rubric, settings and instructors, and optionally
+/// the instructors' own annotations; never students or their work. The copy
+/// has a new join code.
+pub async fn copy_course(
+    db: &SqlitePool,
+    viewer: crate::domain::Viewer,
+    course_id: i64,
+    title: &str,
+    due: crate::db::course_copy::DueDates,
+    with_annotations: bool,
+) -> Result<Course> {
+    use crate::db::course_copy::{self, CopyError};
+    if !viewer.is_instructor() {
+        return Err(Error::Forbidden("only instructors can copy a course"));
+    }
+    let title = crate::domain::Title::parse(title)?;
+    let max = crate::domain::MAX_SHIFT_DAYS;
+    if matches!(due, course_copy::DueDates::Shift(days) if days.unsigned_abs() > max.unsigned_abs()) {
+        return Err(Error::invalid("shift_days", format!("must be from -{max} to {max}")));
+    }
+    let course = course_copy::copy_course(db, course_id, &title, due, with_annotations).await.map_err(|e| match e {
+        CopyError::Invalid(invalid) => Error::Invalid(invalid),
+        CopyError::Database(e) => Error::from(e),
+    })?;
+    tracing::info!(from = course_id, to = course.id, by = viewer.user_id, "course copied");
+    Ok(course)
+}

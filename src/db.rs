@@ -2,6 +2,8 @@
 //! Every function takes the pool (or a transaction) and returns domain types.
 
 pub mod annotations;
+pub mod assignments;
+pub mod course_copy;
 pub mod courses;
 pub mod departures;
 pub mod fault;

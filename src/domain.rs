@@ -2,12 +2,14 @@
 //! No HTTP, no SQL: the web and store layers convert at their edges.
 
 mod annotation;
+mod assignment;
 mod course;
 mod link;
 mod rubric;
 mod user;
 
 pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tags, Visibility};
+pub use assignment::{Assignment, DueStatus, LatePolicy, MAX_SHIFT_DAYS, UtcOffset, parse_rfc3339};
 pub use course::{JoinCode, Role, Title, Viewer};
 pub use link::{Link, LinkError, Relation, links_on_cycles};
 pub use rubric::{Rubric, RubricFields, word_count};

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod annotation_import;
 pub mod app;
 pub mod argument;
+pub mod assignments;
 pub mod cli;
 pub mod config;
 pub mod courses;

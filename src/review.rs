@@ -8,8 +8,8 @@ pub mod passages;
 pub mod tables;
 pub mod tally;
 
-use crate::db::{annotations, courses, replies};
-use crate::domain::{Annotation, Role};
+use crate::db::{annotations, assignments, courses, replies};
+use crate::domain::{Annotation, Assignment, Role};
 use crate::export::EXPORT_VIEWER;
 use sqlx::SqlitePool;
 use std::collections::HashSet;
@@ -35,11 +35,13 @@ pub async fn students_of(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<St
 }
 
 /// What instructors may see of a reading: its annotations in text order, and
-/// the replies to those annotations, oldest first.
+/// the replies to those annotations, oldest first; and its due date and late
+/// policy, which say what of it is late and what counts.
 #[derive(Debug, Clone, Default)]
 pub struct ReadingWork {
     pub annotations: Vec<Annotation>,
     pub replies: Vec<replies::Reply>,
+    pub assignment: Option<Assignment>,
 }
 
 pub async fn reading_work(db: &SqlitePool, reading_id: i64) -> sqlx::Result<ReadingWork> {
@@ -50,5 +52,6 @@ pub async fn reading_work(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Read
         .into_iter()
         .filter(|r| visible.contains(&r.annotation_id))
         .collect();
-    Ok(ReadingWork { annotations, replies })
+    let assignment = assignments::find(db, reading_id).await?;
+    Ok(ReadingWork { annotations, replies, assignment })
 }

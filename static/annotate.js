@@ -169,7 +169,8 @@ async function save(event) {
 
 /** Redraws the article and the panel from the server's page, keeping filters and focus. */
 export async function refresh() {
-  const response = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+  // With its query: a page showing only what is new (`?since=`) keeps showing only that.
+  const response = await fetch(location.pathname + location.search, { headers: { Accept: "text/html" } });
   if (!response.ok) return;
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   if (!fresh.getElementById("reading-text")) {

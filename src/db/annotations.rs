@@ -23,10 +23,14 @@ pub const VISIBLE: &str = "(a.author_id = ?1 OR ((a.visibility = 'class' OR (a.v
          OR EXISTS (SELECT 1 FROM annotations va WHERE va.reading_id = a.reading_id AND va.author_id = ?1
                     AND va.visibility <> 'private'))))";
 
+/// The columns of an annotation `a` (with its author `u`). `late`: created
+/// after its reading's due date (times are stored in one text shape, so they
+/// compare as text; see the `assignments` migration).
 pub(super) const COLUMNS: &str =
     "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
     a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,
-    (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count";
+    (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count,
+    EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at) AS late";
 
 #[derive(sqlx::FromRow, serde::Deserialize)]
 pub(super) struct Row {
@@ -48,6 +52,9 @@ pub(super) struct Row {
     created_at: String,
     modified_at: String,
     reply_count: i64,
+    /// 0 or 1 (SQLite's booleans; the snapshot's JSON rows carry it the same way).
+    #[serde(default)]
+    late: i64,
 }
 
 pub(super) fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
@@ -75,6 +82,7 @@ impl Row {
             modified: parse_time(&self.modified_at)?,
             links: Vec::new(),
             reply_count: usize::try_from(self.reply_count).unwrap_or(0),
+            late: self.late != 0,
         })
     }
 }

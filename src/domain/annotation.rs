@@ -189,4 +189,6 @@ pub struct Annotation {
     pub links: Vec<Link>,
     /// How many replies the viewer may see.
     pub reply_count: usize,
+    /// Created after its reading's due date (see `domain::Assignment`).
+    pub late: bool,
 }

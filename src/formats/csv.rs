@@ -13,11 +13,24 @@ use chrono::SecondsFormat;
 const FORMULA_PREFIXES: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// The columns of the annotations CSV.
-pub const ANNOTATION_COLUMNS: [&str; 11] =
-    ["id", "reading", "author", "kind", "quote", "comment", "citation", "visibility", "links", "created", "replies"];
+/// `late` is `true` for work created after its reading's due date, else empty.
+pub const ANNOTATION_COLUMNS: [&str; 12] = [
+    "id",
+    "reading",
+    "author",
+    "kind",
+    "quote",
+    "comment",
+    "citation",
+    "visibility",
+    "links",
+    "created",
+    "replies",
+    "late",
+];
 
-/// The columns of the gradebook CSV.
-pub const GRADEBOOK_COLUMNS: [&str; 11] = [
+/// The columns of the gradebook CSV; `late` counts annotations and replies created after their due dates.
+pub const GRADEBOOK_COLUMNS: [&str; 12] = [
     "student",
     "email",
     "claims",
@@ -29,6 +42,7 @@ pub const GRADEBOOK_COLUMNS: [&str; 11] = [
     "words",
     "last_activity",
     "score",
+    "late",
 ];
 
 /// One student's line in the gradebook.
@@ -42,6 +56,8 @@ pub struct GradebookRow<'a> {
     pub words: usize,
     pub last_activity: String,
     pub score: u64,
+    /// Annotations and replies created after their reading's due date.
+    pub late: usize,
 }
 
 /// The annotations, each with the title of its reading, one row each after a header.
@@ -65,6 +81,7 @@ pub fn annotations<'a>(items: impl IntoIterator<Item = (&'a str, &'a Annotation)
                 &links.join("; "),
                 &a.created.to_rfc3339_opts(SecondsFormat::Secs, true),
                 &a.reply_count.to_string(),
+                if a.late { "true" } else { "" },
             ],
         );
     }
@@ -82,8 +99,8 @@ pub fn gradebook(rows: &[GradebookRow<'_>]) -> String {
             row.kinds.iter().chain([&row.replies, &row.words]).map(ToString::to_string).collect();
         let mut cells: Vec<&str> = vec![row.name, row.email];
         cells.extend(numbers.iter().map(String::as_str));
-        let score = row.score.to_string();
-        cells.extend([row.last_activity.as_str(), score.as_str()]);
+        let (score, late) = (row.score.to_string(), row.late.to_string());
+        cells.extend([row.last_activity.as_str(), score.as_str(), late.as_str()]);
         record(&mut out, cells);
     }
     out
@@ -160,11 +177,12 @@ mod tests {
             words: 7,
             last_activity: String::new(),
             score: 8,
+            late: 9,
         };
         let csv = gradebook(&[row]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines[0], GRADEBOOK_COLUMNS.join(","));
-        assert_eq!(lines[1], "\"Ana, B.\",ana@example.org,1,2,3,4,5,6,7,,8");
+        assert_eq!(lines[1], "\"Ana, B.\",ana@example.org,1,2,3,4,5,6,7,,8,9");
         assert_eq!(lines.len(), 3, "ends with a line break");
     }
 }

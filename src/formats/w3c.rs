@@ -284,6 +284,10 @@ pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&
     if !annotation.citation.is_empty() {
         out["citation"] = json!(annotation.citation);
     }
+    if annotation.late {
+        // Created after its reading's due date (a Counterpoint term); absent when on time.
+        out["late"] = json!(true);
+    }
     if let Some(provenance) = provenance {
         provenance.write_into(&mut out);
     }

@@ -75,6 +75,7 @@ pub async fn gradebook_csv(db: &SqlitePool, course_id: i64, readings: &[ReadingS
             words: t.words,
             last_activity: t.last_activity.map(crate::db::timestamp).unwrap_or_default(),
             score: t.score,
+            late: t.late,
         })
         .collect();
     Ok(Export {

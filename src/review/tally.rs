@@ -3,7 +3,7 @@
 //! Pure.
 
 use super::{ReadingWork, Student};
-use crate::domain::{Invalid, Kind, Rubric, word_count};
+use crate::domain::{Invalid, Kind, LatePolicy, Rubric, word_count};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -21,6 +21,14 @@ pub struct Tally {
     pub words: usize,
     pub last_activity: Option<DateTime<Utc>>,
     pub score: u64,
+    /// Annotations and replies created after the reading's due date.
+    pub late: usize,
+    /// Annotations that count toward the score (long enough, and not late under `exclude`):
+    /// one of them is what "finished" means on the course page.
+    pub counted: usize,
+    /// Late annotations and replies that count toward the score under the `mark` policy:
+    /// the score is flagged when there are any.
+    pub flagged: usize,
 }
 
 impl Tally {
@@ -34,6 +42,9 @@ impl Tally {
             words: 0,
             last_activity: None,
             score: 0,
+            late: 0,
+            counted: 0,
+            flagged: 0,
         }
     }
 
@@ -52,6 +63,9 @@ impl Tally {
         self.words += other.words;
         self.last_activity = self.last_activity.max(other.last_activity);
         self.score = self.score.saturating_add(other.score);
+        self.late += other.late;
+        self.counted += other.counted;
+        self.flagged += other.flagged;
     }
 
     /// The last activity as shown: a date and time in UTC, or nothing.
@@ -62,31 +76,46 @@ impl Tally {
 }
 
 /// Each student's tally of a reading's work, in the order of `students`.
-/// Work by anyone else (instructors, people who left) is not tallied.
+/// Work by anyone else (instructors, people who left) is not tallied. Work
+/// after the reading's due date is tallied as late; under the `exclude` policy
+/// it does not count toward the score, under `mark` it counts and is flagged.
 #[must_use]
 pub fn tally(students: &[Student], work: &ReadingWork, rubric: &Rubric) -> Vec<Tally> {
     let mut tallies: Vec<Tally> = students.iter().map(Tally::new).collect();
     let mut counted: Vec<([usize; 5], usize)> = vec![([0; 5], 0); students.len()];
     let index: HashMap<i64, usize> = students.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    // (late, counts toward the score) for work created at `created`.
+    let timing = |created: DateTime<Utc>| match work.assignment {
+        Some(assignment) => (assignment.is_late(created), assignment.counts(created)),
+        None => (false, true),
+    };
+    let marks = work.assignment.is_some_and(|a| a.late_policy == LatePolicy::Mark);
     for a in &work.annotations {
         let Some(&i) = index.get(&a.author_id) else { continue };
         let kind = Kind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0);
         let t = &mut tallies[i];
+        let (late, in_time) = timing(a.created);
         t.kinds[kind] += 1;
         t.words += word_count(&a.comment);
         t.last_activity = t.last_activity.max(Some(a.modified));
-        if rubric.counts(&a.comment) {
+        t.late += usize::from(late);
+        if rubric.counts(&a.comment) && in_time {
             counted[i].0[kind] += 1;
+            t.counted += 1;
+            t.flagged += usize::from(late && marks);
         }
     }
     for r in &work.replies {
         let Some(&i) = index.get(&r.author_id) else { continue };
         let t = &mut tallies[i];
+        let (late, in_time) = timing(r.created);
         t.replies += 1;
         t.words += word_count(&r.text);
         t.last_activity = t.last_activity.max(Some(r.created));
-        if rubric.counts(&r.text) {
+        t.late += usize::from(late);
+        if rubric.counts(&r.text) && in_time {
             counted[i].1 += 1;
+            t.flagged += usize::from(late && marks);
         }
     }
     for (t, (kinds, replies)) in tallies.iter_mut().zip(counted) {
@@ -112,13 +141,14 @@ pub enum Column {
     Kind(Kind),
     Replies,
     Words,
+    Late,
     LastActivity,
     Score,
 }
 
 impl Column {
     /// Every column, in the table's order.
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Column::Name,
         Column::Kind(Kind::Claim),
         Column::Kind(Kind::Counterargument),
@@ -127,6 +157,7 @@ impl Column {
         Column::Kind(Kind::Note),
         Column::Replies,
         Column::Words,
+        Column::Late,
         Column::LastActivity,
         Column::Score,
     ];
@@ -139,6 +170,7 @@ impl Column {
             Column::Kind(kind) => kind.as_str(),
             Column::Replies => "replies",
             Column::Words => "words",
+            Column::Late => "late",
             Column::LastActivity => "last",
             Column::Score => "score",
         }
@@ -156,6 +188,7 @@ impl Column {
             Column::Kind(Kind::Note) => "Notes",
             Column::Replies => "Replies",
             Column::Words => "Words",
+            Column::Late => "Late",
             Column::LastActivity => "Last activity",
             Column::Score => "Score",
         }
@@ -170,6 +203,7 @@ impl Column {
             }
             Column::Replies => a.replies.cmp(&b.replies),
             Column::Words => a.words.cmp(&b.words),
+            Column::Late => a.late.cmp(&b.late),
             Column::LastActivity => a.last_activity.cmp(&b.last_activity),
             Column::Score => a.score.cmp(&b.score),
         }

@@ -3,6 +3,8 @@
 mod account;
 mod admin;
 pub mod annotations;
+mod assignments;
+mod course_copy;
 mod courses;
 mod export;
 mod feedback;
@@ -30,4 +32,6 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(search::router())
+        .merge(assignments::router())
+        .merge(course_copy::router())
 }

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 pub use admin::{Search as AccountSearch, set_disabled};
+mod assignment;
 mod course;
 mod feedback;
 mod heatmap;
@@ -16,6 +17,7 @@ mod password;
 pub(super) mod reading;
 mod reading_review;
 mod review;
+mod term;
 pub use review::Reviews;
 mod search;
 mod tokens;
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(map::router())
         .merge(search::router())
+        .merge(assignment::router())
+        .merge(term::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

@@ -5,6 +5,7 @@
 
 mod accessibility;
 mod accounts;
+mod assignments;
 mod harness;
 mod scenarios;
 mod search;
@@ -37,6 +38,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))
+    }),
+    ("a_student_opens_what_is_new_since_the_last_visit", |s| {
+        Box::pin(assignments::a_student_opens_what_is_new_since_the_last_visit(s))
     }),
 ];
 

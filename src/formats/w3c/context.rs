@@ -15,6 +15,7 @@ pub fn counterpoint_context(iris: &Iris) -> Value {
         "citation": "cp:citation",
         "replies": {"@id": "cp:replies", "@type": "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},
         "originalCreator": "cp:originalCreator",
+        "late": {"@id": "cp:late", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
     }})
 }
 

@@ -29,6 +29,7 @@ fn annotation(author_id: i64, kind: Kind, comment: &str, minute: u32) -> Annotat
         modified: at(minute),
         links: Vec::new(),
         reply_count: 0,
+        late: false,
     }
 }
 
@@ -54,6 +55,7 @@ fn tallies_count_kinds_replies_words_and_score_only_what_counts() {
             annotation(99, Kind::Note, "an instructor's note is not tallied", 4),
         ],
         replies: vec![reply(1, "I agree with that fully", 9), reply(2, "no", 5)],
+        assignment: None,
     };
     let rubric = Rubric { points: [2, 3, 2, 1, 1], reply_points: 1, min_words: 3, cap: 0 };
     let tallies = tally(&students, &work, &rubric);
@@ -74,6 +76,7 @@ fn sorts_parse_apply_and_link_to_the_other_direction() {
     let work = ReadingWork {
         annotations: vec![annotation(3, Kind::Claim, "", 1), annotation(3, Kind::Claim, "", 1)],
         replies: vec![reply(2, "x", 1)],
+        assignment: None,
     };
     let mut tallies = tally(&students, &work, &Rubric::default());
     let by = |sort: &str, tallies: &mut Vec<Tally>| {
@@ -93,4 +96,24 @@ fn sorts_parse_apply_and_link_to_the_other_direction() {
         let sort = Sort { column, descending: true };
         assert_eq!(sort.param().parse(), Ok(sort));
     }
+}
+
+#[test]
+fn late_work_is_tallied_and_scored_by_the_late_policy() {
+    use crate::domain::{Assignment, LatePolicy};
+    let students = [student(1, "ana")];
+    let due = at(30);
+    let work = |policy| ReadingWork {
+        annotations: vec![annotation(1, Kind::Claim, "", 29), annotation(1, Kind::Claim, "", 31)],
+        replies: vec![reply(1, "", 30), reply(1, "", 45)],
+        assignment: Some(Assignment::new(due, None, policy).expect("valid")),
+    };
+    let rubric = Rubric { points: [2, 3, 2, 1, 1], reply_points: 1, min_words: 0, cap: 0 };
+    let scored = |policy| {
+        let t = &tally(&students, &work(policy), &rubric)[0];
+        (t.late, t.counted, t.flagged, t.score)
+    };
+    assert_eq!(scored(LatePolicy::Count), (2, 2, 0, 2 + 2 + 1 + 1));
+    assert_eq!(scored(LatePolicy::Mark), (2, 2, 2, 2 + 2 + 1 + 1), "counted and flagged");
+    assert_eq!(scored(LatePolicy::Exclude), (2, 1, 0, 2 + 1), "on time (the reply at the due minute) only");
 }

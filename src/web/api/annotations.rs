@@ -156,6 +156,7 @@ pub async fn create_annotation_for(
         modified: created,
         links: stored_links(id, &links),
         reply_count: 0,
+        late: crate::db::assignments::find(&state.db, access.reading_id).await?.is_some_and(|a| a.is_late(created)),
     };
     state.events.publish(Event::new(Change::Created, &annotation));
     Ok(annotation)

@@ -1,9 +1,11 @@
 //! The course page: its readings, and for instructors the join code, members
 //! and a form to add a reading.
 
+mod agenda;
+
 use super::{Layout, render};
 use crate::db::courses::{self, Course, Member};
-use crate::db::readings::{self, ReadingSummary};
+use crate::db::readings;
 use crate::error::{Error, Result};
 use crate::text::import::SourceFormat;
 use crate::web::api::add_reading;
@@ -29,7 +31,10 @@ struct CoursePage {
     layout: Layout,
     course: Course,
     is_instructor: bool,
-    readings: Vec<ReadingSummary>,
+    /// The readings with due dates and progress (`agenda`).
+    lines: Vec<agenda::Line>,
+    /// The course's time zone (`+01:00`), for the instructors' form.
+    zone: String,
     members: Vec<Member>,
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
@@ -40,7 +45,7 @@ async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Res
     course_page(&state, &access, None).await
 }
 
-async fn course_page(state: &AppState, access: &CourseAccess, error: Option<String>) -> Result<Response> {
+pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: Option<String>) -> Result<Response> {
     let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let is_instructor = access.viewer.is_instructor();
     let (members, removed) = if is_instructor {
@@ -49,9 +54,11 @@ async fn course_page(state: &AppState, access: &CourseAccess, error: Option<Stri
         (Vec::new(), Vec::new())
     };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let readings = readings::list_for_course(&state.db, course.id).await?;
     let page = CoursePage {
         layout: Layout::for_user(Some(&access.user)),
-        readings: readings::list_for_course(&state.db, course.id).await?,
+        lines: agenda::lines(state, access, readings).await?,
+        zone: crate::db::assignments::time_zone(&state.db, course.id).await?.as_text(),
         course,
         is_instructor,
         members,

@@ -33,6 +33,8 @@ pub struct MarkView<'a> {
     /// The drawn-size hint (`data-depth`, a thicker underline), clamped: past a
     /// few levels nobody sees the difference.
     pub depth: usize,
+    /// Whether it adds an annotation that is new to the viewer (class `hl-new`).
+    pub fresh: bool,
 }
 
 /// The most a page's body is sized for ahead of drawing it ("the largest page
@@ -152,7 +154,18 @@ fn mark<'a>(
 ) -> Option<MarkView<'a>> {
     let innermost = annotations.get(*highlights.last()?)?;
     let class = mark_class(innermost.kind, depth > 1 || highlights.len() > 1);
-    Some(MarkView { ids: MarkIds { highlights, ids }, class, depth: depth.min(MAX_DRAWN_DEPTH) })
+    Some(MarkView { ids: MarkIds { highlights, ids }, class, depth: depth.min(MAX_DRAWN_DEPTH), fresh: false })
+}
+
+/// Marks the highlights that add an annotation flagged in `fresh` (indexed as
+/// the annotations given to [`article`]): new since the viewer's last visit.
+pub fn mark_new(blocks: &mut [BlockView<'_>], fresh: &[bool]) {
+    if !fresh.contains(&true) {
+        return;
+    }
+    for mark in blocks.iter_mut().flat_map(|b| b.runs.iter_mut()).flat_map(|r| r.open.iter_mut()) {
+        mark.fresh = mark.ids.highlights.iter().any(|&i| fresh.get(i).copied().unwrap_or(false));
+    }
 }
 
 /// A mark's classes: its innermost annotation's kind, and whether others lie under it.

@@ -132,9 +132,11 @@ struct SettingsPage {
     reading: readings::Reading,
     annotation_count: i64,
     error: Option<String>,
+    /// The due-date section (`pages::assignment`).
+    assignment: super::assignment::AssignmentForm,
 }
 
-async fn settings_page(state: &AppState, access: &ReadingAccess, error: Option<String>) -> Result<Response> {
+pub(super) async fn settings_page(state: &AppState, access: &ReadingAccess, error: Option<String>) -> Result<Response> {
     if !access.viewer.is_instructor() {
         return Err(Error::NotFound);
     }
@@ -144,7 +146,9 @@ async fn settings_page(state: &AppState, access: &ReadingAccess, error: Option<S
         .fetch_one(&state.db)
         .await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page = SettingsPage { layout: Layout::for_user(Some(&access.user)), reading, annotation_count, error };
+    let assignment = super::assignment::AssignmentForm::load(&state.db, access.reading_id, access.course_id).await?;
+    let page =
+        SettingsPage { layout: Layout::for_user(Some(&access.user)), reading, annotation_count, error, assignment };
     Ok((status, render(&page)?).into_response())
 }
 

@@ -5,6 +5,7 @@
 
 use super::Layout;
 mod entries;
+mod since;
 
 use super::highlights::{self, BlockView};
 use crate::db::readings;
@@ -14,7 +15,7 @@ use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance, annotation_
 use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
 use crate::web::events::reading_events;
-use crate::web::forms::Form;
+use crate::web::forms::{Form, Query};
 use crate::web::{AppState, ReadingAccess};
 use askama::Template;
 use axum::Router;
@@ -51,6 +52,8 @@ struct ReadingPage<'a> {
     error: Option<String>,
     is_instructor: bool,
     argument: crate::argument::Counts,
+    /// What is new since the last visit, or what the `?since=` filter shows (`since`).
+    news: Option<since::Banner>,
 }
 
 #[derive(Deserialize, Default)]
@@ -82,8 +85,13 @@ struct AnnotateForm {
     end: Option<usize>,
 }
 
-async fn show_reading(State(state): State<AppState>, access: ReadingAccess) -> Result<Response> {
-    reading_page(&state, &access, AnnotateForm::default(), None).await
+async fn show_reading(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    Query(query): Query<since::SinceQuery>,
+) -> Result<Response> {
+    let news = since::News::visit(&state, access.viewer, access.reading_id, &query).await?;
+    reading_page(&state, &access, AnnotateForm::default(), None, &news).await
 }
 
 async fn reading_page(
@@ -91,13 +99,15 @@ async fn reading_page(
     access: &ReadingAccess,
     form: AnnotateForm,
     error: Option<String>,
+    news: &since::News,
 ) -> Result<Response> {
     let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
     let snapshot = &cached.snapshot;
     let html = item_html(&cached)?;
     let viewer = access.viewer;
     let mask = snapshot.mask_for(viewer);
-    let shown: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
+    let shown: Vec<usize> =
+        (0..mask.len()).filter(|&i| mask[i] && news.shows(&snapshot.annotations[i], viewer)).collect();
     let visible: Vec<&Annotation> = shown.iter().map(|&i| &snapshot.annotations[i]).collect();
     let ids: Vec<&str> = shown.iter().map(|&i| html[i].id.as_str()).collect();
     let items = shown.iter().map(|&i| Item::for_viewer(snapshot, html, i, &mask, viewer)).collect();
@@ -105,9 +115,16 @@ async fn reading_page(
     let counts = Kind::ALL.iter().map(|k| (*k, visible.iter().filter(|a| a.kind == *k).count())).collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let reading = &snapshot.reading;
+    let fresh: Vec<bool> = visible.iter().map(|a| news.is_new(a, viewer)).collect();
+    let mut blocks = highlights::article(&reading.doc, &snapshot.index, &visible, &ids);
+    highlights::mark_new(&mut blocks, &fresh);
     let page = ReadingPage {
         layout: Layout::for_user(Some(&access.user)),
-        blocks: highlights::article(&reading.doc, &snapshot.index, &visible, &ids),
+        news: news.banner(
+            reading.id,
+            if news.only_after.is_some() { visible.len() } else { fresh.iter().filter(|&&f| f).count() },
+        ),
+        blocks,
         reading,
         items,
         claims,
@@ -145,7 +162,9 @@ async fn create_annotation(
         Ok(annotation) => {
             Ok(Redirect::to(&format!("/readings/{}#a-{}", access.reading_id, annotation.id)).into_response())
         }
-        Err(Error::Invalid(invalid)) => reading_page(&state, &access, form, Some(invalid.message)).await,
+        Err(Error::Invalid(invalid)) => {
+            reading_page(&state, &access, form, Some(invalid.message), &since::News::default()).await
+        }
         Err(e) => Err(e),
     }
 }

@@ -41,6 +41,14 @@ impl Reviews {
     pub fn forget_reading(&self, reading_id: i64) {
         self.readings.remove(reading_id);
     }
+
+    /// The course's dashboard at its current revision (from memory when it has not moved on).
+    pub(super) async fn dashboard(&self, db: &sqlx::SqlitePool, course_id: i64) -> Result<std::sync::Arc<Dashboard>> {
+        let (_, revision) = settings::course_with_revision(db, course_id).await?.ok_or(Error::NotFound)?;
+        self.dashboards
+            .get(course_id, revision, || async { dashboard::load(db, course_id).await?.ok_or(Error::NotFound) })
+            .await
+    }
 }
 
 pub fn router() -> Router<AppState> {
@@ -84,16 +92,22 @@ struct RowView {
     student_id: i64,
     name: String,
     idle: bool,
-    /// Claims … notes, replies, words: `(column key, value)`.
+    /// Claims … notes, replies, words, late work: `(column key, value)`.
     numbers: Vec<(&'static str, usize)>,
     last_activity: String,
     score: u64,
+    /// Late work counted toward the score under the `mark` policy.
+    flagged: bool,
 }
 
 impl RowView {
     fn new(t: &Tally) -> Self {
         let mut numbers: Vec<(&'static str, usize)> = Column::ALL[1..6].iter().map(|c| c.key()).zip(t.kinds).collect();
-        numbers.extend([(Column::Replies.key(), t.replies), (Column::Words.key(), t.words)]);
+        numbers.extend([
+            (Column::Replies.key(), t.replies),
+            (Column::Words.key(), t.words),
+            (Column::Late.key(), t.late),
+        ]);
         Self {
             student_id: t.student_id,
             name: t.name.clone(),
@@ -101,6 +115,7 @@ impl RowView {
             numbers,
             last_activity: t.last_activity_text(),
             score: t.score,
+            flagged: t.flagged > 0,
         }
     }
 }

@@ -72,7 +72,8 @@ async fn the_gradebook_has_one_row_per_student_with_counts_and_score() {
             "replies",
             "words",
             "last_activity",
-            "score"
+            "score",
+            "late"
         ]
     );
     let summary: Vec<Vec<&str>> =

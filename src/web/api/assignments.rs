@@ -1,0 +1,50 @@
+//! A reading's assignment: its due date, opening date and late policy
+//! (instructors set them; every member may read them).
+
+use crate::assignments::{self, AssignmentView};
+use crate::error::Result;
+use crate::web::forms::Json;
+use crate::web::{AppState, ReadingAccess};
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/readings/{reading_id}/assignment", get(show).put(set).delete(clear))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    due_at: String,
+    #[serde(default)]
+    opens_at: Option<String>,
+    #[serde(default)]
+    late_policy: Option<String>,
+}
+
+/// `GET`: the assignment (`due_at` null when the reading has no due date).
+async fn show(State(state): State<AppState>, access: ReadingAccess) -> Result<Json<AssignmentView>> {
+    Ok(Json(assignments::view(&state.db, access.reading_id, access.course_id).await?))
+}
+
+/// `PUT` `{due_at, opens_at?, late_policy?}` (instructors): RFC 3339 times; the policy defaults to `mark`.
+async fn set(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    Json(body): Json<Body>,
+) -> Result<Json<AssignmentView>> {
+    assignments::require_instructor(access.viewer)?;
+    let policy = body.late_policy.as_deref().unwrap_or("mark");
+    let assignment = crate::domain::Assignment::parse(&body.due_at, body.opens_at.as_deref(), policy)?;
+    assignments::set(&state.db, access.viewer, access.reading_id, &assignment).await?;
+    Ok(Json(assignments::view(&state.db, access.reading_id, access.course_id).await?))
+}
+
+/// `DELETE` (instructors): no due date any more, so nothing is late.
+async fn clear(State(state): State<AppState>, access: ReadingAccess) -> Result<StatusCode> {
+    assignments::clear(&state.db, access.viewer, access.reading_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
