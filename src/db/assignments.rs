@@ -87,27 +87,30 @@ pub async fn set_time_zone(db: &SqlitePool, course_id: i64, zone: UtcOffset) -> 
     Ok(())
 }
 
-/// Records that `user_id` opened the reading now; returns when they had last
-/// opened it before (what the page marks new work against), if ever.
+/// Visits closer together than this are one visit: a reader who reloads or
+/// whose page redraws on live changes does not write on every view (the
+/// reading page is the most requested page, and a write waits for the disk).
+pub const VISIT_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// Records that `user_id` opened the reading now (unless they did less than
+/// [`VISIT_GRANULARITY`] ago); returns when they had last opened it before
+/// (what the page marks new work against), if ever.
 pub async fn record_visit(db: &SqlitePool, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
-    let mut tx = db.begin().await?;
-    let before: Option<(String,)> =
-        sqlx::query_as("SELECT visited_at FROM reading_visits WHERE user_id = ? AND reading_id = ?")
-            .bind(user_id)
-            .bind(reading_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    sqlx::query(
-        "INSERT INTO reading_visits (user_id, reading_id, visited_at) VALUES (?, ?, ?)
-         ON CONFLICT (user_id, reading_id) DO UPDATE SET visited_at = excluded.visited_at",
-    )
-    .bind(user_id)
-    .bind(reading_id)
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(before.map(|(t,)| t))
+    let before = last_visit(db, user_id, reading_id).await?;
+    let now = chrono::Utc::now();
+    let recent = before.as_deref().and_then(|t| parse_time(t).ok()).is_some_and(|t| now - t < VISIT_GRANULARITY);
+    if !recent {
+        sqlx::query(
+            "INSERT INTO reading_visits (user_id, reading_id, visited_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id, reading_id) DO UPDATE SET visited_at = excluded.visited_at",
+        )
+        .bind(user_id)
+        .bind(reading_id)
+        .bind(timestamp(now))
+        .execute(db)
+        .await?;
+    }
+    Ok(before)
 }
 
 /// When `user_id` last opened the reading, if ever.

@@ -63,8 +63,14 @@ async fn join_course(State(state): State<AppState>, user: CurrentUser, Json(body
 async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
     let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let readings = readings::list_for_course(&state.db, course.id).await?;
-    let readings: Vec<Value> =
-        readings.iter().map(|r| json!({"id": r.id, "title": r.title, "author": r.author})).collect();
+    let due = crate::db::assignments::list_for_course(&state.db, course.id).await?;
+    let readings: Vec<Value> = readings
+        .iter()
+        .map(|r| {
+            let due_at = due.get(&r.id).map(|a| crate::formats::w3c::utc(a.due_at()));
+            json!({"id": r.id, "title": r.title, "author": r.author, "due_at": due_at})
+        })
+        .collect();
     let mut out =
         json!({"id": course.id, "title": course.title, "role": access.viewer.role.as_str(), "readings": readings});
     if access.viewer.is_instructor() {

@@ -17,6 +17,8 @@ async fn instructors_set_and_clear_a_due_date_that_members_read_in_utc() {
     assert_eq!(seen["opens_at"], "2026-11-30T09:00:00Z");
     assert_eq!(seen["late_policy"], "exclude");
     assert_eq!(set.json(), seen);
+    let course = f.app.get(&format!("/api/courses/{}", f.course), &f.ana).await.json();
+    assert_eq!(course["readings"][0]["due_at"], "2026-12-04T17:00:00Z", "the course lists due dates");
     let policy_default = f.put_assignment(&f.teacher, json!({"due_at": "2026-12-05T17:00:00Z"})).await.json();
     assert_eq!((policy_default["late_policy"].as_str(), policy_default["opens_at"].is_null()), (Some("mark"), true));
     let cleared = f.app.api(Method::DELETE, &path, Some(&f.teacher), None).await;

@@ -128,3 +128,34 @@ async fn the_instructors_course_page_shows_due_dates_who_started_and_finished_an
     let finished = attrs(&page, &format!("li[data-reading-id=\"{}\"] [data-role=finished]", f.reading), "data-count");
     assert_eq!(finished, ["0"]);
 }
+
+#[tokio::test]
+async fn views_within_a_minute_are_one_visit_and_strangers_leave_none() {
+    let f = fixture().await;
+    let ana = f.app.browser(&f.ana).await;
+    let path = format!("/readings/{}", f.reading);
+    let visited = || async {
+        let row: Option<(String,)> = sqlx::query_as("SELECT visited_at FROM reading_visits WHERE reading_id = ?")
+            .bind(f.reading)
+            .fetch_optional(&f.app.state.db)
+            .await
+            .expect("visit");
+        row.map(|(t,)| t)
+    };
+    assert_eq!(visited().await, None);
+    ana.get(&path).await;
+    let first = visited().await.expect("recorded");
+    ana.get(&path).await;
+    assert_eq!(visited().await, Some(first), "a reload is the same visit");
+    sqlx::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'")
+        .execute(&f.app.state.db)
+        .await
+        .expect("moved");
+    ana.get(&path).await;
+    assert!(visited().await.is_some_and(|t| t.as_str() > "2026-01-01T00:00:00.000Z"), "a later view is a new visit");
+    let stranger = f.app.browser(&f.stranger).await;
+    assert_eq!(stranger.get(&path).await.status, StatusCode::NOT_FOUND);
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM reading_visits").fetch_one(&f.app.state.db).await.expect("count");
+    assert_eq!(n, 1, "only ana's");
+}
