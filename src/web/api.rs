@@ -14,6 +14,7 @@ pub mod readings;
 pub mod search;
 
 pub use annotations::create_annotation_for;
+pub(crate) use course_copy::charge as charge_copy;
 pub use feedback::leave_feedback;
 pub use readings::add_reading;
 

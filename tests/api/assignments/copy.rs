@@ -164,3 +164,20 @@ async fn the_course_pages_button_copies_and_opens_the_new_course() {
         texts(&student.get(&format!("/courses/{}", f.course)).await.html(), "form[data-role=copy-form]").is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_copy_draws_one_import_per_reading_on_the_callers_allowance() {
+    let app = crate::support::TestApp::with_config(|c| c.rates.imports_per_hour = 4).await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    for text in ["One.", "Two."] {
+        app.reading(course, &teacher, "text", text).await;
+    }
+    let path = format!("/api/courses/{course}/copy");
+    assert_eq!(app.post(&path, &teacher, json!({"title": "Next"})).await.status, StatusCode::CREATED);
+    let refused = app.post(&path, &teacher, json!({"title": "Again"})).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text);
+    let (courses,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM courses").fetch_one(&app.state.db).await.expect("count");
+    assert_eq!(courses, 2, "the refused copy made nothing");
+}
