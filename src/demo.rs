@@ -116,5 +116,9 @@ pub async fn seed(pool: &SqlitePool) -> anyhow::Result<i64> {
         }
         made.push(annotations::insert_annotation(pool, reading_id, ids[person], &new, &links).await?);
     }
+    // Due in a week, so the course page shows what a class on a schedule sees.
+    let due = chrono::Utc::now() + chrono::TimeDelta::days(7);
+    let assignment = crate::domain::Assignment::new(due, None, crate::domain::LatePolicy::Mark)?;
+    crate::db::assignments::save(pool, reading_id, &assignment).await?;
     Ok(course.id)
 }
