@@ -9,7 +9,11 @@ use std::path::Path;
 
 fn main() {
     println!("cargo::rerun-if-changed=static");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+    // Read when the script runs, not baked in when it was compiled: a build script
+    // compiled in one checkout and reused by another (a copied target/) must
+    // still embed the files of the checkout it is building.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("static");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out_dir = Path::new(&out_dir);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
