@@ -151,3 +151,30 @@ async fn each_late_policy_scores_late_work_its_way_and_a_change_rescores_at_once
     // The work itself is kept and shown whatever the policy.
     assert_eq!(container(&f).await.len(), 2);
 }
+
+#[tokio::test]
+async fn due_date_changes_move_the_revisions_that_caches_follow_and_visits_do_not() {
+    let f = fixture().await;
+    let revisions = || async {
+        let row: (i64, i64) = sqlx::query_as(
+            "SELECT r.revision, c.revision FROM readings r JOIN courses c ON c.id = r.course_id WHERE r.id = ?",
+        )
+        .bind(f.reading)
+        .fetch_one(&f.app.state.db)
+        .await
+        .expect("revisions");
+        row
+    };
+    let start = revisions().await;
+    f.due(DUE, "mark").await;
+    let set = revisions().await;
+    assert!(set.0 > start.0 && set.1 > start.1, "setting a due date: {start:?} -> {set:?}");
+    f.due(DUE, "exclude").await;
+    let changed = revisions().await;
+    assert!(changed.0 > set.0 && changed.1 > set.1, "changing the policy");
+    f.app.browser(&f.ana).await.get(&format!("/readings/{}", f.reading)).await;
+    assert_eq!(revisions().await, changed, "a visit changes nothing anyone else sees");
+    let path = format!("/api/readings/{}/assignment", f.reading);
+    f.app.api(Method::DELETE, &path, Some(&f.teacher), None).await;
+    assert!(revisions().await.0 > changed.0, "clearing it");
+}
