@@ -1,12 +1,15 @@
 //! The reading page: the text with every visible annotation highlighted, a
 //! legend, the annotations in text order with their threads, and a plain form
 //! to annotate by quoting (the script enhances it with text selection), and
-//! the stream of live changes the script listens to.
+//! the stream of live changes the script listens to, and the fragments it
+//! redraws after a change.
 
 use super::Layout;
+mod article;
 mod entries;
+mod fragments;
+mod view;
 
-use super::highlights::{self, BlockView};
 use crate::db::readings;
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};
@@ -15,22 +18,27 @@ use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
 use crate::web::events::reading_events;
 use crate::web::forms::Form;
+use crate::web::transfer;
 use crate::web::{AppState, ReadingAccess};
+pub use article::BlockCache;
+use article::DrawnBlock;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use entries::Item;
 pub use entries::ItemHtml;
-use entries::{Item, item_html};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
+use view::ReadingView;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/readings/{reading_id}", get(show_reading).post(create_annotation))
         .route("/readings/{reading_id}/events", get(reading_events))
+        .route("/readings/{reading_id}/fragments", get(fragments::show_fragments))
 }
 
 #[derive(Template)]
@@ -38,7 +46,8 @@ pub fn router() -> Router<AppState> {
 struct ReadingPage<'a> {
     layout: Layout,
     reading: &'a readings::Reading,
-    blocks: Vec<BlockView<'a>>,
+    /// The article's blocks, drawn (see `article`).
+    blocks: Vec<DrawnBlock>,
     items: Vec<Item<'a>>,
     /// The claims a counterargument or source may be linked to.
     claims: Vec<&'a ItemHtml>,
@@ -51,6 +60,8 @@ struct ReadingPage<'a> {
     error: Option<String>,
     is_instructor: bool,
     argument: crate::argument::Counts,
+    /// Whether the viewer sees classmates' work yet (post-first): the script redraws all when it changes.
+    sees_class: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -82,8 +93,33 @@ struct AnnotateForm {
     end: Option<usize>,
 }
 
-async fn show_reading(State(state): State<AppState>, access: ReadingAccess) -> Result<Response> {
-    reading_page(&state, &access, AnnotateForm::default(), None).await
+/// `GET /readings/{id}`: the page, or `304` when the browser holds it at this revision.
+async fn show_reading(State(state): State<AppState>, access: ReadingAccess, headers: HeaderMap) -> Result<Response> {
+    let etag = page_tag(&access);
+    if transfer::is_fresh(&headers, &etag) {
+        return Ok(transfer::not_modified(&etag));
+    }
+    let page = reading_page(&state, &access, AnnotateForm::default(), None).await?;
+    Ok(transfer::tagged(page, &etag))
+}
+
+/// The page's ETag: its revision, and all else it shows that differs between
+/// viewers (who they are, their role and name, their session's CSRF token, the
+/// page's script and stylesheet).
+fn page_tag(access: &ReadingAccess) -> String {
+    let layout = Layout::for_user(Some(&access.user));
+    let viewer = access.viewer;
+    let name = layout.user_name.as_deref().unwrap_or_default();
+    let parts: [&[u8]; 7] = [
+        b"reading page",
+        &viewer.user_id.to_le_bytes(),
+        viewer.role.as_str().as_bytes(),
+        name.as_bytes(),
+        layout.csrf.as_bytes(),
+        layout.css.as_bytes(),
+        layout.js.as_bytes(),
+    ];
+    transfer::revision_tag(access.revision, &parts)
 }
 
 async fn reading_page(
@@ -92,38 +128,29 @@ async fn reading_page(
     form: AnnotateForm,
     error: Option<String>,
 ) -> Result<Response> {
-    let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
-    let snapshot = &cached.snapshot;
-    let html = item_html(&cached)?;
-    let viewer = access.viewer;
-    let mask = snapshot.mask_for(viewer);
-    let shown: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
-    let visible: Vec<&Annotation> = shown.iter().map(|&i| &snapshot.annotations[i]).collect();
-    let ids: Vec<&str> = shown.iter().map(|&i| html[i].id.as_str()).collect();
-    let items = shown.iter().map(|&i| Item::for_viewer(snapshot, html, i, &mask, viewer)).collect();
-    let claims = shown.iter().filter(|&&i| snapshot.annotations[i].kind == Kind::Claim).map(|&i| &html[i]).collect();
-    let counts = Kind::ALL.iter().map(|k| (*k, visible.iter().filter(|a| a.kind == *k).count())).collect();
+    let view = ReadingView::load(state, access).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let reading = &snapshot.reading;
     let page = ReadingPage {
         layout: Layout::for_user(Some(&access.user)),
-        blocks: highlights::article(&reading.doc, &snapshot.index, &visible, &ids),
-        reading,
-        items,
-        claims,
-        authors: snapshot.authors_in(&mask),
-        counts,
+        blocks: view.blocks()?,
+        reading: &view.snapshot().reading,
+        items: view.items()?,
+        claims: view.claims()?,
+        authors: view.authors(),
+        counts: view.counts(),
         kinds: Kind::ALL,
         visibilities: Visibility::ALL,
         form,
         error,
-        is_instructor: viewer.is_instructor(),
-        argument: snapshot.argument_counts(&mask),
+        is_instructor: view.viewer.is_instructor(),
+        argument: view.argument(),
+        sees_class: view.sees_class(),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
-    let mut body = String::with_capacity(super::highlights::page_capacity(cached.page_bytes.load(Ordering::Relaxed)));
+    let sizes = view.page_bytes();
+    let mut body = String::with_capacity(super::highlights::page_capacity(sizes.load(Ordering::Relaxed)));
     page.render_into(&mut body)?;
-    cached.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
+    sizes.fetch_max(body.len(), Ordering::Relaxed);
     Ok((status, Html(body)).into_response())
 }
 
