@@ -20,6 +20,8 @@ let redrawWhole = async () => {};
 let afterRedraw = () => {};
 
 const pending = { ids: new Set(), messages: [], whole: false, timer: null, waiters: [] };
+/** Entries asked for by the reader (a thread opened from a highlight): shown even past a list cut short. */
+const wanted = new Set();
 
 const list = () => document.getElementById("annotation-list");
 const item = (id) => document.getElementById(`a-${id}`);
@@ -32,10 +34,12 @@ export function initLive(options) {
 
 /**
  * Redraws what annotation `id` touches; `message` (if any) is announced once it
- * is shown. Changes that arrive together are fetched together. Resolves once drawn.
+ * is shown; `entry` asks for its list entry even where a long list leaves it
+ * out. Changes that arrive together are fetched together. Resolves once drawn.
  */
-export function redrawAnnotation(id, message = "") {
+export function redrawAnnotation(id, message = "", { entry = false } = {}) {
   if (id) pending.ids.add(id);
+  if (id && entry) wanted.add(id);
   if (message) pending.messages.push(message);
   return schedule();
 }
@@ -125,8 +129,10 @@ function apply(fragments) {
     const id = template.dataset.entry;
     const fresh = document.importNode(template.content.firstElementChild, true);
     const old = item(id);
+    const before = item(template.dataset.before);
     if (old) old.replaceWith(fresh);
-    else place(list(), fresh, item(template.dataset.before));
+    // A list cut short (thousands of annotations) takes in only what falls among what it shows.
+    else if (before || wanted.has(id) || !list().hasAttribute("data-truncated")) place(list(), fresh, before);
     const option = fragments.querySelector(`template[data-claim="${CSS.escape(id)}"]`);
     const oldOption = [...claims.options].find((o) => o.value === id);
     if (!option) oldOption?.remove();

@@ -20,7 +20,10 @@ const KINDS = ["claim", "counterargument", "source", "question", "note"];
 const VISIBILITIES = [["private", "Only me"], ["instructors", "Me and instructors"], ["class", "Whole class"]];
 
 /** Opens the thread of the annotations `ids` (those the list shows); `from` gets focus back on close. */
-export function openThread(ids, from = null) {
+export async function openThread(ids, from = null) {
+  // A long list leaves entries out: fetch those of the highlights opened (drawn by the server).
+  const missing = ids.filter((id) => !item(id));
+  if (missing.length) await Promise.all(missing.map((id) => refresh(id, "", { entry: true })));
   const known = ids.filter((id) => item(id));
   if (!known.length || !thread) return;
   if (from) returnFocus = from;

@@ -211,7 +211,8 @@ async fn html_and_json_are_compressed_and_event_streams_are_not() {
             let request = get(&path, &ana, &[("accept-encoding", accept)]);
             let response = app.router.clone().oneshot(request).await.expect("infallible");
             assert_eq!(response.headers()[header::CONTENT_ENCODING], expected, "{path}");
-            let vary: Vec<_> = response.headers().get_all(header::VARY).iter().filter_map(|v| v.to_str().ok()).collect();
+            let vary: Vec<_> =
+                response.headers().get_all(header::VARY).iter().filter_map(|v| v.to_str().ok()).collect();
             assert!(vary.iter().any(|v| v.contains("accept-encoding")), "{path}: {vary:?}");
         }
     }
@@ -275,4 +276,40 @@ async fn every_kind_of_write_brings_the_snapshot_in_memory_up_to_date() {
         .expect("rename");
     assert_up_to_date(&app, reading, "a name").await;
     let _ = counter;
+}
+
+#[tokio::test]
+async fn a_long_list_is_cut_short_while_every_highlight_is_drawn() {
+    let app = TestApp::new().await;
+    let (teacher, ana) = (app.user("teacher").await, app.user("ana").await);
+    let course = app.course(&teacher, &[&ana]).await;
+    let words: Vec<String> = (0..1_005).map(|n| format!("w{n:04}")).collect();
+    let reading = app.reading(course, &teacher, "text", &words.join(" ")).await;
+    let items: Vec<serde_json::Value> = words
+        .iter()
+        .enumerate()
+        .map(|(n, word)| {
+            json!({
+                "type": "Annotation",
+                "body": [{"type": "TextualBody", "purpose": "classifying", "value": "note"}],
+                "target": {"source": format!("http://counterpoint.test/readings/{reading}"), "selector": [
+                    {"type": "TextPositionSelector", "start": n * 6, "end": n * 6 + 5},
+                    {"type": "TextQuoteSelector", "exact": word},
+                ]},
+            })
+        })
+        .collect();
+    let imported = app.post(&format!("/api/readings/{reading}/import"), &teacher, json!(items)).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.text);
+    let browser = app.browser(&ana).await;
+    let count = |html: &scraper::Html, css: &str| html.select(&scraper::Selector::parse(css).expect("css")).count();
+    let page = browser.get(&format!("/readings/{reading}")).await;
+    let html = page.html();
+    assert_eq!(count(&html, "#annotation-list > li"), 1_000, "the list is cut short");
+    assert_eq!(count(&html, "mark[data-annotation-ids]"), 1_005, "every highlight is drawn");
+    assert_eq!(count(&html, "[data-role=more] a[href$='?list=all#annotation-list']"), 1);
+    assert_eq!(count(&html, "[data-role=total]"), 1);
+    let all = browser.get(&format!("/readings/{reading}?list=all")).await;
+    assert_eq!(count(&all.html(), "#annotation-list > li"), 1_005, "or shown whole when asked");
+    assert_ne!(all.header("etag"), page.header("etag"));
 }

@@ -17,7 +17,7 @@ use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance, annotation_
 use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
 use crate::web::events::reading_events;
-use crate::web::forms::Form;
+use crate::web::forms::{Form, Query};
 use crate::web::transfer;
 use crate::web::{AppState, ReadingAccess};
 pub use article::BlockCache;
@@ -62,6 +62,19 @@ struct ReadingPage<'a> {
     argument: crate::argument::Counts,
     /// Whether the viewer sees classmates' work yet (post-first): the script redraws all when it changes.
     sees_class: bool,
+    /// Entries past the first [`LIST_MOST`] that the list leaves out until asked for all.
+    more: usize,
+}
+
+/// The most entries the list draws unless asked for all (`?list=all`): with
+/// thousands of annotations the page stays light, and every highlight is drawn
+/// either way (the script fetches an entry left out when its thread is opened).
+pub const LIST_MOST: usize = 1_000;
+
+#[derive(Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    list: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,24 +107,31 @@ struct AnnotateForm {
 }
 
 /// `GET /readings/{id}`: the page, or `304` when the browser holds it at this revision.
-async fn show_reading(State(state): State<AppState>, access: ReadingAccess, headers: HeaderMap) -> Result<Response> {
-    let etag = page_tag(&access);
+async fn show_reading(
+    State(state): State<AppState>,
+    access: ReadingAccess,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let all = query.list == "all";
+    let etag = page_tag(&access, all);
     if transfer::is_fresh(&headers, &etag) {
         return Ok(transfer::not_modified(&etag));
     }
-    let page = reading_page(&state, &access, AnnotateForm::default(), None).await?;
+    let page = reading_page(&state, &access, AnnotateForm::default(), None, all).await?;
     Ok(transfer::tagged(page, &etag))
 }
 
 /// The page's ETag: its revision, and all else it shows that differs between
 /// viewers (who they are, their role and name, their session's CSRF token, the
 /// page's script and stylesheet).
-fn page_tag(access: &ReadingAccess) -> String {
+fn page_tag(access: &ReadingAccess, all: bool) -> String {
     let layout = Layout::for_user(Some(&access.user));
     let viewer = access.viewer;
     let name = layout.user_name.as_deref().unwrap_or_default();
-    let parts: [&[u8]; 7] = [
+    let parts: [&[u8]; 8] = [
         b"reading page",
+        &[u8::from(all)],
         &viewer.user_id.to_le_bytes(),
         viewer.role.as_str().as_bytes(),
         name.as_bytes(),
@@ -127,14 +147,18 @@ async fn reading_page(
     access: &ReadingAccess,
     form: AnnotateForm,
     error: Option<String>,
+    all: bool,
 ) -> Result<Response> {
     let view = ReadingView::load(state, access).await?;
+    let mut items = view.items()?;
+    let more = if all { 0 } else { items.len().saturating_sub(LIST_MOST) };
+    items.truncate(items.len() - more);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReadingPage {
         layout: Layout::for_user(Some(&access.user)),
         blocks: view.blocks()?,
         reading: &view.snapshot().reading,
-        items: view.items()?,
+        items,
         claims: view.claims()?,
         authors: view.authors(),
         counts: view.counts(),
@@ -145,6 +169,7 @@ async fn reading_page(
         is_instructor: view.viewer.is_instructor(),
         argument: view.argument(),
         sees_class: view.sees_class(),
+        more,
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let sizes = view.page_bytes();
@@ -172,7 +197,7 @@ async fn create_annotation(
         Ok(annotation) => {
             Ok(Redirect::to(&format!("/readings/{}#a-{}", access.reading_id, annotation.id)).into_response())
         }
-        Err(Error::Invalid(invalid)) => reading_page(&state, &access, form, Some(invalid.message)).await,
+        Err(Error::Invalid(invalid)) => reading_page(&state, &access, form, Some(invalid.message), false).await,
         Err(e) => Err(e),
     }
 }
