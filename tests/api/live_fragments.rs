@@ -313,3 +313,54 @@ async fn a_long_list_is_cut_short_while_every_highlight_is_drawn() {
     assert_eq!(count(&all.html(), "#annotation-list > li"), 1_005, "or shown whole when asked");
     assert_ne!(all.header("etag"), page.header("etag"));
 }
+
+/// `n` annotations over `text` from a fixed pattern: passages of 10–70 code points, every kind.
+fn lecture(text: &str, reading: i64, n: usize) -> Vec<serde_json::Value> {
+    let kinds = ["claim", "counterargument", "source", "question", "note"];
+    let chars: Vec<char> = text.chars().collect();
+    (0..100_000_usize)
+        .filter_map(|i| {
+            let start = (i * 7_919) % (chars.len() - 80);
+            let end = start + 10 + (i * 31) % 60;
+            let exact: String = chars[start..end].iter().collect();
+            (exact.trim() == exact && !exact.contains("\n\n")).then(|| {
+                json!({
+                    "type": "Annotation",
+                    "body": [
+                        {"type": "TextualBody", "purpose": "classifying", "value": kinds[i % kinds.len()]},
+                        {"type": "TextualBody", "purpose": "commenting", "value": format!("Lecture note {i}.")},
+                    ],
+                    "target": {"source": format!("http://counterpoint.test/readings/{reading}"), "selector": [
+                        {"type": "TextPositionSelector", "start": start, "end": end},
+                        {"type": "TextQuoteSelector", "exact": exact},
+                    ]},
+                })
+            })
+        })
+        .take(n)
+        .collect()
+}
+
+/// The figures of BENCHMARKS.md's issue-14 section: the first view's size, drawn and on the wire.
+#[tokio::test]
+async fn the_first_view_of_thousands_of_annotations_stays_light() {
+    let Some(essay) = counterpoint::fixtures::shared_text("readings/one-bed-different-dreams.txt") else { return };
+    let app = TestApp::new().await;
+    let (teacher, ana) = (app.user("teacher").await, app.user("ana").await);
+    let course = app.course(&teacher, &[&ana]).await;
+    for (n, most) in [(1_000, 300 * 1024), (5_000, 600 * 1024)] {
+        let reading = app.reading(course, &teacher, "text", &essay).await;
+        let text = app.get(&format!("/api/readings/{reading}"), &ana).await.json()["text"].as_str().map(str::to_owned);
+        let items = lecture(&text.unwrap_or_default(), reading, n);
+        let imported = app.post(&format!("/api/readings/{reading}/import"), &teacher, json!(items)).await;
+        assert_eq!(imported.json()["imported"], n, "{}", imported.text);
+        let path = format!("/readings/{reading}");
+        let drawn = app.send(get(&path, &ana, &[])).await.text.len();
+        let request = get(&path, &ana, &[("accept-encoding", "br, gzip")]);
+        let response = app.router.clone().oneshot(request).await.expect("infallible");
+        let wire = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes().len();
+        println!("first view of {n} annotations: {drawn} bytes drawn, {wire} on the wire (brotli)");
+        assert!(wire <= most, "{n} annotations: {wire} bytes on the wire");
+        assert!(wire * 4 <= drawn, "{n} annotations: {wire} of {drawn}");
+    }
+}
