@@ -30,6 +30,12 @@ pub struct Snapshot {
     pub targets: Vec<Vec<(Relation, usize)>>,
     /// Every author's name and id, sorted by name.
     pub authors: Vec<(String, i64)>,
+    /// For each of the reading's blocks, the annotations that overlap it (indices, in text order).
+    pub by_block: Vec<Vec<usize>>,
+    /// Each annotation's row id, and the last entry of the change log this
+    /// snapshot has seen (see `db::snapshot::changes_since`); 0 when unknown.
+    pub rows: Vec<i64>,
+    pub seq: i64,
     /// Who has posted something here that is not private.
     posted: HashSet<i64>,
 }
@@ -62,6 +68,7 @@ impl Snapshot {
         authors.dedup();
         let index = CharIndex::new(&reading.doc.text);
         let provenance = HashMap::new();
+        let by_block = by_block(&reading.doc.blocks, &annotations);
         Self {
             revision,
             reading,
@@ -72,8 +79,24 @@ impl Snapshot {
             provenance,
             targets,
             authors,
+            by_block,
+            rows: Vec::new(),
+            seq: 0,
             posted,
         }
+    }
+
+    /// This snapshot with each annotation's row id, and the change log's position it was loaded at.
+    #[must_use]
+    pub fn with_rows(self, rows: Vec<i64>, seq: i64) -> Self {
+        Self { rows, seq, ..self }
+    }
+
+    /// Whether `viewer` sees classmates' work at all: not a student who has yet
+    /// to post under the post-first setting. When this changes, so does nearly all they see.
+    #[must_use]
+    pub fn sees_classmates(&self, viewer: Viewer) -> bool {
+        viewer.is_instructor() || !self.post_first || self.posted.contains(&viewer.user_id)
     }
 
     #[must_use]
@@ -86,8 +109,7 @@ impl Snapshot {
     #[must_use]
     pub fn may_see(&self, viewer: Viewer, annotation: &Annotation) -> bool {
         annotation.author_id == viewer.user_id
-            || (viewer.can_see(annotation.author_id, annotation.visibility)
-                && (viewer.is_instructor() || !self.post_first || self.posted.contains(&viewer.user_id)))
+            || (viewer.can_see(annotation.author_id, annotation.visibility) && self.sees_classmates(viewer))
     }
 
     /// What `viewer` may see, in text order. Links to annotations outside it are theirs to ignore.
@@ -169,6 +191,26 @@ impl Snapshot {
     pub fn replies_to(&self, id: AnnotationId) -> &[Reply] {
         self.replies.get(&id).map_or(&[], Vec::as_slice)
     }
+}
+
+/// For each block, the annotations (indices into `annotations`, in order) whose range overlaps it.
+fn by_block(blocks: &[crate::text::Block], annotations: &[Annotation]) -> Vec<Vec<usize>> {
+    let mut by_block = vec![Vec::new(); blocks.len()];
+    for (i, annotation) in annotations.iter().enumerate() {
+        let (start, end) = (annotation.position.start, annotation.position.end);
+        if start >= end {
+            continue;
+        }
+        // Blocks are in order and apart: the first that ends after the start, and on while they begin before the end.
+        let first = blocks.partition_point(|b| b.end <= start);
+        for (b, block) in blocks.iter().enumerate().skip(first) {
+            if block.start >= end {
+                break;
+            }
+            by_block[b].push(i);
+        }
+    }
+    by_block
 }
 
 #[cfg(test)]

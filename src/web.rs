@@ -15,6 +15,7 @@ mod pages;
 mod revisioned;
 mod security;
 mod snapshots;
+mod transfer;
 
 pub use access::{AnnotationAccess, CourseAccess, ReadingAccess};
 pub use auth::{CurrentUser, SESSION_COOKIE};
@@ -110,6 +111,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(errors::render_errors))
         .layer(security::headers())
         .layer(middleware::from_fn(cors::cors))
+        // HTML and JSON compressed; static files (already) and event streams left alone.
+        .layer(transfer::compression())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // Failures are logged once with their cause by `error` (and storage faults once per

@@ -1,7 +1,7 @@
 // Counterpoint's reading page, enhanced: selecting text in the reading (with
 // the mouse, or with the keyboard) opens the annotation editor next to the
-// passage; saving posts a W3C annotation to the API and redraws the page from
-// the server; classmates' changes arrive as Server-Sent Events.
+// passage; saving posts a W3C annotation to the API and redraws what it touched
+// from the server; classmates' changes arrive as Server-Sent Events (live.js).
 //
 // Offsets: the article's text content equals the reading's canonical text, so
 // the offset of a DOM point is the number of code points of the text before it
@@ -9,6 +9,7 @@
 // points (an emoji is one), which is what the server stores.
 
 import { announce, api, idsAround } from "./dom.js";
+import { initLive, redrawAll, redrawAnnotation } from "./live.js";
 import { applyFilters, closeThread, initThreads, openThread, rerenderThread, restoreTarget } from "./thread.js";
 
 /** Code points from the start of `root` to the DOM point (node, offset). */
@@ -156,9 +157,8 @@ async function save(event) {
     showError("");
     if (isOpen()) closeEditor();
     document.getSelection()?.removeAllRanges();
-    await refresh();
-    announce("Annotation saved.");
     const id = String(saved?.id ?? "").split("/").pop();
+    await redrawAnnotation(id, "Annotation saved.");
     article.querySelector(`mark[data-annotation-ids~="${CSS.escape(id)}"]`)?.focus({ preventScroll: true });
   } catch (error) {
     showError(error.message);
@@ -167,7 +167,11 @@ async function save(event) {
   }
 }
 
-/** Redraws the article and the panel from the server's page, keeping filters and focus. */
+/**
+ * Redraws the article and the panel from the server's whole page, keeping filters
+ * and focus: after a gap in the live changes. (The browser revalidates the page
+ * by its ETag, so an unchanged reading costs no body.)
+ */
 export async function refresh() {
   // With its query: a page showing only what is new (`?since=`) keeps showing only that.
   const response = await fetch(location.pathname + location.search, { headers: { Accept: "text/html" } });
@@ -180,7 +184,7 @@ export async function refresh() {
   }
   const focusedIds = document.activeElement?.closest?.("#reading-text mark")?.dataset.annotationIds;
   article.replaceChildren(...fresh.getElementById("reading-text").childNodes);
-  restoreTarget();
+  article.dataset.seesClass = fresh.getElementById("reading-text").dataset.seesClass;
   document.getElementById("annotation-list").replaceChildren(...fresh.getElementById("annotation-list").childNodes);
   for (const count of document.querySelectorAll("[data-count-kind], [data-role=total], [data-argument-count]")) {
     const { countKind, argumentCount } = count.dataset;
@@ -199,19 +203,6 @@ export async function refresh() {
   }
   document.querySelector("[data-role=empty]").hidden = fresh.querySelector("[data-role=empty]").hidden;
   if (focusedIds) article.querySelector(`mark[data-annotation-ids="${CSS.escape(focusedIds)}"]`)?.focus();
-  applyFilters();
-  rerenderThread();
-}
-
-let pending = null;
-function scheduleRefresh() {
-  clearTimeout(pending);
-  pending = setTimeout(() => {
-    // Do not pull the text from under a selection in progress: try again shortly.
-    const selection = document.getSelection();
-    if (selection && !selection.isCollapsed && article.contains(selection.anchorNode)) scheduleRefresh();
-    else refresh();
-  }, 150);
 }
 
 const ANNOUNCEMENTS = {
@@ -219,23 +210,30 @@ const ANNOUNCEMENTS = {
   updated: "An annotation was changed.",
   deleted: "An annotation was removed.",
   replied: "A new reply was posted.",
+  linked: "An annotation's links changed.",
 };
 
 function listen() {
   const events = new EventSource(`/readings/${readingId}/events`);
   events.addEventListener("annotation", (message) => {
-    scheduleRefresh();
+    let change = {};
     try {
-      announce(ANNOUNCEMENTS[JSON.parse(message.data).change] ?? "");
+      change = JSON.parse(message.data);
     } catch {
-      /* an unreadable event still triggers the refresh */
+      /* an unreadable event still redraws */
     }
+    if (!change.annotation) {
+      redrawAll();
+      return;
+    }
+    // This viewer's own changes are announced where they were made.
+    redrawAnnotation(change.annotation, change.mine ? "" : (ANNOUNCEMENTS[change.change] ?? ""));
   });
-  events.addEventListener("resync", scheduleRefresh);
+  events.addEventListener("resync", () => redrawAll());
   // The browser reconnects by itself after a drop; what happened meanwhile is fetched again.
   let connected = false;
   events.addEventListener("open", () => {
-    if (connected) scheduleRefresh();
+    if (connected) redrawAll();
     connected = true;
   });
 }
@@ -296,6 +294,15 @@ if (article && editor) {
       if (annotateSelection()) event.preventDefault();
     }
   });
-  initThreads({ article, refresh });
+  initLive({
+    article,
+    refresh,
+    after: () => {
+      restoreTarget();
+      applyFilters();
+      rerenderThread();
+    },
+  });
+  initThreads({ article, refresh: redrawAnnotation });
   listen();
 }

@@ -3,13 +3,14 @@
 // reply form and, for its author, edit and delete. Where highlights overlap,
 // the thread first offers every annotation under the point.
 
-import { announce, api, h } from "./dom.js";
+import { api, h } from "./dom.js";
 
 const thread = document.querySelector("[data-role=thread]");
 const body = thread?.querySelector("[data-role=thread-body]");
 const filters = document.querySelector("[data-role=filters]");
 let article = null;
-let refresh = async () => {};
+/** Redraws what annotation `id` touches, then announces `message` (see live.js). */
+let refresh = async (_id, _message) => {};
 /** What the thread shows: a list of annotation ids (a choice when more than one). */
 let shown = null;
 let returnFocus = null;
@@ -19,7 +20,10 @@ const KINDS = ["claim", "counterargument", "source", "question", "note"];
 const VISIBILITIES = [["private", "Only me"], ["instructors", "Me and instructors"], ["class", "Whole class"]];
 
 /** Opens the thread of the annotations `ids` (those the list shows); `from` gets focus back on close. */
-export function openThread(ids, from = null) {
+export async function openThread(ids, from = null) {
+  // A long list leaves entries out: fetch those of the highlights opened (drawn by the server).
+  const missing = ids.filter((id) => !item(id));
+  if (missing.length) await Promise.all(missing.map((id) => refresh(id, "", { entry: true })));
   const known = ids.filter((id) => item(id));
   if (!known.length || !thread) return;
   if (from) returnFocus = from;
@@ -173,8 +177,7 @@ function replyForm(id) {
     attempt(form, async () => {
       await api("POST", `/api/annotations/${id}/replies`, { text: text.value });
       text.value = "";
-      await refresh();
-      announce("Reply posted.");
+      await refresh(id, "Reply posted.");
     });
   });
   return form;
@@ -204,8 +207,7 @@ function authorTools(id, source) {
       if (comment.value.trim()) current.body.push({ type: "TextualBody", purpose: "commenting", value: comment.value.trim() });
       current.visibility = visibility.value;
       await api("PUT", `/api/annotations/${id}`, current);
-      await refresh();
-      announce("Annotation changed.");
+      await refresh(id, "Annotation changed.");
     });
   });
   const confirmRow = h("p", { class: "buttons confirm", hidden: true }, "Delete this annotation and its replies? ");
@@ -230,8 +232,7 @@ function authorTools(id, source) {
     attempt(remove, async () => {
       await api("DELETE", `/api/annotations/${id}`);
       closeThread();
-      await refresh();
-      announce("Annotation deleted.");
+      await refresh(id, "Annotation deleted.");
     });
   });
   return h("details", { class: "author-tools" }, h("summary", {}, "Edit, link or delete"), edit, linkForm(id, source), remove);
@@ -264,8 +265,7 @@ function linkForm(id, source) {
       const body = { target: target.value };
       if (relation.value) body.relation = relation.value;
       await api("POST", `/api/annotations/${id}/links`, body);
-      await refresh();
-      announce("Link added.");
+      await refresh(id, "Link added.");
     });
   });
   for (const link of source.querySelectorAll("a[data-target]")) {
@@ -273,8 +273,7 @@ function linkForm(id, source) {
     unlink.addEventListener("click", () =>
       attempt(form, async () => {
         await api("DELETE", `/api/annotations/${id}/links/${link.dataset.target}`);
-        await refresh();
-        announce("Link removed.");
+        await refresh(id, "Link removed.");
       }),
     );
     form.append(h("p", { class: "buttons" }, unlink));

@@ -4,11 +4,12 @@
 
 use super::annotations::{Row, decode};
 use super::{readings, replies};
-use crate::domain::Link;
+use crate::db::replies::Reply;
+use crate::domain::{Annotation, AnnotationId, Link};
 use crate::snapshot::Snapshot;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 // Each query hands back one JSON array rather than a row per item: sqlx passes every
 // row from SQLite's thread on its own, and for a reading's thousands of annotations
@@ -22,7 +23,7 @@ const ANNOTATIONS: &str = "SELECT json_group_array(json_object(
     'start', a.start, 'end', a.end, 'exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix,
     'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0,
     'late', EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at)))
-    FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?";
+    FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?1";
 
 /// Links between the reading's annotations: (link id, from row, from uuid, to uuid, relation).
 const LINKS: &str = "SELECT json_group_array(json_array(l.id, f.id, f.uuid, t.uuid, l.relation)) FROM links l
@@ -33,29 +34,139 @@ const LINKS: &str = "SELECT json_group_array(json_array(l.id, f.id, f.uuid, t.uu
 const REPLIES: &str =
     "SELECT json_group_array(json_array(r.id, r.uuid, a.uuid, r.author_id, u.name, r.text, r.created_at))
     FROM replies r JOIN annotations a ON a.id = r.annotation_id JOIN users u ON u.id = r.author_id
-    WHERE a.reading_id = ?";
+    WHERE a.reading_id = ?1";
 
 async fn rows<T: serde::de::DeserializeOwned>(
     conn: &mut SqliteConnection,
     sql: &str,
     reading_id: i64,
+    only: Option<&str>,
 ) -> sqlx::Result<Vec<T>> {
-    let (json,): (String,) = sqlx::query_as(sql).bind(reading_id).fetch_one(conn).await?;
+    let mut query = sqlx::query_as(sql).bind(reading_id);
+    if let Some(only) = only {
+        query = query.bind(only);
+    }
+    let (json,): (String,) = query.fetch_one(conn).await?;
     serde_json::from_str(&json).map_err(decode)
 }
 
 /// The reading `reading_id` as it stands, or `None` if there is no such reading.
 pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
     let mut tx = db.begin().await?;
+    let snapshot = load_in(&mut tx, reading_id).await?;
+    tx.commit().await?;
+    Ok(snapshot)
+}
+
+/// The last entry of the change log (see the `reading_changes` migration).
+async fn last_change(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    let (seq,): (i64,) = sqlx::query_as("SELECT coalesce(max(seq), 0) FROM reading_changes").fetch_one(conn).await?;
+    Ok(seq)
+}
+
+async fn load_in(conn: &mut SqliteConnection, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
+    let seq = last_change(&mut *conn).await?;
     let row: Option<(i64, i64, i64, String, String, String, String)> =
         sqlx::query_as("SELECT revision, id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
             .bind(reading_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
     let Some((revision, id, course_id, title, author, text, blocks)) = row else { return Ok(None) };
     let reading = readings::into_reading((id, course_id, title, author, text, blocks))?;
+    let (annotations, replies) = annotations_in(&mut *conn, reading_id, None).await?;
+    let post_first = post_first(&mut *conn, course_id).await?;
+    let provenance = super::w3c::provenance_in_reading(&mut *conn, reading_id).await?;
+    let (rows, annotations): (Vec<i64>, Vec<_>) = annotations.into_iter().unzip();
+    let snapshot = Snapshot::new(revision, reading, annotations, replies, post_first);
+    Ok(Some(snapshot.with_provenance(provenance).with_rows(rows, seq)))
+}
 
-    let annotations: Vec<Row> = rows(&mut tx, ANNOTATIONS, reading_id).await?;
+/// A snapshot brought up to date, and which annotations changed (`None`: it was loaded whole).
+pub struct Refreshed {
+    pub snapshot: Snapshot,
+    pub changed: Option<HashSet<AnnotationId>>,
+}
+
+/// `old` brought up to date: only the annotations the change log names since
+/// `old` was loaded are read again (with their links and replies), unless the
+/// log says everything may have changed or no longer reaches back that far;
+/// then the reading is loaded whole. `None` if the reading is gone.
+pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Option<Refreshed>> {
+    let reading_id = old.reading.id;
+    let mut tx = db.begin().await?;
+    let seq = last_change(&mut tx).await?;
+    let revision: Option<(i64,)> =
+        sqlx::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(&mut *tx).await?;
+    let Some((revision,)) = revision else { return Ok(None) };
+    let (oldest,): (Option<i64>,) = sqlx::query_as("SELECT min(seq) FROM reading_changes").fetch_one(&mut *tx).await?;
+    let logged: Vec<(Option<i64>,)> = sqlx::query_as(
+        "SELECT DISTINCT annotation_row FROM reading_changes WHERE reading_id = ? AND seq > ? AND seq <= ?",
+    )
+    .bind(reading_id)
+    .bind(old.seq)
+    .bind(seq)
+    .fetch_all(&mut *tx)
+    .await?;
+    // Rows older than the snapshot's position may have been pruned: then nothing says what changed.
+    let pruned = old.seq == 0 || oldest.is_some_and(|oldest| oldest > old.seq + 1);
+    if pruned || logged.iter().any(|(row,)| row.is_none()) {
+        let snapshot = load_in(&mut tx, reading_id).await?;
+        tx.commit().await?;
+        return Ok(snapshot.map(|snapshot| Refreshed { snapshot, changed: None }));
+    }
+    let rows: HashSet<i64> = logged.into_iter().filter_map(|(row,)| row).collect();
+    let (fresh, fresh_replies) = annotations_in(&mut tx, reading_id, Some(&rows)).await?;
+    let post_first = post_first(&mut tx, old.reading.course_id).await?;
+    let provenance = super::w3c::provenance_in_reading(&mut *tx, reading_id).await?;
+    tx.commit().await?;
+
+    let mut changed: HashSet<AnnotationId> = fresh.iter().map(|(_, a)| a.id).collect();
+    let mut annotations: Vec<(i64, Annotation)> = Vec::with_capacity(old.annotations.len() + fresh.len());
+    for (row, annotation) in old.rows.iter().zip(&old.annotations) {
+        if rows.contains(row) {
+            changed.insert(annotation.id);
+        } else {
+            annotations.push((*row, Annotation { reply_count: 0, ..annotation.clone() }));
+        }
+    }
+    annotations.extend(fresh);
+    annotations.sort_unstable_by_key(|(row, a)| (a.position.start, Reverse(a.position.end), *row));
+    let mut replies: Vec<Reply> = old
+        .replies
+        .iter()
+        .filter(|(on, _)| !changed.contains(*on))
+        .flat_map(|(_, thread)| thread.iter().cloned())
+        .collect();
+    replies.extend(fresh_replies);
+    let (rows, annotations): (Vec<i64>, Vec<_>) = annotations.into_iter().unzip();
+    let snapshot = Snapshot::new(revision, old.reading.clone(), annotations, replies, post_first)
+        .with_provenance(provenance)
+        .with_rows(rows, seq);
+    Ok(Some(Refreshed { snapshot, changed: Some(changed) }))
+}
+
+async fn post_first(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Result<bool> {
+    let post_first: Option<(bool,)> = sqlx::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
+        .bind(course_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(post_first.is_some_and(|(on,)| on))
+}
+
+/// The reading's annotations (all, or those whose rows are in `only`) with their
+/// row ids, in text order, each with its links, and their replies oldest first.
+async fn annotations_in(
+    conn: &mut SqliteConnection,
+    reading_id: i64,
+    only: Option<&HashSet<i64>>,
+) -> sqlx::Result<(Vec<(i64, Annotation)>, Vec<Reply>)> {
+    let only_json = only.map(|rows| serde_json::to_string(&rows.iter().collect::<Vec<_>>()).unwrap_or_default());
+    let filtered = |sql: &str, column: &str| match &only_json {
+        Some(_) => format!("{sql} AND {column} IN (SELECT value FROM json_each(?2))"),
+        None => sql.to_owned(),
+    };
+    let annotations: Vec<Row> =
+        rows(&mut *conn, &filtered(ANNOTATIONS, "a.id"), reading_id, only_json.as_deref()).await?;
     let mut sorted: Vec<&Row> = annotations.iter().collect();
     sorted.sort_unstable_by_key(|r| (r.start, Reverse(r.end), r.id));
     let order: Vec<i64> = sorted.iter().map(|r| r.id).collect();
@@ -65,10 +176,11 @@ pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snaps
     for id in order {
         if let Some(row) = by_row.remove(&id) {
             index.insert(id, annotations.len());
-            annotations.push(row.into_annotation()?);
+            annotations.push((id, row.into_annotation()?));
         }
     }
-    let mut links: Vec<(i64, i64, String, String, String)> = rows(&mut tx, LINKS, reading_id).await?;
+    let mut links: Vec<(i64, i64, String, String, String)> =
+        rows(&mut *conn, &filtered(LINKS, "f.id"), reading_id, only_json.as_deref()).await?;
     links.sort_unstable_by_key(|l| l.0);
     for (_, from_row, from, to, relation) in links {
         if let Some(&i) = index.get(&from_row) {
@@ -77,22 +189,15 @@ pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snaps
                 to: to.parse().map_err(decode)?,
                 relation: relation.parse().map_err(decode)?,
             };
-            annotations[i].links.push(link);
+            annotations[i].1.links.push(link);
         }
     }
     let mut reply_rows: Vec<(i64, String, String, i64, String, String, String)> =
-        rows(&mut tx, REPLIES, reading_id).await?;
+        rows(&mut *conn, &filtered(REPLIES, "a.id"), reading_id, only_json.as_deref()).await?;
     reply_rows.sort_unstable_by_key(|r| r.0);
     let replies = reply_rows
         .into_iter()
         .map(|(_, id, on, author, name, text, created)| replies::into_reply((id, on, author, name, text, created)))
         .collect::<sqlx::Result<Vec<_>>>()?;
-    let post_first: Option<(bool,)> = sqlx::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
-        .bind(course_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let provenance = super::w3c::provenance_in_reading(&mut *tx, reading_id).await?;
-    tx.commit().await?;
-    let post_first = post_first.is_some_and(|(on,)| on);
-    Ok(Some(Snapshot::new(revision, reading, annotations, replies, post_first).with_provenance(provenance)))
+    Ok((annotations, replies))
 }

@@ -67,11 +67,24 @@ pub struct Run<'a> {
 /// overlap count as one (`*a**b*` is one emphasis), so runs stay maximal.
 #[must_use]
 pub fn runs<'a>(doc: &'a Document, index: &CharIndex, highlights: &[Highlight]) -> Vec<BlockRuns<'a>> {
+    runs_of(doc, index, &doc.blocks, highlights)
+}
+
+/// [`runs`] for some of `doc`'s blocks only: `blocks` is a slice of `doc.blocks`.
+/// A block's runs depend only on the highlights that overlap it (and on their
+/// order), so drawing a block alone with those gives what [`runs`] gives for it.
+#[must_use]
+pub fn runs_of<'a>(
+    doc: &'a Document,
+    index: &CharIndex,
+    blocks: &'a [Block],
+    highlights: &[Highlight],
+) -> Vec<BlockRuns<'a>> {
     let len = index.len_chars();
     let valid = highlights.iter().enumerate().filter(|(_, h)| h.start < h.end && h.end <= len);
     let mut marks = Sweep::new(valid.map(|(i, h)| (h.start, Reverse(h.end), i)).collect());
     let end_of = |i: usize| highlights[i].end;
-    doc.blocks
+    blocks
         .iter()
         .map(|block| {
             let spans = merged_styles(block);

@@ -1,7 +1,11 @@
 //! Live updates of a reading: the handlers that change annotations publish an
 //! [`Event`] to the reading's channel, and each open reading page holds a
 //! Server-Sent Events stream that passes on only the events its viewer may see.
-//! Events carry ids, never content: the page fetches again what it may see.
+//! Events carry ids, never content: the page fetches the fragments it must
+//! redraw (`pages::reading::fragments`), drawn for what its viewer may see. A
+//! `resync` tells every page on a reading to redraw itself whole: it fell
+//! behind, or something changed what its viewer sees wholesale (the course's
+//! post-first setting, an import).
 
 use super::{AppState, ReadingAccess};
 use crate::db::review;
@@ -28,6 +32,10 @@ pub enum Change {
     Updated,
     Deleted,
     Replied,
+    /// Its links changed (added or removed from its thread).
+    Linked,
+    /// Redraw everything (sent as a `resync` event, to every page on the reading).
+    Resync,
 }
 
 /// One change in a reading, and who may hear of it.
@@ -55,6 +63,13 @@ impl Event {
         }
     }
 
+    /// Every page open on `reading_id` redraws itself whole.
+    #[must_use]
+    pub fn resync(reading_id: i64) -> Self {
+        let (annotation, author_id) = (AnnotationId::nil(), 0);
+        Self { reading_id, change: Change::Resync, annotation, author_id, visibilities: vec![Visibility::Class] }
+    }
+
     /// An update: heard by whoever could see the annotation before or can see it now.
     #[must_use]
     pub fn updated(before: &Annotation, after: &Annotation) -> Self {
@@ -72,6 +87,9 @@ impl Event {
     /// [`Event::visible_to`], and the course's post-first setting as `db::annotations::VISIBLE`
     /// applies it: a student who has not yet posted on the reading hears only of their own.
     pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
+        if self.change == Change::Resync {
+            return true;
+        }
         if !self.visible_to(viewer) {
             return false;
         }
@@ -188,6 +206,8 @@ impl EventHub {
 struct Payload {
     change: Change,
     annotation: AnnotationId,
+    /// The viewer made this change (the page that made it has said so already).
+    mine: bool,
 }
 
 /// What a stream waits on: the reading's events, revocations, its end of life.
@@ -225,8 +245,12 @@ pub async fn reading_events(
             loop {
                 tokio::select! {
                     received = listening.events.recv() => match received {
+                        Ok(event) if event.change == Change::Resync => {
+                            return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
+                        }
                         Ok(event) if event.may_hear(&db, viewer, course_id).await => {
-                            let payload = Payload { change: event.change, annotation: event.annotation };
+                            let mine = event.author_id == viewer.user_id;
+                            let payload = Payload { change: event.change, annotation: event.annotation, mine };
                             let data = serde_json::to_string(&payload).unwrap_or_default();
                             return Some((Ok(sse::Event::default().event("annotation").data(data)), listening));
                         }

@@ -50,8 +50,19 @@ impl<T> Revisioned<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(i64, T)>>,
     {
-        let cell = self.cell(id, revision);
-        let (_, value) = cell.get_or_try_init(|| async { load().await.map(|(r, v)| (r, Arc::new(v))) }).await?;
+        self.get_from(id, revision, |_| load()).await
+    }
+
+    /// [`Revisioned::get`], where `load` is handed the value it replaces (an
+    /// older revision's, if one was in memory), to bring it up to date rather
+    /// than derive everything again.
+    pub async fn get_from<F, Fut>(&self, id: i64, revision: i64, load: F) -> Result<Arc<T>>
+    where
+        F: FnOnce(Option<Arc<T>>) -> Fut,
+        Fut: Future<Output = Result<(i64, T)>>,
+    {
+        let (cell, previous) = self.cell(id, revision);
+        let (_, value) = cell.get_or_try_init(|| async { load(previous).await.map(|(r, v)| (r, Arc::new(v))) }).await?;
         Ok(Arc::clone(value))
     }
 
@@ -65,17 +76,20 @@ impl<T> Revisioned<T> {
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The cell holding `id` at `revision` or later, made empty if what it held is older.
-    fn cell(&self, id: i64, revision: i64) -> Arc<OnceCell<Loaded<T>>> {
+    /// The cell holding `id` at `revision` or later, made empty if what it held
+    /// is older, and the older value it held.
+    fn cell(&self, id: i64, revision: i64) -> (Arc<OnceCell<Loaded<T>>>, Option<Arc<T>>) {
         let mut entries = self.lock();
         entries.clock += 1;
         let now = entries.clock;
+        let mut previous = None;
         if let Some(entry) = entries.map.get_mut(&id) {
             let loaded = entry.cell.get().map(|(r, _)| *r);
             if entry.revision >= revision || loaded.is_some_and(|r| r >= revision) {
                 entry.used = now;
-                return Arc::clone(&entry.cell);
+                return (Arc::clone(&entry.cell), None);
             }
+            previous = entry.cell.get().map(|(_, value)| Arc::clone(value));
         }
         if entries.map.len() >= self.capacity && !entries.map.contains_key(&id) {
             if let Some(oldest) = entries.map.iter().min_by_key(|(_, e)| e.used).map(|(id, _)| *id) {
@@ -84,7 +98,7 @@ impl<T> Revisioned<T> {
         }
         let cell = Arc::new(OnceCell::new());
         entries.map.insert(id, Entry { revision, cell: Arc::clone(&cell), used: now });
-        cell
+        (cell, previous)
     }
 }
 
@@ -110,6 +124,20 @@ mod tests {
         assert_eq!(loads.load(Ordering::SeqCst), 3);
         cache.remove(1);
         assert_eq!(*cache.get(1, 4, load(4)).await?, 3, "a removed id loads again");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_newer_revision_is_loaded_from_the_value_it_replaces() -> Result<()> {
+        let cache = Revisioned::new(4);
+        assert_eq!(
+            *cache.get_from(1, 1, |previous| async move { Ok((1, previous.map_or(10, |v| *v + 1))) }).await?,
+            10
+        );
+        assert_eq!(
+            *cache.get_from(1, 2, |previous| async move { Ok((2, previous.map_or(10, |v| *v + 1))) }).await?,
+            11
+        );
         Ok(())
     }
 

@@ -6,13 +6,19 @@
 //! everything else a page does. The database moves a reading's revision on
 //! every write that touches it (triggers, see the `revisions` migration), each
 //! request learns the revision with its access check, and a snapshot older than
-//! that is loaded again — by one request, the others waiting for it.
+//! that is brought up to date — by one request, the others waiting for it —
+//! from the change log (`db::snapshot::changes_since`): only the annotations
+//! written since are read again, and only their list entries and the blocks
+//! they lie on are drawn again.
 //!
 //! The policy ("newest revision wins, one loads while the others wait, bounded
 //! by count") is [`Revisioned`]'s.
 
+use super::pages::reading::{BlockCache, ItemHtml};
 use super::revisioned::Revisioned;
 use crate::db;
+use crate::db::snapshot::Refreshed;
+use crate::domain::AnnotationId;
 use crate::error::{Error, Result};
 use crate::snapshot::Snapshot;
 use crate::text::{CharIndex, Document};
@@ -29,9 +35,50 @@ const CAPACITY: usize = 8;
 pub struct Cached {
     pub snapshot: Snapshot,
     /// The reading page's list entries (see `pages::reading`).
-    pub items: OnceLock<Vec<super::pages::reading::ItemHtml>>,
+    pub items: OnceLock<Vec<Arc<ItemHtml>>>,
     /// The largest reading page drawn from it so far, in bytes.
     pub page_bytes: AtomicUsize,
+    /// The article's blocks as drawn, shared with earlier revisions of the same text.
+    pub blocks: Arc<BlockCache>,
+    /// List entries drawn at an earlier revision for annotations that have not
+    /// changed since, until this revision's entries are drawn.
+    carried: Mutex<HashMap<AnnotationId, Arc<ItemHtml>>>,
+}
+
+impl Cached {
+    /// What `refreshed` derives from, given what the revision before it (`previous`) derived.
+    fn new(refreshed: Refreshed, previous: Option<&Self>) -> Self {
+        let Refreshed { snapshot, changed } = refreshed;
+        let same_text = previous.filter(|p| p.snapshot.reading.doc == snapshot.reading.doc);
+        let blocks = same_text
+            .map_or_else(|| Arc::new(BlockCache::new(snapshot.reading.doc.blocks.len())), |p| Arc::clone(&p.blocks));
+        let carried = match (same_text, changed) {
+            (Some(previous), Some(changed)) => {
+                let mut kept = match previous.items.get() {
+                    Some(items) => {
+                        let ids = previous.snapshot.annotations.iter().map(|a| a.id);
+                        ids.zip(items.iter().map(Arc::clone)).collect()
+                    }
+                    None => previous.carried(),
+                };
+                kept.retain(|id, _| !changed.contains(id));
+                kept
+            }
+            _ => HashMap::new(),
+        };
+        Self { snapshot, items: OnceLock::new(), page_bytes: AtomicUsize::new(0), blocks, carried: Mutex::new(carried) }
+    }
+
+    /// The entries carried from an earlier revision (see [`Cached::carried`]).
+    #[must_use]
+    pub fn carried(&self) -> HashMap<AnnotationId, Arc<ItemHtml>> {
+        lock(&self.carried).clone()
+    }
+
+    /// Lets go of the carried entries once this revision's are drawn.
+    pub fn forget_carried(&self) {
+        lock(&self.carried).clear();
+    }
 }
 
 pub struct Snapshots {
@@ -56,12 +103,18 @@ pub struct ReadingText {
 
 impl Snapshots {
     /// The reading at `revision` or later; 404 if it no longer exists.
+    /// A snapshot already in memory is brought up to date with what changed
+    /// since (`db::snapshot::changes_since`) rather than loaded again whole.
     pub async fn get(&self, db: &SqlitePool, reading_id: i64, revision: i64) -> Result<Arc<Cached>> {
-        let load = || async {
-            let snapshot = db::snapshot::load(db, reading_id).await?.ok_or(Error::NotFound)?;
-            Ok((snapshot.revision, Cached { snapshot, items: OnceLock::new(), page_bytes: AtomicUsize::new(0) }))
+        let load = |previous: Option<Arc<Cached>>| async move {
+            let refreshed = match &previous {
+                Some(previous) => db::snapshot::changes_since(db, &previous.snapshot).await?,
+                None => db::snapshot::load(db, reading_id).await?.map(|snapshot| Refreshed { snapshot, changed: None }),
+            };
+            let refreshed = refreshed.ok_or(Error::NotFound)?;
+            Ok((refreshed.snapshot.revision, Cached::new(refreshed, previous.as_deref())))
         };
-        self.entries.get(reading_id, revision, load).await
+        self.entries.get_from(reading_id, revision, load).await
     }
 
     /// The text of `reading_id`, loaded once; 404 if there is no such reading.

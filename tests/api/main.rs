@@ -18,6 +18,7 @@ mod import;
 mod lifecycle;
 mod links;
 mod live;
+mod live_fragments;
 mod map;
 mod openapi;
 mod pages;

@@ -7,6 +7,7 @@ mod accessibility;
 mod accounts;
 mod assignments;
 mod harness;
+mod live_lecture;
 mod scenarios;
 mod search;
 #[path = "../api/support.rs"]
@@ -35,6 +36,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("forgot_password_by_mail_then_sign_in", |s| Box::pin(accounts::forgot_password_by_mail_then_sign_in(s))),
     ("a_search_result_opens_the_reading_at_its_thread", |s| {
         Box::pin(search::a_result_opens_the_reading_at_its_thread(s))
+    }),
+    ("a_classmates_annotation_reaches_an_open_page_in_kilobytes", |s| {
+        Box::pin(live_lecture::a_classmates_annotation_costs_kilobytes(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))

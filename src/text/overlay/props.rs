@@ -132,4 +132,26 @@ proptest! {
             }
         }
     }
+    #[test]
+    fn a_block_drawn_alone_with_the_highlights_over_it_is_drawn_as_in_the_whole((doc, highlights) in document()) {
+        let index = CharIndex::new(&doc.text);
+        let all = runs(&doc, &index, &highlights);
+        for (b, block) in doc.blocks.iter().enumerate() {
+            let over: Vec<usize> = (0..highlights.len())
+                .filter(|&i| {
+                    let h = highlights[i];
+                    h.start < h.end && h.end <= index.len_chars() && h.start < block.end && h.end > block.start
+                })
+                .collect();
+            let subset: Vec<Highlight> = over.iter().map(|&i| highlights[i]).collect();
+            let mut alone = runs_of(&doc, &index, &doc.blocks[b..=b], &subset);
+            prop_assert_eq!(alone.len(), 1);
+            let mut alone = alone.remove(0);
+            for run in &mut alone.runs {
+                run.open = run.open.iter().map(|ids| ids.iter().map(|&i| over[i]).collect()).collect();
+                run.innermost = run.innermost.map(|i| over[i]);
+            }
+            prop_assert_eq!(&alone, &all[b]);
+        }
+    }
 }

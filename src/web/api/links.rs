@@ -8,6 +8,7 @@ use crate::db::links;
 use crate::domain::{AnnotationId, LinkError, Relation};
 use crate::error::{Error, Result};
 use crate::formats::w3c;
+use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState};
 use axum::Router;
@@ -88,6 +89,7 @@ async fn create_link(
         "target": iris.annotation(source.reading_id, to),
         "relation": relation.as_str(),
     });
+    state.events.publish(Event::new(Change::Linked, &source));
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/annotations/{}/links/{to}", source.id)) {
         response.headers_mut().insert(LOCATION, location);
@@ -102,5 +104,9 @@ async fn delete_link(
 ) -> Result<StatusCode> {
     let source = require_author(&state, &access).await?;
     let to: AnnotationId = target_id.parse().map_err(|_| Error::NotFound)?;
-    if links::delete_link(&state.db, source.id, to).await? { Ok(StatusCode::NO_CONTENT) } else { Err(Error::NotFound) }
+    if !links::delete_link(&state.db, source.id, to).await? {
+        return Err(Error::NotFound);
+    }
+    state.events.publish(Event::new(Change::Linked, &source));
+    Ok(StatusCode::NO_CONTENT)
 }

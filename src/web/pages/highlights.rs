@@ -95,32 +95,50 @@ pub fn article<'a>(
     annotations: &[&Annotation],
     ids: &'a [&'a str],
 ) -> Vec<BlockView<'a>> {
-    let ranges: Vec<Highlight> =
-        annotations.iter().map(|a| Highlight { start: a.position.start, end: a.position.end }).collect();
-    overlay::runs(doc, index, &ranges)
-        .into_iter()
-        .map(|block| BlockView {
-            tag: tag(block.block.kind),
-            class: class(block.block.kind),
-            start: block.block.start,
-            runs: block
-                .runs
-                .into_iter()
-                .map(|run| {
-                    // The depth of the first mark opened here: those around it, plus one.
-                    let outer = run.depth - run.open.len();
-                    let open = run.open.into_iter().enumerate();
-                    RunView {
-                        text: run.text,
-                        close: CloseMarks(run.close),
-                        open: open.filter_map(|(n, listed)| mark(listed, outer + n + 1, annotations, ids)).collect(),
-                        styles: run.styles.into_iter().filter_map(style).collect(),
-                    }
-                })
-                .collect(),
-            close: CloseMarks(block.close),
-        })
-        .collect()
+    let ranges = ranges(annotations);
+    overlay::runs(doc, index, &ranges).into_iter().map(|block| view(block, annotations, ids)).collect()
+}
+
+/// Block `b` of the article alone, with `annotations` (those that overlap it, in
+/// text order) drawn over it: as [`article`] draws it with every annotation.
+pub fn block<'a>(
+    doc: &'a Document,
+    index: &CharIndex,
+    b: usize,
+    annotations: &[&Annotation],
+    ids: &'a [&'a str],
+) -> Option<BlockView<'a>> {
+    let ranges = ranges(annotations);
+    let blocks = doc.blocks.get(b..=b)?;
+    overlay::runs_of(doc, index, blocks, &ranges).into_iter().next().map(|block| view(block, annotations, ids))
+}
+
+fn ranges(annotations: &[&Annotation]) -> Vec<Highlight> {
+    annotations.iter().map(|a| Highlight { start: a.position.start, end: a.position.end }).collect()
+}
+
+fn view<'a>(block: overlay::BlockRuns<'a>, annotations: &[&Annotation], ids: &'a [&'a str]) -> BlockView<'a> {
+    BlockView {
+        tag: tag(block.block.kind),
+        class: class(block.block.kind),
+        start: block.block.start,
+        runs: block
+            .runs
+            .into_iter()
+            .map(|run| {
+                // The depth of the first mark opened here: those around it, plus one.
+                let outer = run.depth - run.open.len();
+                let open = run.open.into_iter().enumerate();
+                RunView {
+                    text: run.text,
+                    close: CloseMarks(run.close),
+                    open: open.filter_map(|(n, listed)| mark(listed, outer + n + 1, annotations, ids)).collect(),
+                    styles: run.styles.into_iter().filter_map(style).collect(),
+                }
+            })
+            .collect(),
+        close: CloseMarks(block.close),
+    }
 }
 
 pub(super) fn tag(kind: BlockKind) -> &'static str {

@@ -1,13 +1,16 @@
 //! The reading page: the text with every visible annotation highlighted, a
 //! legend, the annotations in text order with their threads, and a plain form
 //! to annotate by quoting (the script enhances it with text selection), and
-//! the stream of live changes the script listens to.
+//! the stream of live changes the script listens to, and the fragments it
+//! redraws after a change.
 
 use super::Layout;
+mod article;
 mod entries;
+mod fragments;
 mod since;
+mod view;
 
-use super::highlights::{self, BlockView};
 use crate::db::readings;
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};
@@ -16,22 +19,27 @@ use crate::text::anchor::{TextPosition, TextQuote};
 use crate::web::api::create_annotation_for;
 use crate::web::events::reading_events;
 use crate::web::forms::{Form, Query};
+use crate::web::transfer;
 use crate::web::{AppState, ReadingAccess};
+pub use article::BlockCache;
+use article::DrawnBlock;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use entries::Item;
 pub use entries::ItemHtml;
-use entries::{Item, item_html};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
+use view::ReadingView;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/readings/{reading_id}", get(show_reading).post(create_annotation))
         .route("/readings/{reading_id}/events", get(reading_events))
+        .route("/readings/{reading_id}/fragments", get(fragments::show_fragments))
 }
 
 #[derive(Template)]
@@ -39,7 +47,8 @@ pub fn router() -> Router<AppState> {
 struct ReadingPage<'a> {
     layout: Layout,
     reading: &'a readings::Reading,
-    blocks: Vec<BlockView<'a>>,
+    /// The article's blocks, drawn (see `article`).
+    blocks: Vec<DrawnBlock>,
     items: Vec<Item<'a>>,
     /// The claims a counterargument or source may be linked to.
     claims: Vec<&'a ItemHtml>,
@@ -54,6 +63,21 @@ struct ReadingPage<'a> {
     argument: crate::argument::Counts,
     /// What is new since the last visit, or what the `?since=` filter shows (`since`).
     news: Option<since::Banner>,
+    /// Whether the viewer sees classmates' work yet (post-first): the script redraws all when it changes.
+    sees_class: bool,
+    /// Entries past the first [`LIST_MOST`] that the list leaves out until asked for all.
+    more: usize,
+}
+
+/// The most entries the list draws unless asked for all (`?list=all`): with
+/// thousands of annotations the page stays light, and every highlight is drawn
+/// either way (the script fetches an entry left out when its thread is opened).
+pub const LIST_MOST: usize = 1_000;
+
+#[derive(Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    list: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -85,13 +109,46 @@ struct AnnotateForm {
     end: Option<usize>,
 }
 
+/// `GET /readings/{id}`: the page, or `304` when the browser holds it at this
+/// revision (and with the same news: what is new since the last visit differs
+/// between visits).
 async fn show_reading(
     State(state): State<AppState>,
     access: ReadingAccess,
-    Query(query): Query<since::SinceQuery>,
+    Query(query): Query<PageQuery>,
+    Query(news_query): Query<since::SinceQuery>,
+    headers: HeaderMap,
 ) -> Result<Response> {
-    let news = since::News::visit(&state, access.viewer, access.reading_id, &query).await?;
-    reading_page(&state, &access, AnnotateForm::default(), None, &news).await
+    let news = since::News::visit(&state, access.viewer, access.reading_id, &news_query).await?;
+    let all = query.list == "all";
+    let etag = page_tag(&access, all, &news);
+    if transfer::is_fresh(&headers, &etag) {
+        return Ok(transfer::not_modified(&etag));
+    }
+    let page = reading_page(&state, &access, AnnotateForm::default(), None, &news, all).await?;
+    Ok(transfer::tagged(page, &etag))
+}
+
+/// The page's ETag: its revision, and all else it shows that differs between
+/// viewers (who they are, their role and name, their session's CSRF token, the
+/// page's script and stylesheet, what is new to them).
+fn page_tag(access: &ReadingAccess, all: bool, news: &since::News) -> String {
+    let layout = Layout::for_user(Some(&access.user));
+    let viewer = access.viewer;
+    let name = layout.user_name.as_deref().unwrap_or_default();
+    let news = news.tag();
+    let parts: [&[u8]; 9] = [
+        b"reading page",
+        &[u8::from(all)],
+        &viewer.user_id.to_le_bytes(),
+        viewer.role.as_str().as_bytes(),
+        name.as_bytes(),
+        layout.csrf.as_bytes(),
+        layout.css.as_bytes(),
+        layout.js.as_bytes(),
+        news.as_bytes(),
+    ];
+    transfer::revision_tag(access.revision, &parts)
 }
 
 async fn reading_page(
@@ -100,47 +157,37 @@ async fn reading_page(
     form: AnnotateForm,
     error: Option<String>,
     news: &since::News,
+    all: bool,
 ) -> Result<Response> {
-    let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
-    let snapshot = &cached.snapshot;
-    let html = item_html(&cached)?;
-    let viewer = access.viewer;
-    let mask = snapshot.mask_for(viewer);
-    let shown: Vec<usize> =
-        (0..mask.len()).filter(|&i| mask[i] && news.shows(&snapshot.annotations[i], viewer)).collect();
-    let visible: Vec<&Annotation> = shown.iter().map(|&i| &snapshot.annotations[i]).collect();
-    let ids: Vec<&str> = shown.iter().map(|&i| html[i].id.as_str()).collect();
-    let items = shown.iter().map(|&i| Item::for_viewer(snapshot, html, i, &mask, viewer)).collect();
-    let claims = shown.iter().filter(|&&i| snapshot.annotations[i].kind == Kind::Claim).map(|&i| &html[i]).collect();
-    let counts = Kind::ALL.iter().map(|k| (*k, visible.iter().filter(|a| a.kind == *k).count())).collect();
+    let view = ReadingView::load(state, access).await?.with_news(news);
+    let mut items = view.items()?;
+    let more = if all { 0 } else { items.len().saturating_sub(LIST_MOST) };
+    items.truncate(items.len() - more);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let reading = &snapshot.reading;
-    let fresh: Vec<bool> = visible.iter().map(|a| news.is_new(a, viewer)).collect();
-    let mut blocks = highlights::article(&reading.doc, &snapshot.index, &visible, &ids);
-    highlights::mark_new(&mut blocks, &fresh);
+    let reading = &view.snapshot().reading;
     let page = ReadingPage {
         layout: Layout::for_user(Some(&access.user)),
-        news: news.banner(
-            reading.id,
-            if news.only_after.is_some() { visible.len() } else { fresh.iter().filter(|&&f| f).count() },
-        ),
-        blocks,
+        news: news.banner(reading.id, if news.only_after.is_some() { view.total() } else { view.fresh() }),
+        blocks: view.blocks()?,
         reading,
         items,
-        claims,
-        authors: snapshot.authors_in(&mask),
-        counts,
+        claims: view.claims()?,
+        authors: view.authors(),
+        counts: view.counts(),
         kinds: Kind::ALL,
         visibilities: Visibility::ALL,
         form,
         error,
-        is_instructor: viewer.is_instructor(),
-        argument: snapshot.argument_counts(&mask),
+        is_instructor: view.viewer.is_instructor(),
+        argument: view.argument(),
+        sees_class: view.sees_class(),
+        more,
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
-    let mut body = String::with_capacity(super::highlights::page_capacity(cached.page_bytes.load(Ordering::Relaxed)));
+    let sizes = view.page_bytes();
+    let mut body = String::with_capacity(super::highlights::page_capacity(sizes.load(Ordering::Relaxed)));
     page.render_into(&mut body)?;
-    cached.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
+    sizes.fetch_max(body.len(), Ordering::Relaxed);
     Ok((status, Html(body)).into_response())
 }
 
@@ -163,7 +210,7 @@ async fn create_annotation(
             Ok(Redirect::to(&format!("/readings/{}#a-{}", access.reading_id, annotation.id)).into_response())
         }
         Err(Error::Invalid(invalid)) => {
-            reading_page(&state, &access, form, Some(invalid.message), &since::News::default()).await
+            reading_page(&state, &access, form, Some(invalid.message), &since::News::default(), false).await
         }
         Err(e) => Err(e),
     }

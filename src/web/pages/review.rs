@@ -217,6 +217,10 @@ async fn save_settings(
 ) -> Result<Response> {
     access.require_instructor_or_hide()?;
     settings::set_post_first(&state.db, access.course_id, form.post_first.is_some()).await?;
+    // What students see changes wholesale: every open page of the course redraws whole.
+    for reading in crate::db::readings::list_for_course(&state.db, access.course_id).await? {
+        state.events.publish(crate::web::events::Event::resync(reading.id));
+    }
     let keep = match form.departed_work.as_deref() {
         None | Some("anonymise") => true,
         Some("delete") => false,

@@ -6,7 +6,7 @@ use super::protocol::{jsonld, preferences};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, About, Page, PageForm};
 use crate::web::forms::Query;
-use crate::web::{AppState, ReadingAccess};
+use crate::web::{AppState, ReadingAccess, transfer};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -30,11 +30,15 @@ pub async fn list_annotations(
     Query(query): Query<ContainerQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
+    let container = iris.container(access.reading_id);
+    let etag = container_tag(&access, &container, &query, &headers);
+    if transfer::is_fresh(&headers, &etag) {
+        return Ok(transfer::not_modified(&etag));
+    }
     let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
     let snapshot = &cached.snapshot;
     let mask = snapshot.mask_for(access.viewer);
     let visible: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
-    let container = iris.container(access.reading_id);
     let modified = visible.iter().map(|&i| snapshot.annotations[i].modified).max().map(w3c::utc);
     let total = visible.len();
     let prefer = preferences(&headers);
@@ -69,5 +73,22 @@ pub async fn list_annotations(
         }
     };
     let id = body["id"].as_str().map(str::to_owned);
-    Ok(jsonld(StatusCode::OK, &body, id.as_deref()))
+    Ok(transfer::tagged(jsonld(StatusCode::OK, &body, id.as_deref()), &etag))
+}
+
+/// The container's ETag: its revision, who asks, and every option that shapes the answer.
+fn container_tag(access: &ReadingAccess, container: &str, query: &ContainerQuery, headers: &HeaderMap) -> String {
+    let header = |name| headers.get(name).map_or(&b""[..], |v| v.as_bytes());
+    let page = query.page.map_or(-1, |p| i64::try_from(p).unwrap_or(i64::MAX));
+    let parts: [&[u8]; 8] = [
+        b"annotation container",
+        &access.viewer.user_id.to_le_bytes(),
+        access.viewer.role.as_str().as_bytes(),
+        container.as_bytes(),
+        &page.to_le_bytes(),
+        &[query.iris],
+        header("prefer"),
+        header("accept"),
+    ];
+    transfer::revision_tag(access.revision, &parts)
 }

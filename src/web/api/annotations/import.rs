@@ -28,6 +28,10 @@ pub async fn import_annotations(
     };
     let report = import(&state.db, access.reading_id, access.viewer, body, &iris, &budget).await?;
     let status = if report.refused.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    if report.refused.is_empty() {
+        // Many annotations at once: open pages redraw whole rather than one by one.
+        state.events.publish(crate::web::events::Event::resync(access.reading_id));
+    }
     let error = report.refused.first().map(|r| format!("item {}: {}; nothing was imported", r.index, r.reason));
     let mut body = serde_json::to_value(&report).map_err(anyhow::Error::from)?;
     if let Some(error) = error {

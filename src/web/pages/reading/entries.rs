@@ -9,6 +9,7 @@ use crate::snapshot::Snapshot;
 use crate::web::snapshots::Cached;
 use askama::Template;
 use std::fmt::{self, Display};
+use std::sync::Arc;
 
 /// What every viewer shares of an annotation's entry.
 #[derive(Debug)]
@@ -90,25 +91,60 @@ impl ItemHtml {
     }
 }
 
-/// The list entries of every annotation in the snapshot, drawn on first use after each revision.
-pub fn item_html(cached: &Cached) -> Result<&[ItemHtml]> {
+/// The list entries of every annotation in the snapshot, drawn on first use
+/// after each revision; those of annotations unchanged since an earlier
+/// revision's entries were drawn are taken from it (see `Cached::carried`).
+pub fn item_html(cached: &Cached) -> Result<&[Arc<ItemHtml>]> {
     if let Some(items) = cached.items.get() {
         return Ok(items);
     }
     let snapshot = &cached.snapshot;
-    let mut drawn = snapshot
+    let carried = cached.carried();
+    let mut slots = snapshot
         .annotations
         .iter()
-        .map(|a| ItemHtml::draw(a, snapshot.replies_to(a.id)))
+        .map(|a| match carried.get(&a.id) {
+            Some(kept) => Ok(Slot::Kept(Arc::clone(kept))),
+            None => ItemHtml::draw(a, snapshot.replies_to(a.id)).map(Slot::New),
+        })
         .collect::<askama::Result<Vec<_>>>()?;
-    for i in 0..drawn.len() {
+    for i in 0..slots.len() {
+        if matches!(slots[i], Slot::Kept(_)) {
+            continue;
+        }
         let all: Vec<(&'static str, &ItemHtml)> =
-            snapshot.targets[i].iter().map(|(relation, to)| (relation.as_str(), &drawn[*to])).collect();
-        let whole = Item { html: &drawn[i], mine: false, links: all, whole: false }.to_string();
-        drawn[i].whole = Drawn(whole);
+            snapshot.targets[i].iter().map(|(relation, to)| (relation.as_str(), slots[*to].html())).collect();
+        let whole = Item { html: slots[i].html(), mine: false, links: all, whole: false }.to_string();
+        if let Slot::New(item) = &mut slots[i] {
+            item.whole = Drawn(whole);
+        }
     }
+    let drawn = slots
+        .into_iter()
+        .map(|slot| match slot {
+            Slot::Kept(kept) => kept,
+            Slot::New(item) => Arc::new(item),
+        })
+        .collect();
     // Another request may have drawn them meanwhile: either copy is the same.
-    Ok(cached.items.get_or_init(|| drawn))
+    let items = cached.items.get_or_init(|| drawn);
+    cached.forget_carried();
+    Ok(items)
+}
+
+/// An entry taken from an earlier revision, or drawn now.
+enum Slot {
+    Kept(Arc<ItemHtml>),
+    New(ItemHtml),
+}
+
+impl Slot {
+    fn html(&self) -> &ItemHtml {
+        match self {
+            Self::Kept(kept) => kept,
+            Self::New(item) => item,
+        }
+    }
 }
 
 /// One annotation's entry as one viewer sees it.
@@ -123,10 +159,10 @@ pub struct Item<'a> {
 
 impl<'a> Item<'a> {
     /// Annotation `i` of `snapshot` for `viewer`, who may see what `mask` shows.
-    pub fn for_viewer(snapshot: &Snapshot, html: &'a [ItemHtml], i: usize, mask: &[bool], viewer: Viewer) -> Self {
+    pub fn for_viewer(snapshot: &Snapshot, html: &'a [Arc<ItemHtml>], i: usize, mask: &[bool], viewer: Viewer) -> Self {
         let targets = &snapshot.targets[i];
         let links: Vec<_> =
-            targets.iter().filter(|(_, to)| mask[*to]).map(|(relation, to)| (relation.as_str(), &html[*to])).collect();
+            targets.iter().filter(|(_, to)| mask[*to]).map(|(relation, to)| (relation.as_str(), &*html[*to])).collect();
         let mine = snapshot.annotations[i].author_id == viewer.user_id;
         let whole = !mine && links.len() == targets.len();
         Self { html: &html[i], mine, links, whole }

@@ -62,6 +62,13 @@ impl News {
         self.last_visit.is_some_and(|visit| a.author_id != viewer.user_id && a.created > visit)
     }
 
+    /// What the page's ETag must cover of this: the filter and the last visit.
+    #[must_use]
+    pub fn tag(&self) -> String {
+        let time = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros().to_string()).unwrap_or_default();
+        format!("{}/{}", time(self.only_after), time(self.last_visit))
+    }
+
     /// The note above the text: what is filtered, or how many are new.
     #[must_use]
     pub fn banner(&self, reading_id: i64, fresh: usize) -> Option<Banner> {

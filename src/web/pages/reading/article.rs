@@ -1,0 +1,99 @@
+//! The reading's article, drawn block by block and kept: a block's markup
+//! depends only on the visible annotations that overlap it, so each block is
+//! drawn once for each set of those it has been shown with, and shared by every
+//! viewer and every revision that shows the same set. A class writing on one
+//! paragraph makes that paragraph alone be drawn again, and a student's private
+//! highlights cost a few blocks of their own, not a whole article.
+//!
+//! The page and the live fragments both take their blocks from here, drawn by
+//! one template (`partials/reading_block.html`).
+
+use super::super::highlights::{self, BlockView};
+use crate::domain::{Annotation, AnnotationId, Kind};
+use crate::error::Result;
+use crate::snapshot::Snapshot;
+use askama::Template;
+use std::fmt::{self, Display};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// How many different drawings of one block are kept (the most recent first):
+/// the class's view, and a few students' own highlights on it.
+const VARIANTS: usize = 8;
+
+/// What a block's drawing depends on besides its text: each visible annotation
+/// over it, in text order, with what its mark shows (new to the viewer or not).
+type Key = Vec<(AnnotationId, Kind, usize, usize, bool)>;
+
+/// Each block's recent drawings, by what was drawn over it.
+#[derive(Debug)]
+pub struct BlockCache {
+    blocks: Vec<Mutex<Vec<(Key, DrawnBlock)>>>,
+}
+
+/// One block as the template drew it (its text and user content escaped there).
+#[derive(Debug, Clone)]
+pub struct DrawnBlock(Arc<str>);
+
+impl DrawnBlock {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Display for DrawnBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for DrawnBlock {}
+
+#[derive(Template)]
+#[template(path = "partials/reading_block.html")]
+struct BlockPart<'a> {
+    block: BlockView<'a>,
+}
+
+impl BlockCache {
+    /// An empty cache for a reading of `blocks` blocks.
+    #[must_use]
+    pub fn new(blocks: usize) -> Self {
+        Self { blocks: (0..blocks).map(|_| Mutex::default()).collect() }
+    }
+
+    /// Block `b` of `snapshot`'s reading with the annotations `over` (indices into
+    /// its annotations, in text order, each overlapping the block) drawn on it,
+    /// those flagged in `fresh` (one flag each) marked new.
+    pub fn drawn(&self, snapshot: &Snapshot, b: usize, over: &[usize], fresh: &[bool]) -> Result<DrawnBlock> {
+        let annotations: Vec<&Annotation> = over.iter().map(|&i| &snapshot.annotations[i]).collect();
+        let key: Key = annotations
+            .iter()
+            .zip(fresh.iter().chain(std::iter::repeat(&false)))
+            .map(|(a, &new)| (a.id, a.kind, a.position.start, a.position.end, new))
+            .collect();
+        let Some(slot) = self.blocks.get(b) else { return Ok(DrawnBlock(Arc::from(""))) };
+        {
+            let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(at) = kept.iter().position(|(k, _)| *k == key) {
+                let hit = kept.remove(at);
+                let drawn = hit.1.clone();
+                kept.insert(0, hit);
+                return Ok(drawn);
+            }
+        }
+        let ids: Vec<String> = annotations.iter().map(|a| a.id.to_string()).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let reading = &snapshot.reading;
+        let drawn = match highlights::block(&reading.doc, &snapshot.index, b, &annotations, &ids) {
+            Some(mut block) => {
+                highlights::mark_new(std::slice::from_mut(&mut block), fresh);
+                DrawnBlock(Arc::from(BlockPart { block }.render()?))
+            }
+            None => DrawnBlock(Arc::from("")),
+        };
+        let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.insert(0, (key, drawn.clone()));
+        kept.truncate(VARIANTS);
+        Ok(drawn)
+    }
+}

@@ -1,0 +1,169 @@
+//! What one viewer sees of a reading at one revision: the read model the page
+//! and its live fragments are both drawn from, so they cannot disagree. It
+//! holds the snapshot shared by everyone and this viewer's visible set; the
+//! drawn parts (blocks, list entries) come from what the snapshot keeps.
+
+use super::ItemHtml;
+use super::article::DrawnBlock;
+use super::entries::{Item, item_html};
+use super::since::News;
+use crate::argument::Counts;
+use crate::domain::{Annotation, AnnotationId, Kind, Viewer};
+use crate::error::Result;
+use crate::snapshot::Snapshot;
+use crate::web::snapshots::Cached;
+use crate::web::{AppState, ReadingAccess};
+use std::sync::Arc;
+
+pub struct ReadingView {
+    cached: Arc<Cached>,
+    pub viewer: Viewer,
+    /// Which of the snapshot's annotations the viewer may see.
+    mask: Vec<bool>,
+    /// Those the page lists and draws (all visible ones unless the news filter narrows them).
+    shown: Vec<usize>,
+    drawn: Vec<bool>,
+    /// Those whose highlights are marked new to the viewer.
+    fresh: Vec<bool>,
+}
+
+impl ReadingView {
+    /// The reading as `access`'s viewer sees it at the revision access was checked at (or later).
+    pub async fn load(state: &AppState, access: &ReadingAccess) -> Result<Self> {
+        let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
+        let viewer = access.viewer;
+        let mask = cached.snapshot.mask_for(viewer);
+        let shown = (0..mask.len()).filter(|&i| mask[i]).collect();
+        let (drawn, fresh) = (mask.clone(), vec![false; mask.len()]);
+        Ok(Self { cached, viewer, mask, shown, drawn, fresh })
+    }
+
+    /// The view narrowed to what `news` shows (`?since=`), with what it calls new marked.
+    #[must_use]
+    pub fn with_news(mut self, news: &News) -> Self {
+        let cached = Arc::clone(&self.cached);
+        let (annotations, viewer) = (&cached.snapshot.annotations, self.viewer);
+        self.shown.retain(|&i| news.shows(&annotations[i], viewer));
+        self.drawn = vec![false; annotations.len()];
+        for &i in &self.shown {
+            self.drawn[i] = true;
+            self.fresh[i] = news.is_new(&annotations[i], viewer);
+        }
+        self
+    }
+
+    /// How many of the annotations shown are marked new.
+    #[must_use]
+    pub fn fresh(&self) -> usize {
+        self.shown.iter().filter(|&&i| self.fresh[i]).count()
+    }
+
+    #[must_use]
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.cached.snapshot
+    }
+
+    /// The largest page drawn at this revision, to size the next one.
+    #[must_use]
+    pub fn page_bytes(&self) -> &std::sync::atomic::AtomicUsize {
+        &self.cached.page_bytes
+    }
+
+    /// How many annotations the viewer sees.
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Whether the viewer sees classmates' work (see `Snapshot::sees_classmates`).
+    #[must_use]
+    pub fn sees_class(&self) -> bool {
+        self.snapshot().sees_classmates(self.viewer)
+    }
+
+    /// Every block of the article, drawn with what the viewer sees.
+    pub fn blocks(&self) -> Result<Vec<DrawnBlock>> {
+        (0..self.snapshot().by_block.len()).map(|b| self.block(b)).collect()
+    }
+
+    /// Block `b`, drawn with what the viewer sees.
+    pub fn block(&self, b: usize) -> Result<DrawnBlock> {
+        let over: Vec<usize> = self.snapshot().by_block[b].iter().copied().filter(|&i| self.drawn[i]).collect();
+        let fresh: Vec<bool> = over.iter().map(|&i| self.fresh[i]).collect();
+        self.cached.blocks.drawn(self.snapshot(), b, &over, &fresh)
+    }
+
+    /// The index of the block starting at `start`, if one does.
+    #[must_use]
+    pub fn block_at(&self, start: usize) -> Option<usize> {
+        let blocks = &self.snapshot().reading.doc.blocks;
+        blocks.binary_search_by_key(&start, |b| b.start).ok()
+    }
+
+    /// The blocks annotation `i` lies on.
+    #[must_use]
+    pub fn blocks_of(&self, i: usize) -> Vec<usize> {
+        let by_block = &self.snapshot().by_block;
+        (0..by_block.len()).filter(|&b| by_block[b].binary_search(&i).is_ok()).collect()
+    }
+
+    /// The list entries the viewer sees, in text order.
+    pub fn items(&self) -> Result<Vec<Item<'_>>> {
+        let html = item_html(&self.cached)?;
+        Ok(self.shown.iter().map(|&i| self.item_with(html, i)).collect())
+    }
+
+    /// Annotation `i`'s entry as the viewer sees it (`i` must be visible to them).
+    pub fn item(&self, i: usize) -> Result<Item<'_>> {
+        Ok(self.item_with(item_html(&self.cached)?, i))
+    }
+
+    fn item_with<'a>(&'a self, html: &'a [Arc<ItemHtml>], i: usize) -> Item<'a> {
+        Item::for_viewer(self.snapshot(), html, i, &self.mask, self.viewer)
+    }
+
+    /// The index of annotation `id` if the viewer may see it.
+    #[must_use]
+    pub fn visible(&self, id: AnnotationId) -> Option<usize> {
+        let i = self.snapshot().annotations.iter().position(|a| a.id == id)?;
+        self.mask[i].then_some(i)
+    }
+
+    /// The first annotation after `i` in text order that the viewer sees and `keep` accepts.
+    #[must_use]
+    pub fn next_after(&self, i: usize, keep: impl Fn(&Annotation) -> bool) -> Option<&Annotation> {
+        let annotations = &self.snapshot().annotations;
+        (i + 1..annotations.len()).find(|&j| self.mask[j] && keep(&annotations[j])).map(|j| &annotations[j])
+    }
+
+    /// The claims the viewer sees, which a counterargument or source may be linked to.
+    pub fn claims(&self) -> Result<Vec<&ItemHtml>> {
+        let html = item_html(&self.cached)?;
+        let annotations = &self.snapshot().annotations;
+        Ok(self.shown.iter().filter(|&&i| annotations[i].kind == Kind::Claim).map(|&i| &*html[i]).collect())
+    }
+
+    /// Annotation `i`'s entry's shared parts (its claim label, among others).
+    pub fn html(&self, i: usize) -> Result<&ItemHtml> {
+        Ok(&item_html(&self.cached)?[i])
+    }
+
+    /// How many of each kind the viewer sees.
+    #[must_use]
+    pub fn counts(&self) -> Vec<(Kind, usize)> {
+        let annotations = &self.snapshot().annotations;
+        Kind::ALL.iter().map(|k| (*k, self.shown.iter().filter(|&&i| annotations[i].kind == *k).count())).collect()
+    }
+
+    /// The argument's counts among what the viewer sees.
+    #[must_use]
+    pub fn argument(&self) -> Counts {
+        self.snapshot().argument_counts(&self.mask)
+    }
+
+    /// The authors of what the viewer sees, sorted, each once.
+    #[must_use]
+    pub fn authors(&self) -> Vec<&str> {
+        self.snapshot().authors_in(&self.mask)
+    }
+}
