@@ -96,3 +96,66 @@ async fn an_author_reads_feedback_on_their_own_work_only_while_in_the_course() {
     change_member(db, course, ana_id, MemberChange::Remove).await.expect("removed");
     assert!(feedback::list_for_author(db, ana_id).await.expect("query").is_empty(), "not after leaving the course");
 }
+
+/// Tables no rendered page or snapshot draws from (or whose changes reach pages
+/// another way), each with why. Every other table must move the revision of what
+/// it shows by trigger (`migrations/20261128000005_revisions.sql`): cached pages
+/// and snapshots are kept until that revision moves, so a table without
+/// triggers would leave pages stale. Add a new table here only with a reason.
+const NO_REVISION_TRIGGERS: &[(&str, &str)] = &[
+    ("_sqlx_migrations", "sqlx's own bookkeeping"),
+    ("annotation_tombstones", "the protocol's 410 for deleted ids, read per request; the delete moves the revision"),
+    ("api_tokens", "credentials, read per request"),
+    ("sessions", "credentials, read per request"),
+    ("password_resets", "one-time links, read per request"),
+    ("course_removals", "read per request by the member list; ending the membership moves the revision"),
+    ("courses", "its revision is what the others move; its join code is drawn per request"),
+    ("moderation_log", "an audit record; the deletion it records moves the revision"),
+    ("reading_changes", "the change log the snapshot triggers write"),
+    ("reading_visits", "per-viewer news drawn around the cached parts: a visit must not make every cache stale"),
+    ("retired_ids", "a high-water mark of ids, never shown"),
+    ("storage_probe", "the storage health check's scratch row, never shown"),
+];
+
+/// Tables a reading's snapshot is loaded from: besides the revision, each logs
+/// what it changed in `reading_changes`, so a kept snapshot is brought up to date.
+const SNAPSHOT_TABLES: &[&str] =
+    &["annotations", "links", "replies", "readings", "users", "course_settings", "assignments"];
+
+#[tokio::test]
+async fn every_table_moves_revisions_by_trigger_or_says_why_not() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    // Virtual tables (the FTS5 search index) and their shadow tables are kept by
+    // the triggers of the tables they index, and read per request.
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT t.name FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'
+         AND t.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+         AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'
+                         AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\\_%' ESCAPE '\\')
+         ORDER BY t.name",
+    )
+    .fetch_all(db)
+    .await
+    .expect("tables");
+    let triggers: Vec<(String, String)> =
+        sqlx::query_as("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_all(db)
+            .await
+            .expect("triggers");
+    let on = |table: &str, needle: &str| triggers.iter().any(|(t, sql)| t == table && sql.contains(needle));
+    let mut missing = Vec::new();
+    for (table,) in &tables {
+        let exempt = NO_REVISION_TRIGGERS.iter().any(|(name, _)| name == table);
+        if !exempt && !on(table, "revision") {
+            missing.push(format!("{table}: no trigger moves a revision"));
+        }
+        if SNAPSHOT_TABLES.contains(&table.as_str()) && !on(table, "reading_changes") {
+            missing.push(format!("{table}: no trigger logs its changes in reading_changes"));
+        }
+    }
+    for (name, _) in NO_REVISION_TRIGGERS {
+        assert!(tables.iter().any(|(t,)| t == name), "{name} is exempt but no longer exists");
+    }
+    assert!(missing.is_empty(), "the revision contract is broken:\n{}", missing.join("\n"));
+}

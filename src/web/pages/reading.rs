@@ -120,24 +120,26 @@ async fn show_reading(
     headers: HeaderMap,
 ) -> Result<Response> {
     let news = since::News::visit(&state, access.viewer, access.reading_id, &news_query).await?;
+    let view = ReadingView::load(&state, &access).await?.with_news(&news);
     let all = query.list == "all";
-    let etag = page_tag(&access, all, &news);
+    let etag = page_tag(&access, all, &news, &view);
     if transfer::is_fresh(&headers, &etag) {
         return Ok(transfer::not_modified(&etag));
     }
-    let page = reading_page(&state, &access, AnnotateForm::default(), None, &news, all).await?;
+    let page = reading_page(&access, &view, AnnotateForm::default(), None, &news, all)?;
     Ok(transfer::tagged(page, &etag))
 }
 
 /// The page's ETag: its revision, and all else it shows that differs between
 /// viewers (who they are, their role and name, their session's CSRF token, the
-/// page's script and stylesheet, what is new to them).
-fn page_tag(access: &ReadingAccess, all: bool, news: &since::News) -> String {
+/// page's script and stylesheet, the news filter and which highlights are new to them).
+fn page_tag(access: &ReadingAccess, all: bool, news: &since::News, view: &ReadingView) -> String {
     let layout = Layout::for_user(Some(&access.user));
     let viewer = access.viewer;
     let name = layout.user_name.as_deref().unwrap_or_default();
-    let news = news.tag();
-    let parts: [&[u8]; 9] = [
+    let filter = news.filter_tag();
+    let fresh = view.fresh_tag();
+    let parts: [&[u8]; 10] = [
         b"reading page",
         &[u8::from(all)],
         &viewer.user_id.to_le_bytes(),
@@ -146,20 +148,20 @@ fn page_tag(access: &ReadingAccess, all: bool, news: &since::News) -> String {
         layout.csrf.as_bytes(),
         layout.css.as_bytes(),
         layout.js.as_bytes(),
-        news.as_bytes(),
+        filter.as_bytes(),
+        &fresh,
     ];
     transfer::revision_tag(access.revision, &parts)
 }
 
-async fn reading_page(
-    state: &AppState,
+fn reading_page(
     access: &ReadingAccess,
+    view: &ReadingView,
     form: AnnotateForm,
     error: Option<String>,
     news: &since::News,
     all: bool,
 ) -> Result<Response> {
-    let view = ReadingView::load(state, access).await?.with_news(news);
     let mut items = view.items()?;
     let more = if all { 0 } else { items.len().saturating_sub(LIST_MOST) };
     items.truncate(items.len() - more);
@@ -210,7 +212,8 @@ async fn create_annotation(
             Ok(Redirect::to(&format!("/readings/{}#a-{}", access.reading_id, annotation.id)).into_response())
         }
         Err(Error::Invalid(invalid)) => {
-            reading_page(&state, &access, form, Some(invalid.message), &since::News::default(), false).await
+            let view = ReadingView::load(&state, &access).await?;
+            reading_page(&access, &view, form, Some(invalid.message), &since::News::default(), false)
         }
         Err(e) => Err(e),
     }

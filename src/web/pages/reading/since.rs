@@ -62,11 +62,12 @@ impl News {
         self.last_visit.is_some_and(|visit| a.author_id != viewer.user_id && a.created > visit)
     }
 
-    /// What the page's ETag must cover of this: the filter and the last visit.
+    /// What the page's ETag must cover of the filter (which highlights are new is
+    /// the view's to say: the last visit moves on every visit, the page only when
+    /// something new came before it).
     #[must_use]
-    pub fn tag(&self) -> String {
-        let time = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros().to_string()).unwrap_or_default();
-        format!("{}/{}", time(self.only_after), time(self.last_visit))
+    pub fn filter_tag(&self) -> String {
+        self.only_after.map(|t| t.timestamp_micros().to_string()).unwrap_or_default()
     }
 
     /// The note above the text: what is filtered, or how many are new.

@@ -52,6 +52,12 @@ impl ReadingView {
         self
     }
 
+    /// Which annotations are marked new, as bytes for the page's ETag.
+    #[must_use]
+    pub fn fresh_tag(&self) -> Vec<u8> {
+        self.shown.iter().filter(|&&i| self.fresh[i]).flat_map(|&i| (i as u64).to_le_bytes()).collect()
+    }
+
     /// How many of the annotations shown are marked new.
     #[must_use]
     pub fn fresh(&self) -> usize {
