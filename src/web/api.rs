@@ -7,6 +7,7 @@ mod courses;
 mod export;
 mod feedback;
 mod links;
+mod lti;
 mod openapi;
 pub mod readings;
 pub mod search;
@@ -30,4 +31,5 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(search::router())
+        .merge(lti::router())
 }

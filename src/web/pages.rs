@@ -10,6 +10,7 @@ mod heatmap;
 mod highlights;
 mod home;
 mod leaving;
+mod lti;
 mod manage;
 mod map;
 mod password;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(map::router())
         .merge(search::router())
+        .merge(lti::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

@@ -33,6 +33,8 @@ struct CoursePage {
     members: Vec<Member>,
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
+    /// For instructors of a course made by an LMS launch: its roster sync.
+    lms: Option<crate::db::lti::provision::CourseContext>,
     error: Option<String>,
 }
 
@@ -48,8 +50,11 @@ async fn course_page(state: &AppState, access: &CourseAccess, error: Option<Stri
     } else {
         (Vec::new(), Vec::new())
     };
+    let lms =
+        if is_instructor { crate::db::lti::provision::context_of_course(&state.db, course.id).await? } else { None };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = CoursePage {
+        lms,
         layout: Layout::for_user(Some(&access.user)),
         readings: readings::list_for_course(&state.db, course.id).await?,
         course,
