@@ -19,6 +19,7 @@ mod import;
 mod lifecycle;
 mod links;
 mod live;
+mod lti;
 mod map;
 mod openapi;
 mod pages;
