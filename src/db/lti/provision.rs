@@ -51,6 +51,8 @@ pub enum Provisioned {
     },
     /// An instructor removed this user from the course in Counterpoint: nothing was changed.
     Removed,
+    /// The site's administrator disabled this account: nothing was changed.
+    Disabled,
 }
 
 /// Finds or creates the account, the course and the membership of a launch, and
@@ -64,6 +66,13 @@ pub async fn launch(
     let mut tx = db.begin().await?;
     let course_id = course_for(&mut tx, context).await?;
     let user_id = account_for(&mut tx, context.platform_id, user).await?;
+    let (disabled,): (bool,) = sqlx::query_as("SELECT disabled_at IS NOT NULL FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if disabled {
+        return Ok(Provisioned::Disabled);
+    }
     if !set_membership(&mut tx, course_id, user_id, user.role).await? {
         return Ok(Provisioned::Removed);
     }

@@ -147,14 +147,14 @@ async fn launch(State(state): State<AppState>, headers: HeaderMap, Form(form): F
         reading_id: token.chosen_reading(),
     });
     let link = if valid.is_deep_linking() { None } else { link };
-    let Provisioned::Member { user_id, course_id, reading_id } =
-        provision::launch(&state.db, &lms_context, &user, link.as_ref()).await?
-    else {
-        return Err(Error::Forbidden(crate::courses::REMOVED));
-    };
-    if users::is_disabled(&state.db, user_id).await? {
-        return Err(Error::Forbidden("this account is disabled: ask the site's administrator"));
-    }
+    let (user_id, course_id, reading_id) =
+        match provision::launch(&state.db, &lms_context, &user, link.as_ref()).await? {
+            Provisioned::Member { user_id, course_id, reading_id } => (user_id, course_id, reading_id),
+            Provisioned::Removed => return Err(Error::Forbidden(crate::courses::REMOVED)),
+            Provisioned::Disabled => {
+                return Err(Error::Forbidden("this account is disabled: ask the site's administrator"));
+            }
+        };
     users::touch_sign_in(&state.db, user_id).await?;
     let target = if valid.is_deep_linking() {
         deep_link::begin(&state, &valid, user_id, course_id).await?

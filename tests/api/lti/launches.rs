@@ -17,6 +17,15 @@ async fn role(lms: &Lms, course: i64, email_like: &str) -> Option<Role> {
     counterpoint::db::courses::role_of(&lms.app.state.db, course, row?.0).await.expect("role")
 }
 
+async fn id_of(lms: &Lms, email: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+        .bind(email)
+        .fetch_one(&lms.app.state.db)
+        .await
+        .expect("id");
+    id
+}
+
 fn course_of(location: &str) -> i64 {
     location.strip_prefix("/courses/").and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("{location}"))
 }
@@ -86,6 +95,27 @@ async fn accounts_made_by_a_launch_cannot_sign_in_with_a_password() {
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "password {password:?}");
         assert!(response.header("set-cookie").is_empty());
     }
+}
+
+#[tokio::test]
+async fn disabled_accounts_and_removed_members_are_not_let_in_by_a_launch() {
+    let lms = Lms::new().await;
+    let teacher = lms.launch(LaunchSpec::for_user("teacher-1", "Tess Teacher", INSTRUCTOR)).await;
+    let course = course_of(teacher.location());
+    lms.launch(LaunchSpec::for_user("student-1", "Sam Student", LEARNER)).await;
+    lms.launch(LaunchSpec::for_user("student-2", "Nora Student", LEARNER)).await;
+    let sam = id_of(&lms, "student-1@lms.example.edu").await;
+    counterpoint::db::users::set_disabled(&lms.app.state.db, sam, true).await.expect("disable");
+    counterpoint::db::courses::remove_member(&lms.app.state.db, course, id_of(&lms, "student-2@lms.example.edu").await)
+        .await
+        .expect("remove");
+    let before = lms.counts().await;
+    for (sub, name) in [("student-1", "Sam Student"), ("student-2", "Nora Student")] {
+        let refused = lms.launch(LaunchSpec::for_user(sub, name, LEARNER)).await;
+        assert_eq!(refused.response.status, StatusCode::FORBIDDEN, "{sub}: {}", refused.response.text);
+        assert_eq!(refused.session(), None, "{sub}");
+    }
+    assert_eq!(lms.counts().await, before);
 }
 
 #[tokio::test]
