@@ -49,7 +49,11 @@ impl Launched {
 
 impl Lms {
     pub async fn new() -> Self {
-        let app = TestApp::new().await;
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(adjust: impl FnOnce(&mut counterpoint::config::Config)) -> Self {
+        let app = TestApp::with_config(adjust).await;
         let platform = Platform::start().await;
         let url = &platform.url;
         let new = NewPlatform {

@@ -79,6 +79,15 @@ async fn an_instructor_and_a_student_land_in_one_course_with_their_roles() {
 }
 
 #[tokio::test]
+async fn with_secure_cookies_the_state_cookie_survives_a_cross_site_post() {
+    let lms = Lms::with_config(|config| config.secure_cookies = true).await;
+    let cookie = lms.login().await.header("set-cookie").to_owned();
+    assert!(cookie.contains("SameSite=None") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    let launched = lms.launch(LaunchSpec::for_user("student-1", "Sam Student", LEARNER)).await;
+    assert_eq!(launched.response.status, StatusCode::SEE_OTHER, "{}", launched.response.text);
+}
+
+#[tokio::test]
 async fn accounts_made_by_a_launch_cannot_sign_in_with_a_password() {
     let lms = Lms::new().await;
     let launched = lms.launch(LaunchSpec::for_user("student-1", "Sam Student", LEARNER)).await;
