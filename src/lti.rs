@@ -6,8 +6,10 @@
 //! - [`keys`]: the tool's RSA key pair, kept in the database, published at `/lti/jwks.json`.
 //! - [`client`]: the one HTTP client for the platform's JWKS, token, NRPS and AGS endpoints.
 //! - [`launch`]: the OIDC login and the validation of an id_token.
-//! - [`deep_linking`], [`roster`], [`grades`]: the three LTI Advantage services.
+//! - [`deep_linking`], [`roster`], [`grades`]: the three LTI Advantage services;
+//!   [`auto_push`] sends a course's scores by itself once its writes pause, when asked to.
 
+pub mod auto_push;
 pub mod claims;
 pub mod client;
 pub mod deep_linking;

@@ -372,3 +372,40 @@ pub async fn note_roster_failure(db: &SqlitePool, course_id: i64, message: &str)
         .await?;
     Ok(())
 }
+
+/// Turns the course's automatic grade push on or off; false if the course has no LMS context.
+pub async fn set_push_on_write(db: &SqlitePool, course_id: i64, on: bool) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE lti_contexts SET push_on_write = ? WHERE course_id = ?")
+        .bind(on)
+        .bind(course_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn push_on_write(db: &SqlitePool, course_id: i64) -> sqlx::Result<bool> {
+    let row: Option<(bool,)> = sqlx::query_as("SELECT push_on_write FROM lti_contexts WHERE course_id = ?")
+        .bind(course_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some_and(|(on,)| on))
+}
+
+/// Courses whose scores push by themselves and changed since their last push: `(id, revision, title)`.
+pub async fn courses_to_push(db: &SqlitePool) -> sqlx::Result<Vec<(i64, i64, String)>> {
+    sqlx::query_as(
+        "SELECT c.id, c.revision, c.title FROM courses c JOIN lti_contexts l ON l.course_id = c.id
+         WHERE l.push_on_write = 1 AND (l.pushed_revision IS NULL OR l.pushed_revision <> c.revision)",
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn note_pushed_revision(db: &SqlitePool, course_id: i64, revision: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE lti_contexts SET pushed_revision = ? WHERE course_id = ?")
+        .bind(revision)
+        .bind(course_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -166,3 +166,48 @@ async fn services_need_a_course_made_by_a_launch_and_an_instructor() {
     let response = lms.app.api(Method::POST, &format!("/api/courses/{course}/lti/grades"), Some(&stranger), None).await;
     assert_eq!(response.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn scores_go_by_themselves_once_writes_pause_when_the_course_asks() {
+    use counterpoint::lti::auto_push::AutoPush;
+    use std::time::Duration;
+    let lms = Lms::new().await;
+    let (course, teacher) = course(&lms).await;
+    let launched = lms.launch(LaunchSpec::for_user("teacher-1", "Tess Teacher", INSTRUCTOR)).await;
+    let browser = lms.browser(&launched).await;
+    let (db, lti) = (&lms.app.state.db, &lms.app.state.lti);
+    let mut auto = AutoPush::default();
+    assert_eq!(auto.pass(db, lti, Duration::ZERO).await.expect("pass"), 0);
+    assert_eq!(auto.pass(db, lti, Duration::ZERO).await.expect("pass"), 0, "off until the instructor turns it on");
+
+    let saved = browser.post_form(&format!("/courses/{course}/lti/auto-grades"), &[("on", "1")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let review = browser.get(&format!("/courses/{course}/review")).await;
+    assert!(review.text.contains("name=\"on\" value=\"1\" checked"), "the setting shows");
+    assert_eq!(auto.pass(db, lti, Duration::ZERO).await.expect("pass"), 0, "first seen: writes may still come");
+    assert_eq!(auto.pass(db, lti, Duration::ZERO).await.expect("pass"), 1, "quiet: pushed");
+    assert_eq!(auto.pass(db, lti, Duration::ZERO).await.expect("pass"), 0, "nothing new");
+    let sent = lms.platform.recorded(|r| r.scores.len());
+    assert_eq!(sent, 1, "the one student's score");
+
+    // Sam writes; once writes pause, his new score goes.
+    let reading =
+        lms.app.reading(course, &teacher, "text", "Two powers share one bed but dream different dreams.").await;
+    let (sam_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'student-1@lms.example.edu'")
+        .fetch_one(db)
+        .await
+        .expect("sam");
+    let sam = TestUser {
+        email: "student-1@lms.example.edu".into(),
+        token: counterpoint::accounts::create_token(db, sam_id, "t").await.expect("token"),
+    };
+    let comment = json!({"body": [
+        {"type": "TextualBody", "purpose": "classifying", "value": "claim"},
+        {"type": "TextualBody", "purpose": "commenting", "value": "This is the central claim of the essay."}]});
+    lms.app.annotation(reading, &sam, "claim", "Two powers share one bed", comment).await;
+    assert_eq!(auto.pass(db, lti, Duration::from_secs(3600)).await.expect("pass"), 0);
+    assert_eq!(auto.pass(db, lti, Duration::from_secs(3600)).await.expect("pass"), 0, "not quiet long enough");
+    assert_eq!(auto.pass(db, lti, Duration::ZERO).await.expect("pass"), 1);
+    let last = lms.platform.recorded(|r| r.scores.last().map(|(_, s)| s.clone())).expect("a score");
+    assert_eq!((last["userId"].as_str(), last["scoreGiven"].as_u64()), (Some("student-1"), Some(2)));
+}

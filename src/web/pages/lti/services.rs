@@ -15,6 +15,21 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/courses/{course_id}/lti/roster", post(sync_roster))
         .route("/courses/{course_id}/lti/grades", post(send_grades))
+        .route("/courses/{course_id}/lti/auto-grades", post(set_auto_grades))
+}
+
+/// The course setting: send the scores by themselves once writes pause (a checkbox, `on` when ticked).
+async fn set_auto_grades(
+    State(state): State<AppState>,
+    access: CourseAccess,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    access.require_instructor_or_hide()?;
+    let on = form.contains_key("on");
+    if !crate::db::lti::provision::set_push_on_write(&state.db, access.course_id, on).await? {
+        return Err(Error::Conflict("this course was not created by an LMS launch".into()));
+    }
+    Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
 }
 
 async fn sync_roster(
