@@ -25,6 +25,8 @@ pub async fn serve(mut config: Config, on_ready: impl FnOnce(&str)) -> anyhow::R
     crate::server::fit_to_descriptors(&mut config.connections);
     let (bind, limits, trusted_proxies) = (config.bind, config.connections.clone(), config.trusted_proxies.clone());
     let (router, state) = build(config).await?;
+    // Here rather than in `build`: tests drive the router and run the pushes themselves.
+    crate::lti::auto_push::AutoPush::spawn(state.db.clone(), state.lti.clone());
     let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);

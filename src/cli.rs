@@ -2,9 +2,11 @@
 //! `import`, `export`, `backup`, `restore`. `main.rs` parses and calls [`run`].
 
 mod connections;
+mod lti;
 mod restore;
 
 pub use connections::ConnectionArgs;
+pub use lti::LtiCommand;
 
 use crate::accounts::{create_account, create_token};
 use crate::config::{Config, RateSettings};
@@ -81,6 +83,9 @@ pub enum Command {
     },
     /// Replace the database with a backup (checked first; stop the server before).
     Restore { file: PathBuf },
+    /// LTI 1.3: register the LMSs that launch Counterpoint; rotate the tool's key.
+    #[command(subcommand)]
+    Lti(LtiCommand),
 }
 
 #[derive(Args, Debug)]
@@ -290,6 +295,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             backup(&pool, &file).await
         }
         Command::Restore { file } => restore::restore(&cli.db, &file).await,
+        Command::Lti(command) => lti::run(&cli.db, command).await,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod group_commit;
 pub mod health;
 pub mod links;
+pub mod lti;
 pub mod moderation;
 pub mod readings;
 pub mod replies;

@@ -20,6 +20,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;
+pub mod lti;
 pub mod mail;
 pub mod offload;
 pub mod review;

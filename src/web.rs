@@ -53,6 +53,8 @@ pub struct AppState {
     pub health: Arc<crate::db::health::Health>,
     /// CPU-heavy work, off the async workers and a few at a time.
     pub offload: crate::offload::Offload,
+    /// LTI's calls to the platforms (LMSs), with their cached keys and tokens.
+    pub lti: crate::lti::Lti,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             reviews: Arc::default(),
             health: Arc::default(),
             offload,
+            lti: crate::lti::Lti::default(),
         }
     }
 }

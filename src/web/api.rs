@@ -9,6 +9,7 @@ mod courses;
 mod export;
 mod feedback;
 mod links;
+mod lti;
 mod openapi;
 pub mod readings;
 pub mod search;
@@ -35,4 +36,5 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(assignments::router())
         .merge(course_copy::router())
+        .merge(lti::router())
 }

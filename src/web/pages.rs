@@ -11,6 +11,7 @@ mod heatmap;
 mod highlights;
 mod home;
 mod leaving;
+mod lti;
 mod manage;
 mod map;
 mod password;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(assignment::router())
         .merge(term::router())
+        .merge(lti::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

@@ -24,8 +24,15 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The form field that carries it on plain forms.
 pub const CSRF_FIELD: &str = "csrf";
 
+/// Cross-site form posts by design: an LMS posts LTI's login initiation and
+/// launch. They change nothing until the launch's own check passes: the
+/// `state` bound to a cookie set at login, then the signed id_token (`lti::launch`).
+const CROSS_SITE_POSTS: [&str; 2] = ["/lti/login", "/lti/launch"];
+
 pub async fn csrf_guard(request: Request, next: Next) -> Result<Response> {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || CROSS_SITE_POSTS.contains(&request.uri().path())
+    {
         return Ok(next.run(request).await);
     }
     let expected = match request.extensions().get::<Auth>() {

@@ -19,6 +19,7 @@ mod lifecycle;
 mod links;
 mod live;
 mod live_fragments;
+mod lti;
 mod map;
 mod openapi;
 mod pages;

@@ -115,6 +115,15 @@ const NO_REVISION_TRIGGERS: &[(&str, &str)] = &[
     ("reading_visits", "per-viewer news drawn around the cached parts: a visit must not make every cache stale"),
     ("retired_ids", "a high-water mark of ids, never shown"),
     ("storage_probe", "the storage health check's scratch row, never shown"),
+    ("lti_platforms", "LMS registrations, read per request"),
+    ("lti_deployments", "LMS registrations, read per request"),
+    ("lti_keys", "the tool's signing keys, read per request"),
+    ("lti_logins", "logins in flight, read per request"),
+    ("lti_users", "LMS identities of accounts, read per request"),
+    ("lti_contexts", "read per request by the course and review pages"),
+    ("lti_resource_links", "read per launch and per grade push"),
+    ("lti_deep_links", "one-time deep-linking requests, read per request"),
+    ("lti_grade_reports", "read per request by the review page"),
 ];
 
 /// Tables a reading's snapshot is loaded from: besides the revision, each logs

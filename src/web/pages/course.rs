@@ -38,6 +38,8 @@ struct CoursePage {
     members: Vec<Member>,
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
+    /// For instructors of a course made by an LMS launch: its roster sync.
+    lms: Option<crate::db::lti::provision::CourseContext>,
     error: Option<String>,
 }
 
@@ -53,9 +55,12 @@ pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: 
     } else {
         (Vec::new(), Vec::new())
     };
+    let lms =
+        if is_instructor { crate::db::lti::provision::context_of_course(&state.db, course.id).await? } else { None };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let readings = readings::list_for_course(&state.db, course.id).await?;
     let page = CoursePage {
+        lms,
         layout: Layout::for_user(Some(&access.user)),
         lines: agenda::lines(state, access, readings).await?,
         zone: crate::db::assignments::time_zone(&state.db, course.id).await?.as_text(),

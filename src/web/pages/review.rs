@@ -69,6 +69,10 @@ struct ReviewPage {
     rubric: RubricFields,
     post_first: bool,
     keeps_departed_work: bool,
+    /// For a course made by an LMS launch: the latest grade push, if any (`Some(None)`: none yet).
+    lms_grades: Option<Option<crate::db::lti::GradeReport>>,
+    /// Whether the course's scores go to the LMS by themselves once writes pause.
+    lms_auto: bool,
     error: Option<String>,
 }
 
@@ -166,6 +170,11 @@ async fn review_page(
         layout: Layout::for_user(Some(&access.user)),
         post_first: dashboard.post_first,
         keeps_departed_work: crate::db::departures::keeps_departed_work(&state.db, access.course_id).await?,
+        lms_auto: crate::db::lti::provision::push_on_write(&state.db, access.course_id).await?,
+        lms_grades: match crate::db::lti::provision::context_of_course(&state.db, access.course_id).await? {
+            Some(_) => Some(crate::db::lti::grade_report(&state.db, access.course_id).await?),
+            None => None,
+        },
         course,
         columns,
         tables: views,
