@@ -20,7 +20,7 @@ const ANNOTATIONS: &str = "SELECT json_group_array(json_object(
     'id', a.id, 'uuid', a.uuid, 'reading_id', a.reading_id, 'author_id', a.author_id, 'author_name', u.name,
     'kind', a.kind, 'comment', a.comment, 'citation', a.citation, 'tags', a.tags, 'visibility', a.visibility,
     'start', a.start, 'end', a.end, 'exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix,
-    'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0))
+    'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0, 'orphaned', a.orphaned))
     FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?";
 
 /// Links between the reading's annotations: (link id, from row, from uuid, to uuid, relation).

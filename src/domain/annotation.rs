@@ -189,4 +189,7 @@ pub struct Annotation {
     pub links: Vec<Link>,
     /// How many replies the viewer may see.
     pub reply_count: usize,
+    /// Its passage was lost when the reading's text was replaced: `position` is
+    /// where it was in the version it was last anchored on, not in the current text.
+    pub orphaned: bool,
 }

@@ -290,6 +290,11 @@ pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&
     if !annotation.citation.is_empty() {
         out["citation"] = json!(annotation.citation);
     }
+    if annotation.orphaned {
+        // Its passage is gone from the current text: the quote says what it was, no offsets say where.
+        out["target"]["selector"] = json!([{"type": "TextQuoteSelector", "exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix}]);
+        out["orphaned"] = json!(true);
+    }
     if let Some(provenance) = provenance {
         provenance.write_into(&mut out);
     }

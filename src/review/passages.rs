@@ -75,6 +75,7 @@ mod tests {
             modified: chrono::DateTime::default(),
             links: Vec::new(),
             reply_count: 0,
+            orphaned: false,
         }
     }
 

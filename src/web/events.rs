@@ -28,6 +28,8 @@ pub enum Change {
     Updated,
     Deleted,
     Replied,
+    /// The reading's text was replaced: every page draws itself again.
+    Resync,
 }
 
 /// One change in a reading, and who may hear of it.
@@ -55,6 +57,13 @@ impl Event {
         }
     }
 
+    /// The reading's text was replaced: heard by every page open on it.
+    #[must_use]
+    pub fn resync(reading_id: i64) -> Self {
+        let (annotation, author_id, visibilities) = (AnnotationId::nil(), 0, vec![Visibility::Class]);
+        Self { reading_id, change: Change::Resync, annotation, author_id, visibilities }
+    }
+
     /// An update: heard by whoever could see the annotation before or can see it now.
     #[must_use]
     pub fn updated(before: &Annotation, after: &Annotation) -> Self {
@@ -75,7 +84,7 @@ impl Event {
         if !self.visible_to(viewer) {
             return false;
         }
-        if viewer.is_instructor() || self.author_id == viewer.user_id {
+        if viewer.is_instructor() || self.author_id == viewer.user_id || self.change == Change::Resync {
             return true;
         }
         match review::post_first(db, course_id).await {
@@ -225,6 +234,9 @@ pub async fn reading_events(
             loop {
                 tokio::select! {
                     received = listening.events.recv() => match received {
+                        Ok(event) if event.change == Change::Resync => {
+                            return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
+                        }
                         Ok(event) if event.may_hear(&db, viewer, course_id).await => {
                             let payload = Payload { change: event.change, annotation: event.annotation };
                             let data = serde_json::to_string(&payload).unwrap_or_default();

@@ -12,9 +12,11 @@ mod home;
 mod leaving;
 mod manage;
 mod map;
+mod orphans;
 mod password;
 pub(super) mod reading;
 mod reading_review;
+mod reading_text;
 mod review;
 pub use review::Reviews;
 mod search;
@@ -43,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(map::router())
         .merge(search::router())
+        .merge(orphans::router())
+        .merge(reading_text::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

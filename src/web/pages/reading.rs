@@ -51,6 +51,7 @@ struct ReadingPage<'a> {
     error: Option<String>,
     is_instructor: bool,
     argument: crate::argument::Counts,
+    orphans: super::orphans::Orphans,
 }
 
 #[derive(Deserialize, Default)]
@@ -119,6 +120,7 @@ async fn reading_page(
         error,
         is_instructor: viewer.is_instructor(),
         argument: snapshot.argument_counts(&mask),
+        orphans: super::orphans::Orphans::for_viewer(snapshot, viewer),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let mut body = String::with_capacity(super::highlights::page_capacity(cached.page_bytes.load(Ordering::Relaxed)));
