@@ -6,6 +6,7 @@
 mod accessibility;
 mod accounts;
 mod harness;
+mod reading_edits;
 mod scenarios;
 mod search;
 #[path = "../api/support.rs"]
@@ -34,6 +35,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("forgot_password_by_mail_then_sign_in", |s| Box::pin(accounts::forgot_password_by_mail_then_sign_in(s))),
     ("a_search_result_opens_the_reading_at_its_thread", |s| {
         Box::pin(search::a_result_opens_the_reading_at_its_thread(s))
+    }),
+    ("an_instructor_edits_the_reading_while_a_student_has_it_open", |s| {
+        Box::pin(reading_edits::an_instructor_edits_the_reading_while_a_student_has_it_open(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))
