@@ -100,6 +100,8 @@ function openPanel(passage) {
         { type: "TextQuoteSelector", exact: passage.exact },
       ];
       await api("PUT", `/api/annotations/${placing}`, current);
+      // The page redraws on the live event that follows, but never under a selection.
+      document.getSelection()?.removeAllRanges();
       stopPlacing();
       announce("The annotation was re-attached.");
       reload();
