@@ -44,7 +44,8 @@ async fn select(client: &Client, exact: &str) {
 
 pub async fn an_instructor_edits_the_reading_while_a_student_has_it_open(suite: &Suite) {
     let app = &suite.app;
-    let (teacher, ana, ben) = (app.user("edit-teacher").await, app.user("edit-ana").await, app.user("edit-ben").await);
+    let (teacher, ana, ben) =
+        (app.user("retext-teacher").await, app.user("retext-ana").await, app.user("retext-ben").await);
     let course = app.course(&teacher, &[&ana, &ben]).await;
     let reading = app.reading(course, &teacher, "text", OLD).await;
     app.annotation(reading, &ana, "claim", "a claim about trade", json!({})).await;
