@@ -30,6 +30,9 @@ pub struct ImportReport {
     pub replies: usize,
     /// Items whose position disagreed with their quote (or was missing), found by the quote.
     pub anchored_by_quote: Vec<ItemRef>,
+    /// Items marked `"orphaned": true` whose quote is not in this text either: stored as orphans.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub orphaned: Vec<ItemRef>,
     /// Items refused, with the reason; when any is, nothing is stored.
     pub refused: Vec<Refusal>,
     /// The ids in the input and the new annotations' IRIs.
@@ -171,9 +174,19 @@ fn anchor_items(input: &Value, text: &str, max_passage: usize, max_chars: usize)
             Ok(ImportItem::Annotation { key, parsed, provenance }) => {
                 let ParsedAnnotation { annotation: mut new, links: requested, .. } = *parsed;
                 let (position, quote) = (new.position, new.quote.as_ref());
-                let anchored = match anchor::anchor_within(text, &index, position, quote, QuoteWins, max_passage) {
-                    Ok(anchored) => anchored,
-                    Err(e) => {
+                // An orphan exported from an edited reading is placed by its quote when it is
+                // found; otherwise it stays an orphan here too (never placed by guesswork).
+                let orphan = value.get("orphaned") == Some(&Value::Bool(true));
+                let found = anchor::anchor_within(text, &index, position, quote, QuoteWins, max_passage);
+                let (anchored, orphaned) = match (found, orphan, quote) {
+                    (Ok(anchored), ..) => (anchored, false),
+                    (Err(_), true, Some(q)) if !q.exact.trim().is_empty() && q.exact.chars().count() <= max_passage => {
+                        let len = q.exact.chars().count();
+                        let position = anchor::TextPosition { start: 0, end: len };
+                        report.orphaned.push(item.clone());
+                        (anchor::Anchored { position, quote: q.clone(), by: AnchoredBy::Quote }, true)
+                    }
+                    (Err(e), ..) => {
                         refuse(report, format!("target.selector: {e}"));
                         continue;
                     }
@@ -185,7 +198,7 @@ fn anchor_items(input: &Value, text: &str, max_passage: usize, max_chars: usize)
                     );
                     return Err(Error::invalid("import", message));
                 }
-                if anchored.by == AnchoredBy::Quote && new.position.is_some() {
+                if anchored.by == AnchoredBy::Quote && new.position.is_some() && !orphaned {
                     report.anchored_by_quote.push(item.clone());
                 }
                 new.position = Some(anchored.position);
@@ -201,7 +214,7 @@ fn anchor_items(input: &Value, text: &str, max_passage: usize, max_chars: usize)
                 let pending = requested.into_iter().map(|link| Pending { item: item.clone(), from: at, kind, link });
                 done.links.extend(pending);
                 done.input_ids.push(item.id);
-                done.plan.annotations.push(ImportedAnnotation { new, provenance });
+                done.plan.annotations.push(ImportedAnnotation { new, provenance, orphaned });
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod snapshot;
 pub mod tokens;
 pub mod users;
+pub mod versions;
 pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};

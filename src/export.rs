@@ -97,7 +97,9 @@ async fn jsonld_collection(
     let mut reply_list = Vec::new();
     let mut modified = None;
     for reading in readings {
-        let annotations = annotations::list_visible(db, reading.id, EXPORT_VIEWER).await?;
+        // Orphans too (after the anchored ones): with their quote only and `"orphaned": true`.
+        let mut annotations = annotations::list_visible(db, reading.id, EXPORT_VIEWER).await?;
+        annotations.extend(annotations::list_visible_orphans(db, reading.id, EXPORT_VIEWER).await?);
         let provenance = store::provenance_in_reading(db, reading.id).await?;
         modified = modified.max(annotations.iter().map(|a| a.modified).max());
         items.extend(annotations.iter().map(|a| w3c::to_jsonld_with(a, iris, provenance.get(&a.id))));

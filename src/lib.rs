@@ -23,6 +23,7 @@ pub mod formats;
 pub mod lti;
 pub mod mail;
 pub mod offload;
+pub mod reading_edits;
 pub mod review;
 pub mod search;
 pub mod server;

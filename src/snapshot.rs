@@ -18,8 +18,11 @@ pub struct Snapshot {
     pub revision: i64,
     pub reading: Reading,
     pub index: CharIndex,
-    /// Every annotation, in text order, each with all of its links.
+    /// Every annotation anchored in the text, in text order, each with all of its links.
     pub annotations: Vec<Annotation>,
+    /// Annotations whose passage was lost when the text was replaced: never drawn
+    /// in the text, listed apart for their authors and the instructors.
+    pub orphans: Vec<Annotation>,
     /// Each annotation's replies, oldest first.
     pub replies: HashMap<AnnotationId, Vec<Reply>>,
     /// The course's post-first setting: students see classmates' work once they have posted.
@@ -45,7 +48,7 @@ impl Snapshot {
     pub fn new(
         revision: i64,
         reading: Reading,
-        mut annotations: Vec<Annotation>,
+        annotations: Vec<Annotation>,
         replies: Vec<Reply>,
         post_first: bool,
     ) -> Self {
@@ -53,10 +56,20 @@ impl Snapshot {
         for reply in replies {
             threads.entry(reply.annotation_id).or_default().push(reply);
         }
+        let (mut orphans, mut annotations): (Vec<Annotation>, Vec<Annotation>) =
+            annotations.into_iter().partition(|a| a.orphaned);
         for annotation in &mut annotations {
             annotation.reply_count = threads.get(&annotation.id).map_or(0, Vec::len);
         }
-        let posted = annotations.iter().filter(|a| a.visibility != Visibility::Private).map(|a| a.author_id).collect();
+        for orphan in &mut orphans {
+            orphan.reply_count = threads.get(&orphan.id).map_or(0, Vec::len);
+        }
+        let posted = annotations
+            .iter()
+            .chain(&orphans)
+            .filter(|a| a.visibility != Visibility::Private)
+            .map(|a| a.author_id)
+            .collect();
         let position: HashMap<AnnotationId, usize> = annotations.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         let targets = annotations
             .iter()
@@ -74,6 +87,7 @@ impl Snapshot {
             reading,
             index,
             annotations,
+            orphans,
             replies: threads,
             post_first,
             provenance,
@@ -110,6 +124,16 @@ impl Snapshot {
     pub fn may_see(&self, viewer: Viewer, annotation: &Annotation) -> bool {
         annotation.author_id == viewer.user_id
             || (viewer.can_see(annotation.author_id, annotation.visibility) && self.sees_classmates(viewer))
+    }
+
+    /// The orphans `viewer` may see: their own, and as an instructor the others'
+    /// (within the visibility rule: never someone's private note).
+    #[must_use]
+    pub fn orphans_for(&self, viewer: Viewer) -> Vec<&Annotation> {
+        self.orphans
+            .iter()
+            .filter(|a| self.may_see(viewer, a) && (a.author_id == viewer.user_id || viewer.is_instructor()))
+            .collect()
     }
 
     /// What `viewer` may see, in text order. Links to annotations outside it are theirs to ignore.

@@ -9,6 +9,7 @@ pub mod anchor;
 pub mod heat;
 pub mod import;
 pub mod overlay;
+pub mod reanchor;
 
 use serde::{Deserialize, Serialize};
 

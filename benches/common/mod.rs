@@ -52,6 +52,7 @@ pub fn class_annotations(n: u64) -> Vec<Annotation> {
             links,
             reply_count: 0,
             late: false,
+            orphaned: false,
         });
     }
     out

@@ -32,6 +32,7 @@ pub(crate) fn annotation(n: u128, kind: Kind, links: &[(u128, Relation)]) -> Ann
         links: links.iter().map(|&(to, relation)| Link { from: id(n), to: id(to), relation }).collect(),
         reply_count: 0,
         late: false,
+        orphaned: false,
     }
 }
 

@@ -17,11 +17,15 @@ use std::collections::HashMap;
 /// has the `post_first` setting (`course_settings`), a student sees classmates'
 /// annotations on a reading only once they have posted one of their own there
 /// that is not private. Authors always see their own; instructors are unaffected.
+///
+/// An orphan (an annotation whose passage was lost when the reading's text was
+/// replaced) is seen by its author and the instructors only, within the rule above.
 pub const VISIBLE: &str = "(a.author_id = ?1 OR ((a.visibility = 'class' OR (a.visibility = 'instructors' AND ?2))
     AND (?2 OR NOT EXISTS (SELECT 1 FROM readings vr JOIN course_settings vs ON vs.course_id = vr.course_id
                            WHERE vr.id = a.reading_id AND vs.post_first = 1)
          OR EXISTS (SELECT 1 FROM annotations va WHERE va.reading_id = a.reading_id AND va.author_id = ?1
-                    AND va.visibility <> 'private'))))";
+                    AND va.visibility <> 'private'))))
+    AND (a.orphaned = 0 OR a.author_id = ?1 OR ?2)";
 
 /// The columns of an annotation `a` (with its author `u`). `late`: created
 /// after its reading's due date (times are stored in one text shape, so they
@@ -29,7 +33,7 @@ pub const VISIBLE: &str = "(a.author_id = ?1 OR ((a.visibility = 'class' OR (a.v
 pub(super) const COLUMNS: &str =
     "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
     a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,
-    (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count,
+    (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count, a.orphaned,
     EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at) AS late";
 
 #[derive(sqlx::FromRow, serde::Deserialize)]
@@ -55,6 +59,8 @@ pub(super) struct Row {
     /// 0 or 1 (SQLite's booleans; the snapshot's JSON rows carry it the same way).
     #[serde(default)]
     late: i64,
+    #[serde(default)]
+    pub(super) orphaned: i64,
 }
 
 pub(super) fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
@@ -83,6 +89,7 @@ impl Row {
             links: Vec::new(),
             reply_count: usize::try_from(self.reply_count).unwrap_or(0),
             late: self.late != 0,
+            orphaned: self.orphaned != 0,
         })
     }
 }
@@ -171,8 +178,9 @@ pub(crate) async fn insert_row(
     let quote = new.quote.clone().unwrap_or_default();
     let (row_id,): (i64,) = sqlx::query_as(
         "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
-             start, end, exact, prefix, suffix, created_at, modified_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             start, end, exact, prefix, suffix, created_at, modified_at, anchored_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT version FROM readings WHERE id = ?))
+         RETURNING id",
     )
     .bind(id.to_string())
     .bind(reading_id)
@@ -189,6 +197,7 @@ pub(crate) async fn insert_row(
     .bind(&quote.suffix)
     .bind(now)
     .bind(now)
+    .bind(reading_id)
     .fetch_one(conn)
     .await?;
     Ok((id, row_id))
@@ -205,11 +214,22 @@ async fn insert_link(conn: &mut SqliteConnection, from: i64, to: i64, relation: 
     Ok(())
 }
 
-/// Everything `viewer` may see in a reading, in text order, with links and reply counts.
+/// Everything `viewer` may see anchored in a reading, in text order, with links
+/// and reply counts. Orphans have no place in the text: see [`list_visible_orphans`].
 pub async fn list_visible(db: &SqlitePool, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
+    list_where(db, reading_id, viewer, "a.orphaned = 0").await
+}
+
+/// The reading's orphans `viewer` may see (their authors' and, unless private, the
+/// instructors'), oldest first.
+pub async fn list_visible_orphans(db: &SqlitePool, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
+    list_where(db, reading_id, viewer, "a.orphaned = 1").await
+}
+
+async fn list_where(db: &SqlitePool, reading_id: i64, viewer: Viewer, filter: &str) -> sqlx::Result<Vec<Annotation>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM annotations a JOIN users u ON u.id = a.author_id
-         WHERE a.reading_id = ?3 AND {VISIBLE} ORDER BY a.start, a.end DESC, a.id"
+         WHERE a.reading_id = ?3 AND {filter} AND {VISIBLE} ORDER BY a.start, a.end DESC, a.id"
     );
     let rows: Vec<Row> =
         sqlx::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(reading_id).fetch_all(db).await?;
@@ -341,4 +361,30 @@ pub async fn count_by_author(db: &SqlitePool, reading_id: i64, author_id: i64) -
         .fetch_one(db)
         .await?;
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
+/// Places an annotation again (an orphan, or one moved by its author) at an
+/// anchored position of the reading's current text.
+pub async fn reattach(
+    db: &SqlitePool,
+    id: AnnotationId,
+    position: TextPosition,
+    quote: &TextQuote,
+) -> sqlx::Result<()> {
+    let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
+    sqlx::query(
+        "UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?, suffix = ?, orphaned = 0, modified_at = ?,
+             anchored_version = (SELECT version FROM readings r WHERE r.id = annotations.reading_id)
+         WHERE uuid = ?",
+    )
+    .bind(i64::try_from(position.start).map_err(encode)?)
+    .bind(i64::try_from(position.end).map_err(encode)?)
+    .bind(&quote.exact)
+    .bind(&quote.prefix)
+    .bind(&quote.suffix)
+    .bind(now())
+    .bind(id.to_string())
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -21,7 +21,7 @@ const ANNOTATIONS: &str = "SELECT json_group_array(json_object(
     'id', a.id, 'uuid', a.uuid, 'reading_id', a.reading_id, 'author_id', a.author_id, 'author_name', u.name,
     'kind', a.kind, 'comment', a.comment, 'citation', a.citation, 'tags', a.tags, 'visibility', a.visibility,
     'start', a.start, 'end', a.end, 'exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix,
-    'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0,
+    'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0, 'orphaned', a.orphaned,
     'late', EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at)))
     FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?1";
 

@@ -98,6 +98,8 @@ pub(super) async fn insert_provenance(
 pub struct ImportedAnnotation {
     pub new: NewAnnotation,
     pub provenance: Provenance,
+    /// Kept as an orphan: its quote was not found (its position is a placeholder).
+    pub orphaned: bool,
 }
 
 /// An annotation an imported link or reply points at: one of the import's, or one already stored.
@@ -131,6 +133,9 @@ pub async fn store_import(
     for item in &plan.annotations {
         let (id, row_id) = super::annotations::insert_row(&mut tx, reading_id, author_id, &item.new, &now).await?;
         insert_provenance(&mut tx, "annotation_id", row_id, &item.provenance).await?;
+        if item.orphaned {
+            sqlx::query("UPDATE annotations SET orphaned = 1 WHERE id = ?").bind(row_id).execute(&mut *tx).await?;
+        }
         rows.push(row_id);
         ids.push(id);
     }

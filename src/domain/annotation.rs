@@ -191,4 +191,7 @@ pub struct Annotation {
     pub reply_count: usize,
     /// Created after its reading's due date (see `domain::Assignment`).
     pub late: bool,
+    /// Its passage was lost when the reading's text was replaced: `position` is
+    /// where it was in the version it was last anchored on, not in the current text.
+    pub orphaned: bool,
 }

@@ -288,6 +288,11 @@ pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&
         // Created after its reading's due date (a Counterpoint term); absent when on time.
         out["late"] = json!(true);
     }
+    if annotation.orphaned {
+        // Its passage is gone from the current text: the quote says what it was, no offsets say where.
+        out["target"]["selector"] = json!([{"type": "TextQuoteSelector", "exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix}]);
+        out["orphaned"] = json!(true);
+    }
     if let Some(provenance) = provenance {
         provenance.write_into(&mut out);
     }

@@ -76,6 +76,7 @@ mod tests {
             links: Vec::new(),
             reply_count: 0,
             late: false,
+            orphaned: false,
         }
     }
 

@@ -194,6 +194,8 @@ impl WriteKind {
             ["api", "readings", _, "import"] | ["api", "courses", _, "readings"] | ["courses", _, "readings", ..] => {
                 Self::Import
             }
+            // A new text for a reading is parsed and every annotation re-anchored: an import's cost.
+            ["api", "readings", _] if method == Method::PUT => Self::Import,
             _ => Self::Other,
         }
     }

@@ -14,9 +14,11 @@ mod leaving;
 mod lti;
 mod manage;
 mod map;
+mod orphans;
 mod password;
 pub(super) mod reading;
 mod reading_review;
+mod reading_text;
 mod review;
 mod term;
 pub use review::Reviews;
@@ -49,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .merge(assignment::router())
         .merge(term::router())
         .merge(lti::router())
+        .merge(orphans::router())
+        .merge(reading_text::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.

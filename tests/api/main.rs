@@ -24,6 +24,7 @@ mod map;
 mod openapi;
 mod pages;
 mod protocol;
+mod reading_edits;
 mod readings;
 mod review;
 mod search;

@@ -8,6 +8,7 @@ mod accounts;
 mod assignments;
 mod harness;
 mod live_lecture;
+mod reading_edits;
 mod scenarios;
 mod search;
 #[path = "../api/support.rs"]
@@ -39,6 +40,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("a_classmates_annotation_reaches_an_open_page_in_kilobytes", |s| {
         Box::pin(live_lecture::a_classmates_annotation_costs_kilobytes(s))
+    }),
+    ("an_instructor_edits_the_reading_while_a_student_has_it_open", |s| {
+        Box::pin(reading_edits::an_instructor_edits_the_reading_while_a_student_has_it_open(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))

@@ -16,6 +16,7 @@ pub fn counterpoint_context(iris: &Iris) -> Value {
         "replies": {"@id": "cp:replies", "@type": "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},
         "originalCreator": "cp:originalCreator",
         "late": {"@id": "cp:late", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+        "orphaned": {"@id": "cp:orphaned", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
     }})
 }
 
@@ -27,7 +28,7 @@ mod tests {
     fn every_extension_term_is_defined_in_the_servers_namespace() {
         let context = counterpoint_context(&Iris { base: "http://h".into() });
         assert_eq!(context["@context"]["cp"], "http://h/ns/counterpoint#");
-        for term in ["visibility", "relation", "citation", "replies", "originalCreator"] {
+        for term in ["visibility", "relation", "citation", "replies", "originalCreator", "orphaned"] {
             assert!(!context["@context"][term].is_null(), "{term}");
         }
     }

@@ -30,6 +30,7 @@ fn annotation(author_id: i64, kind: Kind, comment: &str, minute: u32) -> Annotat
         links: Vec::new(),
         reply_count: 0,
         late: false,
+        orphaned: false,
     }
 }
 

@@ -4,6 +4,7 @@
 mod container;
 mod import;
 mod protocol;
+mod reattach;
 mod thread;
 
 use crate::db::{annotations, courses, moderation, readings, replies, w3c as store};
@@ -157,6 +158,7 @@ pub async fn create_annotation_for(
         links: stored_links(id, &links),
         reply_count: 0,
         late: crate::db::assignments::find(&state.db, access.reading_id).await?.is_some_and(|a| a.is_late(created)),
+        orphaned: false,
     };
     state.events.publish(Event::new(Change::Created, &annotation));
     Ok(annotation)
@@ -260,16 +262,38 @@ async fn update_annotation(
     Json(body): Json<Value>,
 ) -> Result<Response> {
     let current = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
-    if current.author_id != access.viewer.user_id {
+    // An instructor may place a class member's orphan again, and change nothing else of it.
+    let placing_only = current.orphaned && access.viewer.is_instructor() && current.author_id != access.viewer.user_id;
+    if current.author_id != access.viewer.user_id && !placing_only {
         return Err(Error::Forbidden("only the author can change an annotation"));
     }
     check_if_match(&headers, &render(&state, &current, &iris).await?)?;
     let parsed = w3c::parse_annotation(&body)?;
     let new = &parsed.annotation;
-    if new.position.is_some_and(|p| p != current.position)
-        || new.quote.as_ref().is_some_and(|q| q.exact != current.quote.exact)
+    let placed = if reattach::asks_to_reattach(&current, new) {
+        Some(reattach::anchor(&state, &current, new).await?)
+    } else {
+        None
+    };
+    if let (Some(anchored), true) = (&placed, placing_only) {
+        reattach::store(&state, &current, anchored).await?;
+    } else if placing_only {
+        return Err(Error::invalid(
+            "target",
+            "send a TextPositionSelector for the passage to place this annotation on",
+        ));
+    } else if !current.orphaned
+        && (new.position.is_some_and(|p| p != current.position)
+            || new.quote.as_ref().is_some_and(|q| q.exact != current.quote.exact))
     {
         return Err(Error::invalid("target", "the highlighted passage cannot be changed; delete and annotate again"));
+    }
+    if placing_only {
+        let annotation =
+            annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
+        state.events.publish(Event::updated(&current, &annotation));
+        let location = iris.annotation(annotation.reading_id, annotation.id);
+        return Ok(jsonld(StatusCode::OK, &render(&state, &annotation, &iris).await?, Some(&location)));
     }
     for (from_kind, relation) in annotations::incoming_links(&state.db, access.id).await? {
         Relation::for_kinds(from_kind, new.kind, Some(relation))?;
@@ -283,6 +307,9 @@ async fn update_annotation(
         tags: new.tags.as_slice(),
         visibility: new.visibility,
     };
+    if let Some(anchored) = &placed {
+        reattach::store(&state, &current, anchored).await?;
+    }
     annotations::update_annotation(&state.db, access.id, &update, Some(&links)).await?;
     let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
     state.events.publish(Event::updated(&current, &annotation));

@@ -35,6 +35,8 @@ struct MapPage<'a> {
     outline: Vec<ItemView>,
     /// The map is too big to draw in time: the page says so and shows the outline.
     too_big: bool,
+    /// Annotations whose passage changed: not on the map, listed apart.
+    orphans: super::orphans::Orphans,
 }
 
 /// A node's box and the text drawn in it.
@@ -127,6 +129,7 @@ async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Resul
         edges,
         outline,
         too_big,
+        orphans: super::orphans::Orphans::for_viewer(&cached.snapshot, access.viewer),
     };
     render(&page)
 }

@@ -67,6 +67,8 @@ struct ReadingPage<'a> {
     sees_class: bool,
     /// Entries past the first [`LIST_MOST`] that the list leaves out until asked for all.
     more: usize,
+    /// The viewer's annotations whose passage the last text edit lost (theirs, or all for instructors).
+    orphans: super::orphans::Orphans,
 }
 
 /// The most entries the list draws unless asked for all (`?list=all`): with
@@ -184,6 +186,7 @@ fn reading_page(
         argument: view.argument(),
         sees_class: view.sees_class(),
         more,
+        orphans: super::orphans::Orphans::for_viewer(view.snapshot(), view.viewer),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let sizes = view.page_bytes();

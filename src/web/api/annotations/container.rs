@@ -39,8 +39,16 @@ pub async fn list_annotations(
     let snapshot = &cached.snapshot;
     let mask = snapshot.mask_for(access.viewer);
     let visible: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
-    let modified = visible.iter().map(|&i| snapshot.annotations[i].modified).max().map(w3c::utc);
-    let total = visible.len();
+    // Orphans come after the anchored annotations, to their authors and the instructors.
+    let orphans = snapshot.orphans_for(access.viewer);
+    let container = iris.container(access.reading_id);
+    let modified = visible
+        .iter()
+        .map(|&i| snapshot.annotations[i].modified)
+        .chain(orphans.iter().map(|a| a.modified))
+        .max()
+        .map(w3c::utc);
+    let total = visible.len() + orphans.len();
     let prefer = preferences(&headers);
     // A page's content never depends on Prefer; the container's does.
     let form = PageForm { iris_only: query.iris == 1 || (query.page.is_none() && prefer.iris_only) };
@@ -60,7 +68,19 @@ pub async fn list_annotations(
                 w3c::to_jsonld_with(&snapshot.as_seen(i, &mask), &iris, snapshot.provenance.get(&a.id))
             }
         };
-        visible.iter().skip(first).take(PAGE_SIZE).map(one).collect()
+        let shown: std::collections::HashSet<_> = visible.iter().map(|&i| snapshot.annotations[i].id).collect();
+        let orphan = |a: &&crate::domain::Annotation| -> Value {
+            if form.iris_only {
+                json!(iris.annotation(a.reading_id, a.id))
+            } else {
+                // Its links as the viewer may see them: to anchored annotations they see.
+                let mut seen = (*a).clone();
+                seen.links.retain(|l| shown.contains(&l.to));
+                w3c::to_jsonld_with(&seen, &iris, snapshot.provenance.get(&a.id))
+            }
+        };
+        let anchored = visible.iter().map(one);
+        anchored.chain(orphans.iter().map(orphan)).skip(first).take(PAGE_SIZE).collect()
     };
     let page = Page { number, total, per_page: PAGE_SIZE, items };
     let body = match query.page {
