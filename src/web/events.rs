@@ -87,6 +87,14 @@ impl Event {
     /// [`Event::visible_to`], and the course's post-first setting as `db::annotations::VISIBLE`
     /// applies it: a student who has not yet posted on the reading hears only of their own.
     pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
+        self.may_hear_knowing(db, viewer, course_id, &mut None).await
+    }
+
+    /// [`Event::may_hear`], with what the stream last learnt of whether its viewer sees
+    /// classmates' work (`sees`): asked of the database only when unknown. A stream
+    /// forgets it when that may have changed: at a `resync` (the post-first setting
+    /// publishes one) and at any change of the viewer's own (their posting is what counts).
+    async fn may_hear_knowing(&self, db: &SqlitePool, viewer: Viewer, course_id: i64, sees: &mut Option<bool>) -> bool {
         if self.change == Change::Resync {
             return true;
         }
@@ -96,11 +104,16 @@ impl Event {
         if viewer.is_instructor() || self.author_id == viewer.user_id || self.change == Change::Resync {
             return true;
         }
-        match review::post_first(db, course_id).await {
-            Ok(false) => true,
-            Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.unwrap_or(false),
-            Err(_) => false,
+        if let Some(known) = *sees {
+            return known;
         }
+        let learnt = match review::post_first(db, course_id).await {
+            Ok(false) => Some(true),
+            Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.ok(),
+            Err(_) => None,
+        };
+        *sees = learnt;
+        learnt.unwrap_or(false)
     }
 }
 
@@ -215,6 +228,9 @@ struct Listening {
     events: broadcast::Receiver<Event>,
     revocations: broadcast::Receiver<i64>,
     ends: std::pin::Pin<Box<tokio::time::Sleep>>,
+    /// Whether the viewer sees classmates' work, once learnt (see `Event::may_hear_knowing`):
+    /// a thousand streams must not ask the database for each of ten events a second.
+    sees: Option<bool>,
     _slot: StreamSlot,
 }
 
@@ -236,6 +252,7 @@ pub async fn reading_events(
         events: state.events.subscribe(access.reading_id),
         revocations: state.events.revocations.subscribe(),
         ends: Box::pin(tokio::time::sleep(state.config.stream_lifetime)),
+        sees: None,
         _slot: slot,
     };
     let (viewer, course_id, db) = (access.viewer, access.course_id, state.db);
@@ -246,16 +263,22 @@ pub async fn reading_events(
                 tokio::select! {
                     received = listening.events.recv() => match received {
                         Ok(event) if event.change == Change::Resync => {
+                            listening.sees = None;
                             return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
                         }
-                        Ok(event) if event.may_hear(&db, viewer, course_id).await => {
+                        Ok(event) => {
                             let mine = event.author_id == viewer.user_id;
-                            let payload = Payload { change: event.change, annotation: event.annotation, mine };
-                            let data = serde_json::to_string(&payload).unwrap_or_default();
-                            return Some((Ok(sse::Event::default().event("annotation").data(data)), listening));
+                            if mine {
+                                listening.sees = None;
+                            }
+                            if event.may_hear_knowing(&db, viewer, course_id, &mut listening.sees).await {
+                                let payload = Payload { change: event.change, annotation: event.annotation, mine };
+                                let data = serde_json::to_string(&payload).unwrap_or_default();
+                                return Some((Ok(sse::Event::default().event("annotation").data(data)), listening));
+                            }
                         }
-                        Ok(_) => {}
                         Err(broadcast::error::RecvError::Lagged(_)) => {
+                            listening.sees = None;
                             return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
                         }
                         Err(broadcast::error::RecvError::Closed) => return None,

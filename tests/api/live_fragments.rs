@@ -269,6 +269,12 @@ async fn every_kind_of_write_brings_the_snapshot_in_memory_up_to_date() {
     let settings = app.browser(&teacher).await;
     settings.post_form(&format!("/courses/{course}/settings"), &[("post_first", "on")]).await;
     assert_up_to_date(&app, reading, "post-first").await;
+    let mut events = app.state.events.subscribe(reading);
+    let renamed =
+        settings.post_form(&format!("/readings/{reading}/settings"), &[("title", "Renamed"), ("author", "")]).await;
+    assert!(renamed.status.is_redirection(), "{}", renamed.text);
+    assert_eq!(events.try_recv().map(|e| e.change).ok(), Some(Change::Resync), "open pages redraw a reading edit");
+    assert_up_to_date(&app, reading, "a reading edit").await;
     sqlx::query("UPDATE users SET name = 'Ben B.' WHERE email = ?")
         .bind(&ben.email)
         .execute(&app.state.db)

@@ -175,6 +175,8 @@ async fn update_reading(
     match Title::parse(&form.title).and_then(|title| check_length("author", author, 200).map(|()| title)) {
         Ok(title) => {
             readings::update_details(&state.db, access.reading_id, &title, author).await?;
+            // A reading edit: the pages open on it redraw whole.
+            state.events.publish(crate::web::events::Event::resync(access.reading_id));
             Ok(Redirect::to(&format!("/readings/{}", access.reading_id)).into_response())
         }
         Err(invalid) => settings_page(&state, &access, Some(invalid.to_string())).await,
