@@ -2,12 +2,14 @@
 //! No HTTP, no SQL: the web and store layers convert at their edges.
 
 mod annotation;
+mod classroom;
 mod course;
 mod link;
 mod rubric;
 mod user;
 
 pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tags, Visibility};
+pub use classroom::{Circles, Discussion, GroupName, Vocabulary};
 pub use course::{JoinCode, Role, Title, Viewer};
 pub use link::{Link, LinkError, Relation};
 pub use rubric::{Rubric, RubricFields, word_count};

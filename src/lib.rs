@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod annotation_import;
 pub mod app;
 pub mod argument;
+pub mod classroom;
 pub mod cli;
 pub mod config;
 pub mod courses;
@@ -19,6 +20,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;
+pub mod inbox;
 pub mod mail;
 pub mod offload;
 pub mod review;

@@ -52,6 +52,8 @@ pub struct AppState {
     pub health: Arc<crate::db::health::Health>,
     /// CPU-heavy work, off the async workers and a few at a time.
     pub offload: crate::offload::Offload,
+    /// Tells open pages whose inbox just received something.
+    pub inbox: Arc<crate::inbox::InboxHub>,
 }
 
 impl AppState {
@@ -81,6 +83,7 @@ impl AppState {
             reviews: Arc::default(),
             health: Arc::default(),
             offload,
+            inbox: Arc::default(),
         }
     }
 }

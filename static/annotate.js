@@ -123,6 +123,8 @@ function annotationFromEditor() {
     if (kind === "source") linking.relation = field("relation").value;
     body.push(linking);
   }
+  const tag = field("tag")?.value;
+  if (tag) body.push({ type: "TextualBody", purpose: "tagging", value: tag });
   const selector = [];
   if (field("start") && field("end")) {
     selector.push({ type: "TextPositionSelector", start: Number(field("start").value), end: Number(field("end").value) });

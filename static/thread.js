@@ -287,15 +287,38 @@ export function applyFilters() {
   const kinds = new Set([...filters.querySelectorAll("input[name=kind]:checked")].map((i) => i.value));
   const author = filters.elements.namedItem("author").value;
   const mine = filters.elements.namedItem("mine").checked;
+  const marks = classroomFilter();
   const passing = new Set();
   for (const li of document.querySelectorAll("#annotation-list > li")) {
-    const ok = kinds.has(li.dataset.kind) && (!author || li.dataset.author === author) && (!mine || li.dataset.mine === "true");
+    const ok = kinds.has(li.dataset.kind) && (!author || li.dataset.author === author) && (!mine || li.dataset.mine === "true") && marks(li);
     li.hidden = !ok;
     if (ok) passing.add(li.dataset.annotationId);
   }
   for (const mark of article.querySelectorAll("mark[data-annotation-ids]")) {
     mark.classList.toggle("hl-off", !mark.dataset.annotationIds.split(" ").some((id) => passing.has(id)));
   }
+}
+
+/** The panel's tag and spotlight/answered filters, as a test of a list entry. */
+function classroomFilter() {
+  const tag = filters.elements.namedItem("tag")?.value ?? "";
+  const show = filters.elements.namedItem("show")?.value ?? "";
+  return (li) => {
+    let tags = [];
+    try {
+      tags = JSON.parse(li.dataset.tags || "[]");
+    } catch {
+      tags = [];
+    }
+    if (tag && !tags.includes(tag)) return false;
+    const question = li.dataset.kind === "question";
+    switch (show) {
+      case "spotlight": return li.dataset.spotlight === "true";
+      case "unanswered": return question && li.dataset.answered !== "true";
+      case "answered": return question && li.dataset.answered === "true";
+      default: return true;
+    }
+  };
 }
 
 /** Wires the panel: filters, and links in the list that jump to highlights. */
@@ -305,6 +328,13 @@ export function initThreads(options) {
     for (const input of filters.querySelectorAll("input[name=kind]")) input.hidden = false;
     filters.querySelector("[data-role=filter-extra]").hidden = false;
     filters.addEventListener("change", applyFilters);
+    // A link from a student's page names them: `?author=NAME` sets the author filter.
+    const wanted = new URLSearchParams(location.search).get("author");
+    const authors = filters.elements.namedItem("author");
+    if (wanted && [...authors.options].some((o) => o.value === wanted)) {
+      authors.value = wanted;
+      applyFilters();
+    }
     filters.addEventListener("submit", (event) => event.preventDefault());
   }
   document.getElementById("annotation-list")?.addEventListener("click", (event) => {

@@ -51,6 +51,8 @@ pub fn class_annotations(n: u64) -> Vec<Annotation> {
             modified: Utc::now(),
             links,
             reply_count: 0,
+            spotlight: false,
+            answered: false,
         });
     }
     out

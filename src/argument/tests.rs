@@ -31,6 +31,8 @@ pub(crate) fn annotation(n: u128, kind: Kind, links: &[(u128, Relation)]) -> Ann
         modified: Utc::now(),
         links: links.iter().map(|&(to, relation)| Link { from: id(n), to: id(to), relation }).collect(),
         reply_count: 0,
+        spotlight: false,
+        answered: false,
     }
 }
 

@@ -20,7 +20,9 @@ const ANNOTATIONS: &str = "SELECT json_group_array(json_object(
     'id', a.id, 'uuid', a.uuid, 'reading_id', a.reading_id, 'author_id', a.author_id, 'author_name', u.name,
     'kind', a.kind, 'comment', a.comment, 'citation', a.citation, 'tags', a.tags, 'visibility', a.visibility,
     'start', a.start, 'end', a.end, 'exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix,
-    'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0))
+    'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0,
+    'spotlight', EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'spotlight'),
+    'answered', EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'answered')))
     FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?";
 
 /// Links between the reading's annotations: (link id, from row, from uuid, to uuid, relation).
@@ -91,7 +93,10 @@ pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snaps
         .fetch_optional(&mut *tx)
         .await?;
     let provenance = super::w3c::provenance_in_reading(&mut *tx, reading_id).await?;
+    let circles = super::groups::circles_in(&mut tx, course_id).await?;
+    let vocabulary = super::tags::vocabulary_in(&mut tx, course_id).await?;
     tx.commit().await?;
     let post_first = post_first.is_some_and(|(on,)| on);
-    Ok(Some(Snapshot::new(revision, reading, annotations, replies, post_first).with_provenance(provenance)))
+    let snapshot = Snapshot::new(revision, reading, annotations, replies, post_first);
+    Ok(Some(snapshot.with_provenance(provenance).with_classroom(circles, vocabulary)))
 }

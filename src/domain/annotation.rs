@@ -189,4 +189,8 @@ pub struct Annotation {
     pub links: Vec<Link>,
     /// How many replies the viewer may see.
     pub reply_count: usize,
+    /// An instructor put it in the reading's spotlight.
+    pub spotlight: bool,
+    /// A question its author or an instructor marked answered.
+    pub answered: bool,
 }

@@ -3,9 +3,11 @@
 mod account;
 mod admin;
 pub mod annotations;
+mod classroom;
 mod courses;
 mod export;
 mod feedback;
+mod inbox;
 mod links;
 mod openapi;
 pub mod readings;
@@ -30,4 +32,6 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(search::router())
+        .merge(classroom::router())
+        .merge(inbox::router())
 }

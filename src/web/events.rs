@@ -69,8 +69,9 @@ impl Event {
         self.visibilities.iter().any(|v| viewer.can_see(self.author_id, *v))
     }
 
-    /// [`Event::visible_to`], and the course's post-first setting as `db::annotations::VISIBLE`
-    /// applies it: a student who has not yet posted on the reading hears only of their own.
+    /// [`Event::visible_to`], and the course's post-first and groups settings as
+    /// `db::annotations::VISIBLE` applies them: a student who has not yet posted on the
+    /// reading hears only of their own; under groups, only of their group's and the instructors'.
     pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
         if !self.visible_to(viewer) {
             return false;
@@ -78,11 +79,13 @@ impl Event {
         if viewer.is_instructor() || self.author_id == viewer.user_id {
             return true;
         }
-        match review::post_first(db, course_id).await {
+        let posted = match review::post_first(db, course_id).await {
             Ok(false) => true,
             Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.unwrap_or(false),
             Err(_) => false,
-        }
+        };
+        // And the groups rule, as `db::annotations::VISIBLE` applies it.
+        posted && crate::db::groups::allows(db, self.reading_id, viewer, self.author_id).await.unwrap_or(false)
     }
 }
 

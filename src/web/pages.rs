@@ -5,10 +5,12 @@ mod account;
 mod admin;
 pub use admin::{Search as AccountSearch, set_disabled};
 mod course;
+mod course_classroom;
 mod feedback;
 mod heatmap;
 mod highlights;
 mod home;
+mod inbox;
 mod leaving;
 mod manage;
 mod map;
@@ -18,6 +20,7 @@ mod reading_review;
 mod review;
 pub use review::Reviews;
 mod search;
+mod student;
 mod tokens;
 
 use super::AppState;
@@ -43,6 +46,9 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(map::router())
         .merge(search::router())
+        .merge(inbox::router())
+        .merge(course_classroom::router())
+        .merge(student::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.
@@ -52,6 +58,8 @@ pub struct Layout {
     /// The stylesheet's and the page script's content-hashed URLs.
     pub css: String,
     pub js: String,
+    /// The header's inbox badge script.
+    pub inbox_js: String,
 }
 
 impl Layout {
@@ -61,6 +69,7 @@ impl Layout {
             csrf: user.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
             css: super::assets::url("style.css"),
             js: super::assets::url("annotate.js"),
+            inbox_js: super::assets::url("inbox.js"),
         }
     }
 }

@@ -6,6 +6,7 @@ mod bad_input;
 mod budgets;
 mod cached_pages;
 mod cached_review;
+mod classroom;
 mod cli;
 mod cli_import;
 mod connections;

@@ -15,6 +15,8 @@ pub fn counterpoint_context(iris: &Iris) -> Value {
         "citation": "cp:citation",
         "replies": {"@id": "cp:replies", "@type": "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},
         "originalCreator": "cp:originalCreator",
+        "spotlight": {"@id": "cp:spotlight", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+        "answered": {"@id": "cp:answered", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
     }})
 }
 
@@ -26,7 +28,7 @@ mod tests {
     fn every_extension_term_is_defined_in_the_servers_namespace() {
         let context = counterpoint_context(&Iris { base: "http://h".into() });
         assert_eq!(context["@context"]["cp"], "http://h/ns/counterpoint#");
-        for term in ["visibility", "relation", "citation", "replies", "originalCreator"] {
+        for term in ["visibility", "relation", "citation", "replies", "originalCreator", "spotlight", "answered"] {
             assert!(!context["@context"][term].is_null(), "{term}");
         }
     }

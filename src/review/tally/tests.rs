@@ -29,6 +29,8 @@ fn annotation(author_id: i64, kind: Kind, comment: &str, minute: u32) -> Annotat
         modified: at(minute),
         links: Vec::new(),
         reply_count: 0,
+        spotlight: false,
+        answered: false,
     }
 }
 

@@ -124,6 +124,7 @@ pub async fn create_annotation_for(
             return Err(Error::invalid("annotation", message));
         }
     }
+    crate::classroom::check_tags(&state.db, access.course_id, parsed.annotation.tags.as_slice()).await?;
     let text = state.snapshots.text(&state.db, access.reading_id).await?;
     let mut new = parsed.annotation;
     let anchored = anchor_in(state, text, new.position, new.quote.take()).await?;
@@ -156,8 +157,13 @@ pub async fn create_annotation_for(
         modified: created,
         links: stored_links(id, &links),
         reply_count: 0,
+        spotlight: false,
+        answered: false,
     };
     state.events.publish(Event::new(Change::Created, &annotation));
+    if !annotation.links.is_empty() {
+        state.inbox.announce(&state.db).await;
+    }
     Ok(annotation)
 }
 
@@ -265,6 +271,7 @@ async fn update_annotation(
     check_if_match(&headers, &render(&state, &current, &iris).await?)?;
     let parsed = w3c::parse_annotation(&body)?;
     let new = &parsed.annotation;
+    crate::classroom::check_tags(&state.db, access.location.course_id, new.tags.as_slice()).await?;
     if new.position.is_some_and(|p| p != current.position)
         || new.quote.as_ref().is_some_and(|q| q.exact != current.quote.exact)
     {
@@ -329,6 +336,7 @@ async fn create_reply(
     }
     let reply = replies::insert_reply(&state.db, access.id, access.viewer.user_id, text.as_str()).await?;
     state.events.publish(Event::new(Change::Replied, &annotation));
+    state.inbox.announce(&state.db).await;
     let body = json!({
         "id": reply.id, "annotation": reply.annotation_id, "text": reply.text,
         "creator": {"id": reply.author_id, "name": reply.author_name},

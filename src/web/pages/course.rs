@@ -34,13 +34,15 @@ struct CoursePage {
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
     error: Option<String>,
+    /// Groups, discussion and tags, for instructors.
+    classroom: Option<super::course_classroom::CourseClassroom>,
 }
 
 async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
     course_page(&state, &access, None).await
 }
 
-async fn course_page(state: &AppState, access: &CourseAccess, error: Option<String>) -> Result<Response> {
+pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: Option<String>) -> Result<Response> {
     let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let is_instructor = access.viewer.is_instructor();
     let (members, removed) = if is_instructor {
@@ -48,8 +50,14 @@ async fn course_page(state: &AppState, access: &CourseAccess, error: Option<Stri
     } else {
         (Vec::new(), Vec::new())
     };
+    let classroom = if is_instructor {
+        Some(super::course_classroom::CourseClassroom::load(state, course.id, &members).await?)
+    } else {
+        None
+    };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = CoursePage {
+        classroom,
         layout: Layout::for_user(Some(&access.user)),
         readings: readings::list_for_course(&state.db, course.id).await?,
         course,

@@ -4,6 +4,7 @@
 //! the stream of live changes the script listens to.
 
 use super::Layout;
+mod classroom;
 mod entries;
 
 use super::highlights::{self, BlockView};
@@ -51,6 +52,7 @@ struct ReadingPage<'a> {
     error: Option<String>,
     is_instructor: bool,
     argument: crate::argument::Counts,
+    classroom: classroom::ReadingClassroom<'a>,
 }
 
 #[derive(Deserialize, Default)]
@@ -75,6 +77,9 @@ struct AnnotateForm {
     citation: String,
     #[serde(default)]
     citation_url: String,
+    /// One of the course's tags, when it has a vocabulary.
+    #[serde(default)]
+    tag: String,
     /// Code-point offsets, sent by the script when the passage was selected.
     #[serde(default)]
     start: Option<usize>,
@@ -119,6 +124,7 @@ async fn reading_page(
         error,
         is_instructor: viewer.is_instructor(),
         argument: snapshot.argument_counts(&mask),
+        classroom: classroom::ReadingClassroom::new(snapshot, html, &shown),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let mut body = String::with_capacity(super::highlights::page_capacity(cached.page_bytes.load(Ordering::Relaxed)));
@@ -158,7 +164,7 @@ async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm)
         kind: form.kind.parse()?,
         comment: Comment::parse("comment", &form.comment)?,
         citation: Comment::parse("citation", &citation(&form.citation, &form.citation_url))?,
-        tags: Tags::default(),
+        tags: Tags::parse(Some(form.tag.as_str()).filter(|t| !t.trim().is_empty()))?,
         visibility: if form.visibility.is_empty() { Visibility::default() } else { form.visibility.parse()? },
         position: form.start.zip(form.end).map(|(start, end)| TextPosition { start, end }),
         quote: Some(TextQuote {
