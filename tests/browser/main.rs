@@ -5,6 +5,7 @@
 
 mod accessibility;
 mod accounts;
+mod classroom;
 mod harness;
 mod scenarios;
 mod search;
@@ -34,6 +35,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("forgot_password_by_mail_then_sign_in", |s| Box::pin(accounts::forgot_password_by_mail_then_sign_in(s))),
     ("a_search_result_opens_the_reading_at_its_thread", |s| {
         Box::pin(search::a_result_opens_the_reading_at_its_thread(s))
+    }),
+    ("the_inbox_badge_lights_up_and_opens_the_thread", |s| {
+        Box::pin(classroom::the_badge_lights_up_and_the_inbox_opens_the_thread(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))
