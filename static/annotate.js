@@ -199,6 +199,8 @@ export async function refresh() {
     select.value = [...select.options].some((o) => o.value === kept) ? kept : "";
   }
   document.querySelector("[data-role=empty]").hidden = fresh.querySelector("[data-role=empty]").hidden;
+  const spotlight = fresh.querySelector("[data-role=spotlight-slot]");
+  if (spotlight) document.querySelector("[data-role=spotlight-slot]")?.replaceChildren(...spotlight.childNodes);
   if (focusedIds) article.querySelector(`mark[data-annotation-ids="${CSS.escape(focusedIds)}"]`)?.focus();
   applyFilters();
   rerenderThread();

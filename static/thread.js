@@ -72,15 +72,45 @@ function draw() {
     // the link form (only choices, nothing typed) follows the links as they are now.
     body.querySelector(".annotation").replaceWith(copy);
     body.querySelector("[data-role=link-form]")?.replaceWith(linkForm(id, source));
+    body.querySelector("[data-role=mark-tools]")?.replaceWith(markTools(id, source));
     const quote = copy.querySelector(".quote[data-shortened]");
     if (quote) showWholeQuote(id, quote);
     return;
   }
   body.dataset.showing = id;
   const mine = source.dataset.mine === "true";
-  body.replaceChildren(copy, replyForm(id), mine ? authorTools(id, source) : "", closeButton());
+  body.replaceChildren(copy, markTools(id, source), replyForm(id), mine ? authorTools(id, source) : "", closeButton());
   const quote = copy.querySelector(".quote[data-shortened]");
   if (quote) showWholeQuote(id, quote);
+}
+
+/** Spotlight (instructors) and answered (a question's author or an instructor), one toggle each. */
+function markTools(id, source) {
+  const teaches = thread.dataset.instructor === "true";
+  const buttons = [];
+  const toggle = (mark, on, [add, remove, added, removed]) => {
+    const button = h("button", { type: "button", class: "secondary", "data-role": `${mark}-toggle` }, on ? remove : add);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await api(on ? "DELETE" : "POST", `/api/annotations/${encodeURIComponent(id)}/${mark}`);
+        await refresh();
+        announce(on ? removed : added);
+      } catch (error) {
+        announce(error.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    buttons.push(button);
+  };
+  if (teaches) {
+    toggle("spotlight", source.dataset.spotlight === "true", ["Spotlight", "Remove from spotlight", "Spotlit.", "Removed from the spotlight."]);
+  }
+  if (source.dataset.kind === "question" && (teaches || source.dataset.mine === "true")) {
+    toggle("answered", source.dataset.answered === "true", ["Mark answered", "Mark unanswered", "Marked answered.", "Marked unanswered."]);
+  }
+  return h("p", { class: "buttons", "data-role": "mark-tools" }, ...buttons);
 }
 
 /** The list shows a long passage's start: the thread asks the API for all of it. */

@@ -1,6 +1,7 @@
 //! The inbox in Chromium: Ana's badge lights up when Ben replies to her claim;
-//! she opens the inbox and lands on the thread. axe-core over the new pages
-//! (the inbox, a student's page, the course page's classroom settings).
+//! she opens the inbox and lands on the thread; the instructor spotlights it from
+//! the thread. axe-core over the new pages (the inbox, the reading page with its
+//! Spotlight section, a student's page, the course page's classroom settings).
 
 use crate::accessibility::{axe_source, serious_violations};
 use crate::harness::{Suite, click, wait_until};
@@ -54,8 +55,25 @@ pub async fn the_badge_lights_up_and_the_inbox_opens_the_thread(suite: &Suite) {
     wait_until(&client, "document.querySelector('[data-role=inbox-link]').dataset.unread === '0'").await;
     client.close().await.ok();
 
+    // The instructor spotlights Ana's claim from its thread; the Spotlight section appears.
+    let teacher_client = suite.signed_in(&teacher).await;
+    suite.open_reading(&teacher_client, reading).await;
+    click(&teacher_client, &format!("#reading-text mark[data-annotation-ids~=\"{claim}\"]")).await;
+    wait_until(&teacher_client, "!document.querySelector('[data-role=thread]').hidden").await;
+    click(&teacher_client, "[data-role=spotlight-toggle]").await;
+    wait_until(
+        &teacher_client,
+        &format!("document.querySelector('[data-role=spotlight] [data-annotation-id=\"{claim}\"]') !== null"),
+    )
+    .await;
+    wait_until(
+        &teacher_client,
+        "document.querySelector('[data-role=spotlight-toggle]').textContent === 'Remove from spotlight'",
+    )
+    .await;
     if let Some(axe) = &axe {
-        let teacher_client = suite.signed_in(&teacher).await;
+        report
+            .push(("reading page with a spotlight and a thread open", serious_violations(&teacher_client, axe).await));
         for (name, path) in [
             ("student page", format!("/courses/{course}/students/{ben_id}")),
             ("course page", format!("/courses/{course}")),
@@ -64,8 +82,8 @@ pub async fn the_badge_lights_up_and_the_inbox_opens_the_thread(suite: &Suite) {
             wait_until(&teacher_client, "document.readyState === 'complete'").await;
             report.push((name, serious_violations(&teacher_client, axe).await));
         }
-        teacher_client.close().await.ok();
     }
+    teacher_client.close().await.ok();
     let failures: Vec<_> = report.into_iter().filter(|(_, found)| !found.is_empty()).collect();
     assert!(failures.is_empty(), "axe found serious or critical violations: {failures:#?}");
 }
