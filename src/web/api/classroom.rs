@@ -143,7 +143,8 @@ async fn mark(
         state.events.publish(Event::updated(&before, &annotation));
     }
     state.inbox.announce(&state.db).await;
-    Ok(Json(w3c::to_jsonld(&annotation, iris)))
+    let provenance = crate::db::w3c::provenance_of(&state.db, annotation.id).await?;
+    Ok(Json(w3c::to_jsonld_with(&annotation, iris, provenance.as_ref())))
 }
 
 /// `POST /api/annotations/{uuid}/spotlight` (instructors): the annotation, spotlit.
