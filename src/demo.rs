@@ -1,10 +1,14 @@
 //! `counterpoint demo`: a fresh database with a course, an instructor, three
-//! students and an annotated reading written for the project, then `serve`.
+//! students and an annotated reading written for the project (with tags, a
+//! spotlight, an answered question and two groups), then `serve`.
 
 use crate::accounts::create_account;
 use crate::config::Config;
-use crate::db::{self, annotations, courses, readings};
-use crate::domain::{Comment, Kind, NewAnnotation, Relation, Role, Tags, Title, Viewer, Visibility};
+use crate::db::marks::{self, Mark};
+use crate::db::{self, annotations, courses, groups, readings, replies, tags};
+use crate::domain::{
+    Comment, GroupName, Kind, NewAnnotation, Relation, Role, Tags, Title, Viewer, Visibility, Vocabulary,
+};
 use crate::text::CharIndex;
 use crate::text::anchor::{self, Agreement, TextQuote};
 use crate::text::import::{self, SourceFormat};
@@ -31,6 +35,8 @@ struct DemoAnnotation {
     comment: String,
     visibility: Visibility,
     link: Option<DemoLink>,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,7 +106,7 @@ pub async fn seed(pool: &SqlitePool) -> anyhow::Result<i64> {
             kind: item.kind,
             comment: Comment::parse("comment", &item.comment)?,
             citation: Comment::default(),
-            tags: Tags::default(),
+            tags: Tags::parse(item.tags.iter().map(String::as_str))?,
             visibility: item.visibility,
             position: Some(anchored.position),
             quote: Some(anchored.quote),
@@ -120,5 +126,30 @@ pub async fn seed(pool: &SqlitePool) -> anyhow::Result<i64> {
     let due = chrono::Utc::now() + chrono::TimeDelta::days(7);
     let assignment = crate::domain::Assignment::new(due, None, crate::domain::LatePolicy::Mark)?;
     crate::db::assignments::save(pool, reading_id, &assignment).await?;
+    classroom(pool, course.id, &ids, &made).await?;
     Ok(course.id)
+}
+
+/// The classroom features, each shown once: the course's tag vocabulary, a
+/// spotlight, a question answered, and two seminar groups (the course still
+/// discusses as a class, so every demo login sees everything).
+async fn classroom(pool: &SqlitePool, course_id: i64, ids: &[i64], made: &[uuid::Uuid]) -> anyhow::Result<()> {
+    let vocabulary = Vocabulary::parse(["governance", "security", "climate", "sanctions", "indigenous rights"])?;
+    tags::set_vocabulary(pool, course_id, &vocabulary).await?;
+    let (instructor, amira, ben, chloe) = (ids[0], ids[1], ids[2], ids[3]);
+    let at = |i: usize| made.get(i).copied().ok_or_else(|| anyhow!("demo annotation {i} missing"));
+    marks::set_mark(pool, at(3)?, Mark::Spotlight, instructor, true).await?;
+    let question = at(8)?;
+    replies::insert_reply(
+        pool,
+        question,
+        amira,
+        "Geography is the first reason the essay gives; the second comes two paragraphs on: the science.",
+    )
+    .await?;
+    marks::set_mark(pool, question, Mark::Answered, chloe, true).await?;
+    for (name, members) in [("Seminar A", vec![amira, ben]), ("Seminar B", vec![chloe])] {
+        groups::save_group(pool, course_id, None, &GroupName::parse(name)?, &members).await?;
+    }
+    Ok(())
 }

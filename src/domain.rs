@@ -3,6 +3,7 @@
 
 mod annotation;
 mod assignment;
+mod classroom;
 mod course;
 mod link;
 mod rubric;
@@ -10,6 +11,7 @@ mod user;
 
 pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tags, Visibility};
 pub use assignment::{Assignment, DueStatus, LatePolicy, MAX_SHIFT_DAYS, UtcOffset, parse_rfc3339};
+pub use classroom::{Circles, Discussion, GroupName, Vocabulary};
 pub use course::{JoinCode, Role, Title, Viewer};
 pub use link::{Link, LinkError, Relation, links_on_cycles};
 pub use rubric::{Rubric, RubricFields, word_count};

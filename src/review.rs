@@ -5,6 +5,7 @@
 
 pub mod dashboard;
 pub mod passages;
+pub mod student;
 pub mod tables;
 pub mod tally;
 

@@ -1,5 +1,5 @@
 //! Search as users type it: the query parsed into words, phrases and
-//! Hypothesis-style filters (`user:`, `kind:`, `quote:`), the FTS5 MATCH
+//! Hypothesis-style filters (`user:`, `kind:`, `quote:`, `tag:`), the FTS5 MATCH
 //! expression built from them (user text is only ever inside quoted strings,
 //! never FTS5 syntax), and the highlighted words of a snippet as code-point
 //! ranges. Pure: no SQL, no HTTP; `db::search` runs what this builds.
@@ -50,11 +50,13 @@ pub struct Query {
     pub kind: Option<Kind>,
     /// `user:NAME`: by the member of that name (or first name).
     pub user: Option<String>,
+    /// `tag:TAG`: only annotations carrying that tag (any case).
+    pub tag: Option<String>,
 }
 
 impl Query {
     /// Parses what the user typed. Words are split on white space; `"…"` makes a
-    /// phrase; `user:`, `kind:` and `quote:` (any case) take the next word or phrase.
+    /// phrase; `user:`, `kind:`, `tag:` and `quote:` (any case) take the next word or phrase.
     /// Any other text, `col:val`, `NEAR(`, `AND` or `-` included, is words to find.
     pub fn parse(input: &str, limits: &SearchLimits) -> Result<Self, Invalid> {
         if input.chars().count() > limits.query_chars {
@@ -74,6 +76,7 @@ impl Query {
             match prefix.as_deref() {
                 Some("kind") => query.kind = Some(text.to_lowercase().parse()?),
                 Some("user") => query.user = Some(text.to_owned()),
+                Some("tag") => query.tag = Some(text.to_owned()),
                 quote => {
                     let prefix = text.ends_with('*');
                     let text = text.trim_end_matches('*').to_owned();
@@ -87,7 +90,7 @@ impl Query {
     /// Whether there is anything to search for.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.kind.is_none() && self.user.is_none()
+        self.terms.is_empty() && self.kind.is_none() && self.user.is_none() && self.tag.is_none()
     }
 
     /// The FTS5 MATCH expression: the scope tokens of the course (and reading, and
@@ -112,7 +115,7 @@ impl Query {
 
 /// Splits the input into (prefix, text) pieces; control characters count as spaces.
 fn lex(input: &str) -> Vec<(Option<String>, String)> {
-    const PREFIXES: [&str; 3] = ["user", "kind", "quote"];
+    const PREFIXES: [&str; 4] = ["user", "kind", "quote", "tag"];
     let mut out = Vec::new();
     let mut chars = input.chars().map(|c| if c.is_control() { ' ' } else { c }).peekable();
     loop {
@@ -167,8 +170,9 @@ mod tests {
 
     #[test]
     fn prefixes_phrases_and_stars_are_parsed_by_the_product() {
-        let q = parse(r#"Kind:claim user:"Ana Lima" quote:"a marriage" sanct* "NEAR(" col:val"#);
+        let q = parse(r#"Kind:claim user:"Ana Lima" quote:"a marriage" sanct* "NEAR(" col:val TAG:"hard power""#);
         assert_eq!(q.kind, Some(Kind::Claim));
+        assert_eq!(q.tag.as_deref(), Some("hard power"));
         assert_eq!(q.user.as_deref(), Some("Ana Lima"));
         let texts: Vec<_> = q.terms.iter().map(|t| (t.text.as_str(), t.quote_only, t.prefix)).collect();
         assert_eq!(

@@ -1,12 +1,13 @@
 //! A reading and everything written on it, as of one revision: the text, every
 //! annotation whatever its visibility, their links and replies, and the course
-//! setting that decides who sees what. Pages filter it per viewer in memory
+//! settings that decide who sees what (post-first, groups), and the course's tag
+//! vocabulary. Pages filter it per viewer in memory
 //! (`visible_to`), with the same rule as `db::annotations::VISIBLE`.
 
 use crate::argument::{self, Counts};
 use crate::db::readings::Reading;
 use crate::db::replies::Reply;
-use crate::domain::{Annotation, AnnotationId, Kind, Link, Relation, Viewer, Visibility};
+use crate::domain::{Annotation, AnnotationId, Circles, Kind, Link, Relation, Viewer, Visibility, Vocabulary};
 use crate::formats::w3c::Provenance;
 use crate::text::CharIndex;
 use std::collections::{HashMap, HashSet};
@@ -41,6 +42,10 @@ pub struct Snapshot {
     pub seq: i64,
     /// Who has posted something here that is not private.
     posted: HashSet<i64>,
+    /// The course's discussion mode and groups.
+    pub circles: Circles,
+    /// The course's tag vocabulary (empty: any tag).
+    pub vocabulary: Vocabulary,
 }
 
 impl Snapshot {
@@ -97,6 +102,8 @@ impl Snapshot {
             rows: Vec::new(),
             seq: 0,
             posted,
+            circles: Circles::default(),
+            vocabulary: Vocabulary::default(),
         }
     }
 
@@ -113,17 +120,26 @@ impl Snapshot {
         viewer.is_instructor() || !self.post_first || self.posted.contains(&viewer.user_id)
     }
 
+    /// The course's groups and tag vocabulary.
+    #[must_use]
+    pub fn with_classroom(self, circles: Circles, vocabulary: Vocabulary) -> Self {
+        Self { circles, vocabulary, ..self }
+    }
+
     #[must_use]
     pub fn with_provenance(self, provenance: HashMap<Uuid, Provenance>) -> Self {
         Self { provenance, ..self }
     }
 
-    /// Whether `viewer` may see `annotation`: `Viewer::can_see`, and under post-first a
-    /// student sees classmates' work only once they have posted something not private.
+    /// Whether `viewer` may see `annotation`: `Viewer::can_see`, under post-first a
+    /// student sees classmates' work only once they have posted something not private,
+    /// and under groups only their group's and the instructors' (`Circles::allows`).
     #[must_use]
     pub fn may_see(&self, viewer: Viewer, annotation: &Annotation) -> bool {
         annotation.author_id == viewer.user_id
-            || (viewer.can_see(annotation.author_id, annotation.visibility) && self.sees_classmates(viewer))
+            || (viewer.can_see(annotation.author_id, annotation.visibility)
+                && self.sees_classmates(viewer)
+                && self.circles.allows(viewer, annotation.author_id))
     }
 
     /// The orphans `viewer` may see: their own, and as an instructor the others'

@@ -55,6 +55,8 @@ pub struct AppState {
     pub offload: crate::offload::Offload,
     /// LTI's calls to the platforms (LMSs), with their cached keys and tokens.
     pub lti: crate::lti::Lti,
+    /// Tells open pages whose inbox just received something.
+    pub inbox: Arc<crate::inbox::InboxHub>,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             health: Arc::default(),
             offload,
             lti: crate::lti::Lti::default(),
+            inbox: Arc::default(),
         }
     }
 }

@@ -124,6 +124,8 @@ function annotationFromEditor() {
     if (kind === "source") linking.relation = field("relation").value;
     body.push(linking);
   }
+  const tag = field("tag")?.value;
+  if (tag) body.push({ type: "TextualBody", purpose: "tagging", value: tag });
   const selector = [];
   if (field("start") && field("end")) {
     selector.push({ type: "TextPositionSelector", start: Number(field("start").value), end: Number(field("end").value) });
@@ -202,6 +204,8 @@ export async function refresh() {
     select.value = [...select.options].some((o) => o.value === kept) ? kept : "";
   }
   document.querySelector("[data-role=empty]").hidden = fresh.querySelector("[data-role=empty]").hidden;
+  const spotlight = fresh.querySelector("[data-role=spotlight-slot]");
+  if (spotlight) document.querySelector("[data-role=spotlight-slot]")?.replaceChildren(...spotlight.childNodes);
   if (focusedIds) article.querySelector(`mark[data-annotation-ids="${CSS.escape(focusedIds)}"]`)?.focus();
 }
 

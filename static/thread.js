@@ -76,15 +76,45 @@ function draw() {
     // the link form (only choices, nothing typed) follows the links as they are now.
     body.querySelector(".annotation").replaceWith(copy);
     body.querySelector("[data-role=link-form]")?.replaceWith(linkForm(id, source));
+    body.querySelector("[data-role=mark-tools]")?.replaceWith(markTools(id, source));
     const quote = copy.querySelector(".quote[data-shortened]");
     if (quote) showWholeQuote(id, quote);
     return;
   }
   body.dataset.showing = id;
   const mine = source.dataset.mine === "true";
-  body.replaceChildren(copy, replyForm(id), mine ? authorTools(id, source) : "", closeButton());
+  body.replaceChildren(copy, markTools(id, source), replyForm(id), mine ? authorTools(id, source) : "", closeButton());
   const quote = copy.querySelector(".quote[data-shortened]");
   if (quote) showWholeQuote(id, quote);
+}
+
+/** Spotlight (instructors) and answered (a question's author or an instructor), one toggle each. */
+function markTools(id, source) {
+  const teaches = thread.dataset.instructor === "true";
+  const buttons = [];
+  const toggle = (mark, on, [add, remove, added, removed]) => {
+    const button = h("button", { type: "button", class: "secondary", "data-role": `${mark}-toggle` }, on ? remove : add);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await api(on ? "DELETE" : "POST", `/api/annotations/${encodeURIComponent(id)}/${mark}`);
+        await refresh();
+        announce(on ? removed : added);
+      } catch (error) {
+        announce(error.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    buttons.push(button);
+  };
+  if (teaches) {
+    toggle("spotlight", source.dataset.spotlight === "true", ["Spotlight", "Remove from spotlight", "Spotlit.", "Removed from the spotlight."]);
+  }
+  if (source.dataset.kind === "question" && (teaches || source.dataset.mine === "true")) {
+    toggle("answered", source.dataset.answered === "true", ["Mark answered", "Mark unanswered", "Marked answered.", "Marked unanswered."]);
+  }
+  return h("p", { class: "buttons", "data-role": "mark-tools" }, ...buttons);
 }
 
 /** The list shows a long passage's start: the thread asks the API for all of it. */
@@ -286,15 +316,38 @@ export function applyFilters() {
   const kinds = new Set([...filters.querySelectorAll("input[name=kind]:checked")].map((i) => i.value));
   const author = filters.elements.namedItem("author").value;
   const mine = filters.elements.namedItem("mine").checked;
+  const marks = classroomFilter();
   const passing = new Set();
   for (const li of document.querySelectorAll("#annotation-list > li")) {
-    const ok = kinds.has(li.dataset.kind) && (!author || li.dataset.author === author) && (!mine || li.dataset.mine === "true");
+    const ok = kinds.has(li.dataset.kind) && (!author || li.dataset.author === author) && (!mine || li.dataset.mine === "true") && marks(li);
     li.hidden = !ok;
     if (ok) passing.add(li.dataset.annotationId);
   }
   for (const mark of article.querySelectorAll("mark[data-annotation-ids]")) {
     mark.classList.toggle("hl-off", !mark.dataset.annotationIds.split(" ").some((id) => passing.has(id)));
   }
+}
+
+/** The panel's tag and spotlight/answered filters, as a test of a list entry. */
+function classroomFilter() {
+  const tag = filters.elements.namedItem("tag")?.value ?? "";
+  const show = filters.elements.namedItem("show")?.value ?? "";
+  return (li) => {
+    let tags = [];
+    try {
+      tags = JSON.parse(li.dataset.tags || "[]");
+    } catch {
+      tags = [];
+    }
+    if (tag && !tags.includes(tag)) return false;
+    const question = li.dataset.kind === "question";
+    switch (show) {
+      case "spotlight": return li.dataset.spotlight === "true";
+      case "unanswered": return question && li.dataset.answered !== "true";
+      case "answered": return question && li.dataset.answered === "true";
+      default: return true;
+    }
+  };
 }
 
 /** Wires the panel: filters, and links in the list that jump to highlights. */
@@ -304,6 +357,13 @@ export function initThreads(options) {
     for (const input of filters.querySelectorAll("input[name=kind]")) input.hidden = false;
     filters.querySelector("[data-role=filter-extra]").hidden = false;
     filters.addEventListener("change", applyFilters);
+    // A link from a student's page names them: `?author=NAME` sets the author filter.
+    const wanted = new URLSearchParams(location.search).get("author");
+    const authors = filters.elements.namedItem("author");
+    if (wanted && [...authors.options].some((o) => o.value === wanted)) {
+      authors.value = wanted;
+      applyFilters();
+    }
     filters.addEventListener("submit", (event) => event.preventDefault());
   }
   document.getElementById("annotation-list")?.addEventListener("click", (event) => {

@@ -53,6 +53,8 @@ pub fn class_annotations(n: u64) -> Vec<Annotation> {
             reply_count: 0,
             late: false,
             orphaned: false,
+            spotlight: false,
+            answered: false,
         });
     }
     out

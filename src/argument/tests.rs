@@ -33,6 +33,8 @@ pub(crate) fn annotation(n: u128, kind: Kind, links: &[(u128, Relation)]) -> Ann
         reply_count: 0,
         late: false,
         orphaned: false,
+        spotlight: false,
+        answered: false,
     }
 }
 

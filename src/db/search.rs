@@ -74,7 +74,8 @@ type Row = (
     f64,
 );
 
-/// `?1` viewer, `?2` instructor, `?3` MATCH, `?4` course, `?5` author id, `?6` user name, `?7` its LIKE pattern.
+/// `?1` viewer, `?2` instructor, `?3` MATCH, `?4` course, `?5` author id, `?6` user name, `?7` its LIKE pattern,
+/// `?8` a tag (only annotations carrying it).
 ///
 /// What a hit is comes from its row id alone (see the migration: a reading's
 /// block is negative, an annotation even, a reply odd), so counting the hits
@@ -91,7 +92,9 @@ fn from_where() -> String {
                 OR (a.id IS NOT NULL AND (search.rowid % 2 = 0 OR p.id IS NOT NULL) AND {VISIBLE}))
            AND (?5 IS NULL OR {AUTHOR} = ?5)
            AND (?6 IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = {AUTHOR}
-                                      AND (u.name = ?6 COLLATE NOCASE OR u.name LIKE ?7 ESCAPE '\\')))"
+                                      AND (u.name = ?6 COLLATE NOCASE OR u.name LIKE ?7 ESCAPE '\\')))
+           AND (?8 IS NULL OR (search.rowid > 0 AND search.rowid % 2 = 0
+                               AND EXISTS (SELECT 1 FROM json_each(a.tags) t WHERE t.value = ?8 COLLATE NOCASE)))"
     )
 }
 
@@ -122,6 +125,7 @@ pub async fn search_course(
         .bind(filters.author_id)
         .bind(user)
         .bind(&pattern)
+        .bind(query.tag.as_deref())
         .fetch_one(db)
         .await?;
     if total == 0 {
@@ -132,7 +136,7 @@ pub async fn search_course(
                 (SELECT name FROM users WHERE id = {AUTHOR}), search.block_start,
                 snippet(search, 0, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24),
                 snippet(search, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24), -rank
-         {clauses} ORDER BY rank LIMIT ?8 OFFSET ?9"
+         {clauses} ORDER BY rank LIMIT ?9 OFFSET ?10"
     );
     let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(viewer.user_id)
@@ -142,6 +146,7 @@ pub async fn search_course(
         .bind(filters.author_id)
         .bind(user)
         .bind(&pattern)
+        .bind(query.tag.as_deref())
         .bind(limit)
         .bind(offset)
         .fetch_all(db)

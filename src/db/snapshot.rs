@@ -22,7 +22,9 @@ const ANNOTATIONS: &str = "SELECT json_group_array(json_object(
     'kind', a.kind, 'comment', a.comment, 'citation', a.citation, 'tags', a.tags, 'visibility', a.visibility,
     'start', a.start, 'end', a.end, 'exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix,
     'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0, 'orphaned', a.orphaned,
-    'late', EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at)))
+    'late', EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at),
+    'spotlight', EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'spotlight'),
+    'answered', EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'answered')))
     FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?1";
 
 /// Links between the reading's annotations: (link id, from row, from uuid, to uuid, relation).
@@ -76,9 +78,11 @@ async fn load_in(conn: &mut SqliteConnection, reading_id: i64) -> sqlx::Result<O
     let (annotations, replies) = annotations_in(&mut *conn, reading_id, None).await?;
     let post_first = post_first(&mut *conn, course_id).await?;
     let provenance = super::w3c::provenance_in_reading(&mut *conn, reading_id).await?;
+    let circles = super::groups::circles_in(&mut *conn, course_id).await?;
+    let vocabulary = super::tags::vocabulary_in(&mut *conn, course_id).await?;
     let (rows, annotations): (Vec<i64>, Vec<_>) = annotations.into_iter().unzip();
     let snapshot = Snapshot::new(revision, reading, annotations, replies, post_first);
-    Ok(Some(snapshot.with_provenance(provenance).with_rows(rows, seq)))
+    Ok(Some(snapshot.with_provenance(provenance).with_classroom(circles, vocabulary).with_rows(rows, seq)))
 }
 
 /// A snapshot brought up to date, and which annotations changed (`None`: it was loaded whole).
@@ -118,6 +122,10 @@ pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Opti
     let (fresh, fresh_replies) = annotations_in(&mut tx, reading_id, Some(&rows)).await?;
     let post_first = post_first(&mut tx, old.reading.course_id).await?;
     let provenance = super::w3c::provenance_in_reading(&mut *tx, reading_id).await?;
+    // Groups and the vocabulary are the course's: read again with every refresh, as
+    // a change to them moves the revision without naming an annotation.
+    let circles = super::groups::circles_in(&mut tx, old.reading.course_id).await?;
+    let vocabulary = super::tags::vocabulary_in(&mut tx, old.reading.course_id).await?;
     tx.commit().await?;
 
     let mut changed: HashSet<AnnotationId> = fresh.iter().map(|(_, a)| a.id).collect();
@@ -141,6 +149,7 @@ pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Opti
     let (rows, annotations): (Vec<i64>, Vec<_>) = annotations.into_iter().unzip();
     let snapshot = Snapshot::new(revision, old.reading.clone(), annotations, replies, post_first)
         .with_provenance(provenance)
+        .with_classroom(circles, vocabulary)
         .with_rows(rows, seq);
     Ok(Some(Refreshed { snapshot, changed: Some(changed) }))
 }

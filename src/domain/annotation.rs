@@ -194,4 +194,8 @@ pub struct Annotation {
     /// Its passage was lost when the reading's text was replaced: `position` is
     /// where it was in the version it was last anchored on, not in the current text.
     pub orphaned: bool,
+    /// An instructor put it in the reading's spotlight.
+    pub spotlight: bool,
+    /// A question its author or an instructor marked answered.
+    pub answered: bool,
 }

@@ -296,6 +296,13 @@ pub fn to_jsonld_with(annotation: &Annotation, iris: &Iris, provenance: Option<&
     if let Some(provenance) = provenance {
         provenance.write_into(&mut out);
     }
+    // Classroom marks, present only when set (Counterpoint terms).
+    if annotation.spotlight {
+        out["spotlight"] = json!(true);
+    }
+    if annotation.answered {
+        out["answered"] = json!(true);
+    }
     out
 }
 

@@ -38,10 +38,10 @@ pub fn contested(annotations: &[Annotation], limit: usize) -> Vec<Contested<'_>>
     out
 }
 
-/// Questions with no replies, in text order.
+/// Questions with no replies that nobody marked answered, in text order.
 #[must_use]
 pub fn unanswered(annotations: &[Annotation]) -> Vec<&Annotation> {
-    annotations.iter().filter(|a| a.kind == Kind::Question && a.reply_count == 0).collect()
+    annotations.iter().filter(|a| a.kind == Kind::Question && a.reply_count == 0 && !a.answered).collect()
 }
 
 /// Claims that no source or claim supports, in text order.
@@ -77,6 +77,8 @@ mod tests {
             reply_count: 0,
             late: false,
             orphaned: false,
+            spotlight: false,
+            answered: false,
         }
     }
 
@@ -107,13 +109,14 @@ mod tests {
         let mut answered = make(Kind::Question, 0, 1);
         answered.reply_count = 1;
         let open = make(Kind::Question, 2, 3);
+        let marked = Annotation { answered: true, ..make(Kind::Question, 3, 4) };
         let supported = make(Kind::Claim, 4, 5);
         let rebutted_only = make(Kind::Claim, 6, 7);
         let mut source = make(Kind::Source, 8, 9);
         link(&mut source, &supported, Relation::Supports);
         let mut counter = make(Kind::Counterargument, 10, 11);
         link(&mut counter, &rebutted_only, Relation::Rebuts);
-        let all = vec![answered, open.clone(), supported, rebutted_only.clone(), source, counter];
+        let all = vec![answered, open.clone(), marked, supported, rebutted_only.clone(), source, counter];
         assert_eq!(unanswered(&all).iter().map(|a| a.id).collect::<Vec<_>>(), vec![open.id]);
         assert_eq!(unsupported(&all).iter().map(|a| a.id).collect::<Vec<_>>(), vec![rebutted_only.id]);
     }

@@ -82,3 +82,20 @@ fn counting_by_index_agrees_with_the_argument_map() {
         }
     }
 }
+
+#[test]
+fn in_groups_a_student_sees_their_group_and_the_instructors_only() {
+    use crate::domain::{Circles, Discussion};
+    const CARA: i64 = 3;
+    let all = vec![by(ANA, 1, Visibility::Class), by(CARA, 2, Visibility::Class), by(TEACHER, 3, Visibility::Class)];
+    let circles = Circles {
+        discussion: Discussion::Groups,
+        instructors: [TEACHER].into(),
+        groups_of: [(ANA, vec![1]), (BEN, vec![1]), (CARA, vec![2])].into(),
+    };
+    let s = snapshot(all, false).with_classroom(circles, crate::domain::Vocabulary::default());
+    assert_eq!(seen(&s, BEN, Role::Student), [1, 3], "his group's and the instructor's");
+    assert_eq!(seen(&s, CARA, Role::Student), [2, 3]);
+    assert_eq!(seen(&s, 8, Role::Student), [3], "no group: the instructor's only");
+    assert_eq!(seen(&s, TEACHER, Role::Instructor), [1, 2, 3]);
+}

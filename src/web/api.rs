@@ -5,9 +5,11 @@ mod admin;
 pub mod annotations;
 mod assignments;
 mod course_copy;
+mod classroom;
 mod courses;
 mod export;
 mod feedback;
+mod inbox;
 mod links;
 mod lti;
 mod openapi;
@@ -37,4 +39,6 @@ pub fn router() -> Router<AppState> {
         .merge(assignments::router())
         .merge(course_copy::router())
         .merge(lti::router())
+        .merge(classroom::router())
+        .merge(inbox::router())
 }

@@ -84,8 +84,9 @@ impl Event {
         self.visibilities.iter().any(|v| viewer.can_see(self.author_id, *v))
     }
 
-    /// [`Event::visible_to`], and the course's post-first setting as `db::annotations::VISIBLE`
-    /// applies it: a student who has not yet posted on the reading hears only of their own.
+    /// [`Event::visible_to`], and the course's post-first and groups settings as
+    /// `db::annotations::VISIBLE` applies them: a student who has not yet posted on the
+    /// reading hears only of their own; under groups, only of their group's and the instructors'.
     pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
         self.may_hear_knowing(db, viewer, course_id, &mut None).await
     }
@@ -104,16 +105,20 @@ impl Event {
         if viewer.is_instructor() || self.author_id == viewer.user_id || self.change == Change::Resync {
             return true;
         }
-        if let Some(known) = *sees {
-            return known;
-        }
-        let learnt = match review::post_first(db, course_id).await {
-            Ok(false) => Some(true),
-            Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.ok(),
-            Err(_) => None,
+        let sees = match *sees {
+            Some(known) => known,
+            None => {
+                let learnt = match review::post_first(db, course_id).await {
+                    Ok(false) => Some(true),
+                    Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.ok(),
+                    Err(_) => None,
+                };
+                *sees = learnt;
+                learnt.unwrap_or(false)
+            }
         };
-        *sees = learnt;
-        learnt.unwrap_or(false)
+        // And the groups rule, as `db::annotations::VISIBLE` applies it.
+        sees && crate::db::groups::allows(db, self.reading_id, viewer, self.author_id).await.unwrap_or(false)
     }
 }
 

@@ -6,10 +6,12 @@ mod admin;
 pub use admin::{Search as AccountSearch, set_disabled};
 mod assignment;
 mod course;
+mod course_classroom;
 mod feedback;
 mod heatmap;
 mod highlights;
 mod home;
+mod inbox;
 mod leaving;
 mod lti;
 mod manage;
@@ -23,6 +25,7 @@ mod review;
 mod term;
 pub use review::Reviews;
 mod search;
+mod student;
 mod tokens;
 
 use super::AppState;
@@ -53,6 +56,9 @@ pub fn router() -> Router<AppState> {
         .merge(lti::router())
         .merge(orphans::router())
         .merge(reading_text::router())
+        .merge(inbox::router())
+        .merge(course_classroom::router())
+        .merge(student::router())
 }
 
 /// What `base.html` needs: who is signed in and the token their forms carry.
@@ -62,6 +68,8 @@ pub struct Layout {
     /// The stylesheet's and the page script's content-hashed URLs.
     pub css: String,
     pub js: String,
+    /// The header's inbox badge script.
+    pub inbox_js: String,
 }
 
 impl Layout {
@@ -71,6 +79,7 @@ impl Layout {
             csrf: user.and_then(|u| u.csrf_token.clone()).unwrap_or_default(),
             css: super::assets::url("style.css"),
             js: super::assets::url("annotate.js"),
+            inbox_js: super::assets::url("inbox.js"),
         }
     }
 }

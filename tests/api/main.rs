@@ -7,6 +7,7 @@ mod bad_input;
 mod budgets;
 mod cached_pages;
 mod cached_review;
+mod classroom;
 mod cli;
 mod cli_import;
 mod courses;

@@ -3,6 +3,7 @@
 
 use crate::support::{TestApp, TestResponse, TestUser};
 use axum::http::{Method, StatusCode};
+use counterpoint::domain::{Role, Viewer};
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -136,4 +137,134 @@ async fn instructors_moderate_by_deleting_any_annotation_and_it_is_recorded() {
     let logged = counterpoint::db::moderation::count_for_course(&app.state.db, course).await.expect("count");
     assert_eq!(logged, 1);
     assert_eq!(app.count_annotations().await, 1);
+}
+
+/// Sets the course's discussion mode through the API, as its instructor.
+async fn discussion(app: &TestApp, course: i64, teacher: &TestUser, mode: &str) {
+    let path = format!("/api/courses/{course}/settings");
+    let response = app.api(Method::PUT, &path, Some(teacher), Some(json!({"discussion": mode}))).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+}
+
+async fn unread(app: &TestApp, user: &TestUser) -> i64 {
+    fetch(app, Some(user), "/api/inbox").await.json()["unread"].as_i64().expect("unread")
+}
+
+/// Whether `user` meets annotation `id` on each read path: the reading page, the
+/// container, the annotation itself, the map, search, and (for the inbox) nothing here.
+async fn paths_showing(app: &TestApp, user: &TestUser, course: i64, reading: i64, id: &str) -> [bool; 5] {
+    let page = fetch(app, Some(user), &format!("/readings/{reading}")).await;
+    let container = fetch(app, Some(user), &format!("/api/readings/{reading}/annotations/?page=0")).await;
+    let single = fetch(app, Some(user), &format!("/api/annotations/{id}")).await;
+    let map = fetch(app, Some(user), &format!("/readings/{reading}/map")).await;
+    let search = fetch(app, Some(user), &format!("/api/courses/{course}/search?q=Alpha")).await;
+    [
+        page.text.contains(id),
+        container.text.contains(id),
+        single.status == StatusCode::OK,
+        map.text.contains(id),
+        search.text.contains(id),
+    ]
+}
+
+#[tokio::test]
+async fn in_groups_a_students_work_reaches_their_group_and_the_instructors_on_every_path() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, ben, cara, dan) =
+        (app.user("ana").await, app.user("ben").await, app.user("cara").await, app.user("dan").await);
+    let course = app.course(&teacher, &[&ana, &ben, &cara, &dan]).await;
+    let reading = app.reading(course, &teacher, "text", "Alpha beta gamma.\n\nDelta epsilon zeta.").await;
+    let claim = app.annotation(reading, &ana, "claim", "Alpha beta", json!({})).await;
+    let lecture = app.annotation(reading, &teacher, "note", "Delta epsilon", json!({})).await;
+    // Before groups, Cara rebuts Ana's claim: Ana's inbox hears of it.
+    let counter = json!({"body": [{"type": "TextualBody", "purpose": "classifying", "value": "counterargument"},
+                                  {"type": "TextualBody", "purpose": "commenting", "value": "Alpha is wrong"},
+                                  {"type": "SpecificResource", "purpose": "linking", "source": claim}]});
+    let rebuttal = app.annotation(reading, &cara, "counterargument", "gamma", counter).await;
+    assert_eq!(unread(&app, &ana).await, 1, "class discussion: Ana hears of Cara's rebuttal");
+
+    let ids = [app.user_id(&ana).await, app.user_id(&ben).await, app.user_id(&cara).await];
+    for (name, members) in [("Seminar A", vec![ids[0], ids[1]]), ("Seminar B", vec![ids[2]])] {
+        let made = app
+            .post(&format!("/api/courses/{course}/groups"), &teacher, json!({"name": name, "members": members}))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    }
+    let mut events = app.state.events.subscribe(reading);
+    discussion(&app, course, &teacher, "groups").await;
+
+    let all = [true; 5];
+    let none = [false; 5];
+    let rows: [(&TestUser, &str, [bool; 5]); 5] = [
+        (&ana, "the author", all),
+        (&ben, "her group", all),
+        (&cara, "another group", none),
+        (&dan, "no group", none),
+        (&teacher, "an instructor", all),
+    ];
+    for (user, who, expected) in rows {
+        assert_eq!(paths_showing(&app, user, course, reading, &claim).await, expected, "{who} and Ana's claim");
+        let lecture_seen = fetch(&app, Some(user), &format!("/api/annotations/{lecture}")).await.status;
+        assert_eq!(lecture_seen, StatusCode::OK, "{who} sees the instructor's note");
+    }
+    let export = fetch(&app, Some(&teacher), &format!("/api/courses/{course}/export?format=jsonld")).await;
+    assert!(export.text.contains(&claim) && export.text.contains(&rebuttal), "exports are the instructors' and whole");
+    assert_eq!(unread(&app, &ana).await, 0, "Cara's rebuttal is out of Ana's sight now, so out of her inbox");
+
+    // Live: Ana's next annotation is heard by her group and the instructor only.
+    let note = app.annotation(reading, &ana, "note", "epsilon zeta", json!({})).await;
+    let event = loop {
+        let event = events.try_recv().expect("an event was published");
+        if event.annotation.to_string() == note {
+            break event;
+        }
+    };
+    for (user, role, hears) in [
+        (&ben, Role::Student, true),
+        (&cara, Role::Student, false),
+        (&dan, Role::Student, false),
+        (&teacher, Role::Instructor, true),
+    ] {
+        let viewer = Viewer { user_id: app.user_id(user).await, role };
+        assert_eq!(event.may_hear(&app.state.db, viewer, course).await, hears, "{}", user.email);
+    }
+
+    // The page (from the in-memory snapshot) and the SQL rule agree for everyone.
+    let snapshot = counterpoint::db::snapshot::load(&app.state.db, reading).await.expect("load").expect("reading");
+    for (user, role) in [
+        (&ana, Role::Student),
+        (&ben, Role::Student),
+        (&cara, Role::Student),
+        (&dan, Role::Student),
+        (&teacher, Role::Instructor),
+    ] {
+        let viewer = Viewer { user_id: app.user_id(user).await, role };
+        let by_sql: Vec<String> = counterpoint::db::annotations::list_visible(&app.state.db, reading, viewer)
+            .await
+            .expect("query")
+            .iter()
+            .map(|a| a.id.to_string())
+            .collect();
+        let in_memory: Vec<String> = snapshot.visible_to(viewer).iter().map(|a| a.id.to_string()).collect();
+        assert_eq!(in_memory, by_sql, "{}", user.email);
+    }
+
+    // Joining Ana's group, or the class discussing as a class again, shows it at once.
+    let groups = fetch(&app, Some(&teacher), &format!("/api/courses/{course}/groups")).await.json();
+    let seminar_a = groups["groups"].as_array().and_then(|g| g.first()).map(|g| g["id"].clone()).expect("a group");
+    let path = format!("/api/courses/{course}/groups/{seminar_a}");
+    let moved = app
+        .api(
+            Method::PUT,
+            &path,
+            Some(&teacher),
+            Some(json!({"name": "Seminar A", "members": [ids[0], ids[1], ids[2]]})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert_eq!(paths_showing(&app, &cara, course, reading, &claim).await, all, "Cara joined Ana's group");
+    assert!(!paths_showing(&app, &dan, course, reading, &claim).await[0]);
+    discussion(&app, course, &teacher, "class").await;
+    assert_eq!(paths_showing(&app, &dan, course, reading, &claim).await, all, "class discussion again");
 }

@@ -6,6 +6,7 @@
 mod accessibility;
 mod accounts;
 mod assignments;
+mod classroom;
 mod harness;
 mod live_lecture;
 mod reading_edits;
@@ -43,6 +44,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("an_instructor_edits_the_reading_while_a_student_has_it_open", |s| {
         Box::pin(reading_edits::an_instructor_edits_the_reading_while_a_student_has_it_open(s))
+    }),
+    ("the_inbox_badge_lights_up_and_opens_the_thread", |s| {
+        Box::pin(classroom::the_badge_lights_up_and_the_inbox_opens_the_thread(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))

@@ -17,6 +17,8 @@ pub fn counterpoint_context(iris: &Iris) -> Value {
         "originalCreator": "cp:originalCreator",
         "late": {"@id": "cp:late", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
         "orphaned": {"@id": "cp:orphaned", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+        "spotlight": {"@id": "cp:spotlight", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+        "answered": {"@id": "cp:answered", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
     }})
 }
 
@@ -28,7 +30,8 @@ mod tests {
     fn every_extension_term_is_defined_in_the_servers_namespace() {
         let context = counterpoint_context(&Iris { base: "http://h".into() });
         assert_eq!(context["@context"]["cp"], "http://h/ns/counterpoint#");
-        for term in ["visibility", "relation", "citation", "replies", "originalCreator", "orphaned"] {
+        let terms = ["visibility", "relation", "citation", "replies", "originalCreator", "late", "orphaned", "spotlight"];
+        for term in terms.into_iter().chain(["answered"]) {
             assert!(!context["@context"][term].is_null(), "{term}");
         }
     }

@@ -31,6 +31,8 @@ fn annotation(author_id: i64, kind: Kind, comment: &str, minute: u32) -> Annotat
         reply_count: 0,
         late: false,
         orphaned: false,
+        spotlight: false,
+        answered: false,
     }
 }
 

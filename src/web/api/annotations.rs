@@ -125,6 +125,7 @@ pub async fn create_annotation_for(
             return Err(Error::invalid("annotation", message));
         }
     }
+    crate::classroom::check_tags(&state.db, access.course_id, parsed.annotation.tags.as_slice()).await?;
     let text = state.snapshots.text(&state.db, access.reading_id).await?;
     let mut new = parsed.annotation;
     let anchored = anchor_in(state, text, new.position, new.quote.take()).await?;
@@ -159,8 +160,13 @@ pub async fn create_annotation_for(
         reply_count: 0,
         late: crate::db::assignments::find(&state.db, access.reading_id).await?.is_some_and(|a| a.is_late(created)),
         orphaned: false,
+        spotlight: false,
+        answered: false,
     };
     state.events.publish(Event::new(Change::Created, &annotation));
+    if !annotation.links.is_empty() {
+        state.inbox.announce(&state.db).await;
+    }
     Ok(annotation)
 }
 
@@ -270,6 +276,7 @@ async fn update_annotation(
     check_if_match(&headers, &render(&state, &current, &iris).await?)?;
     let parsed = w3c::parse_annotation(&body)?;
     let new = &parsed.annotation;
+    crate::classroom::check_tags(&state.db, access.location.course_id, new.tags.as_slice()).await?;
     let placed = if reattach::asks_to_reattach(&current, new) {
         Some(reattach::anchor(&state, &current, new).await?)
     } else {
@@ -357,6 +364,7 @@ async fn create_reply(
     }
     let reply = replies::insert_reply(&state.db, access.id, access.viewer.user_id, text.as_str()).await?;
     state.events.publish(Event::new(Change::Replied, &annotation));
+    state.inbox.announce(&state.db).await;
     let body = json!({
         "id": reply.id, "annotation": reply.annotation_id, "text": reply.text,
         "creator": {"id": reply.author_id, "name": reply.author_name},

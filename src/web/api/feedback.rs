@@ -42,7 +42,10 @@ pub async fn leave_feedback(
     if text.as_str().is_empty() && !exemplary {
         return Err(Error::invalid("text", "write some feedback, or mark the annotation exemplary"));
     }
-    Ok(feedback::insert_feedback(&state.db, access.id, access.viewer.user_id, text.as_str(), exemplary).await?)
+    let given =
+        feedback::insert_feedback(&state.db, access.id, access.viewer.user_id, text.as_str(), exemplary).await?;
+    state.inbox.announce(&state.db).await;
+    Ok(given)
 }
 
 async fn create_feedback(

@@ -84,6 +84,7 @@ async fn create_link(
             return Err(Error::Conflict("these annotations are already linked; delete the link to change it".into()));
         }
     }
+    state.inbox.announce(&state.db).await;
     let body = json!({
         "source": iris.annotation(source.reading_id, source.id),
         "target": iris.annotation(source.reading_id, to),

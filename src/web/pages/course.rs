@@ -41,6 +41,8 @@ struct CoursePage {
     /// For instructors of a course made by an LMS launch: its roster sync.
     lms: Option<crate::db::lti::provision::CourseContext>,
     error: Option<String>,
+    /// Groups, discussion and tags, for instructors.
+    classroom: Option<super::course_classroom::CourseClassroom>,
 }
 
 async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
@@ -57,10 +59,16 @@ pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: 
     };
     let lms =
         if is_instructor { crate::db::lti::provision::context_of_course(&state.db, course.id).await? } else { None };
+    let classroom = if is_instructor {
+        Some(super::course_classroom::CourseClassroom::load(state, course.id, &members).await?)
+    } else {
+        None
+    };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let readings = readings::list_for_course(&state.db, course.id).await?;
     let page = CoursePage {
         lms,
+        classroom,
         layout: Layout::for_user(Some(&access.user)),
         lines: agenda::lines(state, access, readings).await?,
         zone: crate::db::assignments::time_zone(&state.db, course.id).await?.as_text(),

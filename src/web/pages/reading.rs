@@ -6,6 +6,7 @@
 
 use super::Layout;
 mod article;
+mod classroom;
 mod entries;
 mod fragments;
 mod since;
@@ -69,6 +70,7 @@ struct ReadingPage<'a> {
     more: usize,
     /// The viewer's annotations whose passage the last text edit lost (theirs, or all for instructors).
     orphans: super::orphans::Orphans,
+    classroom: classroom::ReadingClassroom<'a>,
 }
 
 /// The most entries the list draws unless asked for all (`?list=all`): with
@@ -104,6 +106,9 @@ struct AnnotateForm {
     citation: String,
     #[serde(default)]
     citation_url: String,
+    /// One of the course's tags, when it has a vocabulary.
+    #[serde(default)]
+    tag: String,
     /// Code-point offsets, sent by the script when the passage was selected.
     #[serde(default)]
     start: Option<usize>,
@@ -187,6 +192,7 @@ fn reading_page(
         sees_class: view.sees_class(),
         more,
         orphans: super::orphans::Orphans::for_viewer(view.snapshot(), view.viewer),
+        classroom: classroom::ReadingClassroom::new(view.snapshot(), view.html_all()?, view.shown()),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let sizes = view.page_bytes();
@@ -230,7 +236,7 @@ async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm)
         kind: form.kind.parse()?,
         comment: Comment::parse("comment", &form.comment)?,
         citation: Comment::parse("citation", &citation(&form.citation, &form.citation_url))?,
-        tags: Tags::default(),
+        tags: Tags::parse(Some(form.tag.as_str()).filter(|t| !t.trim().is_empty()))?,
         visibility: if form.visibility.is_empty() { Visibility::default() } else { form.visibility.parse()? },
         position: form.start.zip(form.end).map(|(start, end)| TextPosition { start, end }),
         quote: Some(TextQuote {

@@ -51,11 +51,15 @@ struct ReadingReviewPage<'a> {
     panel: &'a str,
     items: Vec<&'a ItemHtml>,
     error: Option<String>,
+    /// The course's groups, and the one whose work the page shows alone.
+    groups: Vec<crate::db::groups::Group>,
+    group: Option<i64>,
 }
 
 #[derive(Deserialize)]
 struct ReviewQuery {
     student: Option<i64>,
+    group: Option<i64>,
 }
 
 async fn show_reading_review(
@@ -66,16 +70,29 @@ async fn show_reading_review(
     if !access.viewer.is_instructor() {
         return Err(Error::NotFound);
     }
-    review_page(&state, &access.user, (access.course_id, access.reading_id), query.student, None).await
+    let who = Who { student: query.student, group: query.group };
+    review_page(&state, &access.user, (access.course_id, access.reading_id), who, None).await
+}
+
+/// Whose work the page shows alone: one student's, or one group's.
+#[derive(Default, Clone, Copy)]
+struct Who {
+    student: Option<i64>,
+    group: Option<i64>,
 }
 
 async fn review_page(
     state: &AppState,
     user: &CurrentUser,
     (course_id, reading_id): (i64, i64),
-    student_id: Option<i64>,
+    who: Who,
     error: Option<String>,
 ) -> Result<Response> {
+    let student_id = who.student;
+    let group_members = match who.group {
+        Some(group) => Some(crate::db::groups::members_of(&state.db, course_id, group).await?.ok_or(Error::NotFound)?),
+        None => None,
+    };
     let (_, course_revision) = review::revisions_of_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
     let mut drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
     if drawn.cached.snapshot.reading.course_id != course_id {
@@ -94,15 +111,18 @@ async fn review_page(
         None => None,
     };
     let reading = &drawn.cached.snapshot.reading;
-    // One student's annotations, when the page shows one student's work.
-    let shown: Vec<usize> = match student {
+    // One student's (or one group's) annotations, when the page shows their work alone.
+    let alone: Option<Vec<i64>> = student.map(|s| vec![s.id]).or(group_members);
+    let shown: Vec<usize> = match &alone {
         None => Vec::new(),
-        Some(s) => (0..drawn.annotations.len()).filter(|&i| drawn.annotations[i].author_id == s.id).collect(),
+        Some(authors) => {
+            (0..drawn.annotations.len()).filter(|&i| authors.contains(&drawn.annotations[i].author_id)).collect()
+        }
     };
     let theirs: Vec<Annotation> = shown.iter().map(|&i| drawn.annotations[i].clone()).collect();
     let ids: Vec<String> = theirs.iter().map(|a| a.id.to_string()).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let (heat, blocks, panel, items) = match student {
+    let (heat, blocks, panel, items) = match alone {
         None => (Some(drawn.heat.as_str()), Vec::new(), None, drawn.items.iter().collect()),
         Some(_) => {
             let refs: Vec<&Annotation> = theirs.iter().collect();
@@ -112,7 +132,7 @@ async fn review_page(
     };
     let layout = Layout::for_user(Some(user));
     // The whole class with no message is the same page for the same viewer until the revision moves on.
-    let keep = student.is_none() && error.is_none();
+    let keep = alone.is_none() && error.is_none();
     if let Some(body) = drawn.kept_page(&layout).filter(|_| keep) {
         return Ok(Html(body).into_response());
     }
@@ -127,6 +147,8 @@ async fn review_page(
         panel: panel.as_deref().unwrap_or(&drawn.panel),
         items,
         error,
+        groups: crate::db::groups::list_groups(&state.db, course_id, None).await?,
+        group: who.group,
     };
     // Sized for the largest page drawn so far, so that the megabytes are written without regrowing.
     let mut body = String::with_capacity(super::highlights::page_capacity(drawn.page_bytes.load(Ordering::Relaxed)));
@@ -159,8 +181,14 @@ async fn create_feedback(
             Ok(Redirect::to(&format!("/readings/{reading_id}/review#a-{}", given.annotation_id)).into_response())
         }
         Err(Error::Invalid(invalid)) => {
-            review_page(&state, &access.user, (access.location.course_id, reading_id), None, Some(invalid.message))
-                .await
+            review_page(
+                &state,
+                &access.user,
+                (access.location.course_id, reading_id),
+                Who::default(),
+                Some(invalid.message),
+            )
+            .await
         }
         Err(e) => Err(e),
     }

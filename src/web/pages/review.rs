@@ -74,6 +74,9 @@ struct ReviewPage {
     /// Whether the course's scores go to the LMS by themselves once writes pause.
     lms_auto: bool,
     error: Option<String>,
+    /// The course's groups, and the one the tables are filtered to.
+    groups: Vec<crate::db::groups::Group>,
+    group: Option<i64>,
 }
 
 /// A column heading: its sort link and, when the table is sorted by it, `aria-sort`.
@@ -128,6 +131,8 @@ impl RowView {
 struct ReviewQuery {
     #[serde(default)]
     sort: String,
+    /// Only this group's students.
+    group: Option<i64>,
 }
 
 async fn show_review(
@@ -137,13 +142,19 @@ async fn show_review(
 ) -> Result<Response> {
     access.require_instructor_or_hide()?;
     let sort = if query.sort.is_empty() { Sort::default() } else { query.sort.parse()? };
-    review_page(&state, &access, sort, None, None).await
+    let members = match query.group {
+        Some(group) => {
+            Some(crate::db::groups::members_of(&state.db, access.course_id, group).await?.ok_or(Error::NotFound)?)
+        }
+        None => None,
+    };
+    review_page(&state, &access, (sort, query.group, members.as_deref()), None, None).await
 }
 
 async fn review_page(
     state: &AppState,
     access: &CourseAccess,
-    sort: Sort,
+    (sort, group, members): (Sort, Option<i64>, Option<&[i64]>),
     form: Option<RubricFields>,
     error: Option<String>,
 ) -> Result<Response> {
@@ -154,14 +165,17 @@ async fn review_page(
         .dashboards
         .get(course.id, revision, || async { dashboard::load(&state.db, course.id).await?.ok_or(Error::NotFound) })
         .await?;
-    let mut views: Vec<TableView> = dashboard.tables.iter().map(|t| table_view(t, sort)).collect();
-    views.push(TableView { reading_id: None, ..table_view(&dashboard.course_wide, sort) });
+    let mut views: Vec<TableView> = dashboard.tables.iter().map(|t| table_view(t, sort, members)).collect();
+    views.push(TableView { reading_id: None, ..table_view(&dashboard.course_wide, sort, members) });
     let columns = Column::ALL
         .iter()
         .map(|&c| ColumnView {
             key: c.key(),
             label: c.label(),
-            href: format!("/courses/{}/review?sort={}", course.id, sort.link_for(c).param()),
+            href: match group {
+                Some(g) => format!("/courses/{}/review?sort={}&group={g}", course.id, sort.link_for(c).param()),
+                None => format!("/courses/{}/review?sort={}", course.id, sort.link_for(c).param()),
+            },
             aria_sort: sort.aria_for(c),
         })
         .collect();
@@ -181,12 +195,18 @@ async fn review_page(
         rule: dashboard.rubric.describe(),
         rubric: form.unwrap_or_else(|| dashboard.rubric.fields()),
         error,
+        groups: crate::db::groups::list_groups(&state.db, access.course_id, None).await?,
+        group,
     };
     Ok((status, render(&page)?).into_response())
 }
 
-fn table_view(table: &ReadingTable, sort: Sort) -> TableView {
+/// A reading's table sorted, with only the students in `members` when given (a group).
+fn table_view(table: &ReadingTable, sort: Sort, members: Option<&[i64]>) -> TableView {
     let mut tallies = table.tallies.clone();
+    if let Some(members) = members {
+        tallies.retain(|t| members.contains(&t.student_id));
+    }
     sort.apply(&mut tallies);
     TableView {
         reading_id: Some(table.reading.id),
@@ -207,7 +227,9 @@ async fn save_rubric(
             settings::save_rubric(&state.db, access.course_id, &rubric).await?;
             Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
         }
-        Err(invalid) => review_page(&state, &access, Sort::default(), Some(fields), Some(invalid.message)).await,
+        Err(invalid) => {
+            review_page(&state, &access, (Sort::default(), None, None), Some(fields), Some(invalid.message)).await
+        }
     }
 }
 

@@ -64,6 +64,8 @@ struct Label<'a> {
 struct ItemParts<'a> {
     part: &'static str,
     annotation: &'a Annotation,
+    /// The tags as a JSON array, for the panel's tag filter.
+    tags_json: String,
     quote: String,
     shortened: bool,
     replies: &'a [Reply],
@@ -77,7 +79,17 @@ impl ItemHtml {
         // The list shows a passage's start; the thread fetches it whole.
         let quote = super::shorten(&annotation.quote.exact, LISTED_QUOTE_CHARS);
         let shortened = quote.len() != annotation.quote.exact.len();
-        let part = |part| draw(&ItemParts { part, annotation, quote: quote.clone(), shortened, replies });
+        let tags_json = serde_json::to_string(&annotation.tags).unwrap_or_default();
+        let part = |part| {
+            draw(&ItemParts {
+                part,
+                annotation,
+                tags_json: tags_json.clone(),
+                quote: quote.clone(),
+                shortened,
+                replies,
+            })
+        };
         let label = |max, author| Label { quote: &super::shorten(&annotation.quote.exact, max), author }.render();
         Ok(Self {
             id: Drawn(annotation.id.to_string()),

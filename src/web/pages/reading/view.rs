@@ -149,6 +149,17 @@ impl ReadingView {
         Ok(self.shown.iter().filter(|&&i| annotations[i].kind == Kind::Claim).map(|&i| &*html[i]).collect())
     }
 
+    /// Every annotation's entry's shared parts, indexed as the snapshot's annotations.
+    pub fn html_all(&self) -> Result<&[Arc<ItemHtml>]> {
+        item_html(&self.cached)
+    }
+
+    /// The indices of the annotations the page lists and draws, in text order.
+    #[must_use]
+    pub fn shown(&self) -> &[usize] {
+        &self.shown
+    }
+
     /// Annotation `i`'s entry's shared parts (its claim label, among others).
     pub fn html(&self, i: usize) -> Result<&ItemHtml> {
         Ok(&item_html(&self.cached)?[i])

@@ -1,0 +1,98 @@
+//! The inbox: what answered a member's work (a reply in a thread they started or
+//! replied in, a counterargument rebutting or a source supporting their
+//! annotation, an instructor's feedback, a spotlight), stored by triggers and
+//! read in `db::inbox` under the visibility rule; and [`InboxHub`], which tells
+//! the open pages of those who just received something, so their badges move.
+
+use crate::db::inbox::{self, Item};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use std::sync::atomic::{AtomicI64, Ordering};
+use tokio::sync::broadcast;
+
+/// The most items one listing holds.
+pub const LIST_LIMIT: u32 = 100;
+/// The most ids one `POST /api/inbox/read` may name.
+pub const MAX_READ_IDS: usize = 1_000;
+
+/// The member's unread count and newest items, as `GET /api/inbox` answers.
+pub async fn listing(db: &SqlitePool, user_id: i64) -> sqlx::Result<Value> {
+    let unread = inbox::unread(db, user_id).await?;
+    let items = inbox::list(db, user_id, LIST_LIMIT).await?;
+    Ok(json!({"unread": unread, "items": items.iter().map(item_json).collect::<Vec<_>>()}))
+}
+
+fn item_json(item: &Item) -> Value {
+    json!({
+        "id": item.id,
+        "type": item.item_type,
+        "annotation": item.annotation,
+        "reading": {"id": item.reading_id, "title": item.reading_title},
+        "by": {"name": item.by_name},
+        "text": item.text,
+        "at": crate::db::timestamp(item.at),
+        "read": item.read,
+        "url": url(item),
+    })
+}
+
+/// Where an item opens: the reading, at the annotation's thread.
+#[must_use]
+pub fn url(item: &Item) -> String {
+    format!("/readings/{}#annotation-{}", item.reading_id, item.annotation)
+}
+
+/// How an item reads in a list.
+#[must_use]
+pub fn describe(item: &Item) -> &'static str {
+    match item.item_type.as_str() {
+        "reply" => "replied in a thread of yours",
+        "rebuttal" => "rebutted your annotation",
+        "support" => "supported your annotation",
+        "feedback" => "left feedback on your annotation",
+        "spotlight" => "put your annotation in the spotlight",
+        _ => "answered your work",
+    }
+}
+
+/// Tells open pages whose inbox just received something. Writes that may fill
+/// an inbox call [`InboxHub::announce`]; it finds the recipients of every item
+/// stored since the last call (item ids grow in commit order) and sends their ids.
+pub struct InboxHub {
+    sender: broadcast::Sender<i64>,
+    announced: AtomicI64,
+}
+
+impl Default for InboxHub {
+    fn default() -> Self {
+        Self { sender: broadcast::channel(256).0, announced: AtomicI64::new(0) }
+    }
+}
+
+impl InboxHub {
+    /// The ids of users who just received something (a lagging receiver should recount).
+    #[must_use]
+    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.sender.subscribe()
+    }
+
+    /// Tells `user_id`'s pages to recount (they read something elsewhere).
+    pub fn notify(&self, user_id: i64) {
+        let _ = self.sender.send(user_id);
+    }
+
+    /// Announces the recipients of items stored since the last announcement. Best
+    /// effort: a failure here costs a badge its live update, never the write.
+    pub async fn announce(&self, db: &SqlitePool) {
+        let after = self.announced.load(Ordering::Acquire);
+        match inbox::recipients_since(db, after).await {
+            Ok((users, newest)) => {
+                self.announced.fetch_max(newest, Ordering::AcqRel);
+                for user in users {
+                    let _ = self.sender.send(user);
+                }
+            }
+            Err(e) => tracing::warn!("inbox announcement skipped: {e}"),
+        }
+    }
+}
