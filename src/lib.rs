@@ -21,8 +21,8 @@ pub mod export;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod formats;
-pub mod lti;
 pub mod inbox;
+pub mod lti;
 pub mod mail;
 pub mod offload;
 pub mod reading_edits;

@@ -124,12 +124,14 @@ const NO_REVISION_TRIGGERS: &[(&str, &str)] = &[
     ("lti_resource_links", "read per launch and per grade push"),
     ("lti_deep_links", "one-time deep-linking requests, read per request"),
     ("lti_grade_reports", "read per request by the review page"),
+    ("inbox_items", "one reader's own, read per request by the inbox and its badge"),
+    ("reading_versions", "the versions list, read per request; replacing the text moves the revision through readings"),
 ];
 
 /// Tables a reading's snapshot is loaded from: besides the revision, each logs
 /// what it changed in `reading_changes`, so a kept snapshot is brought up to date.
 const SNAPSHOT_TABLES: &[&str] =
-    &["annotations", "links", "replies", "readings", "users", "course_settings", "assignments"];
+    &["annotations", "links", "replies", "readings", "users", "course_settings", "assignments", "annotation_marks"];
 
 #[tokio::test]
 async fn every_table_moves_revisions_by_trigger_or_says_why_not() {

@@ -30,7 +30,8 @@ mod tests {
     fn every_extension_term_is_defined_in_the_servers_namespace() {
         let context = counterpoint_context(&Iris { base: "http://h".into() });
         assert_eq!(context["@context"]["cp"], "http://h/ns/counterpoint#");
-        let terms = ["visibility", "relation", "citation", "replies", "originalCreator", "late", "orphaned", "spotlight"];
+        let terms =
+            ["visibility", "relation", "citation", "replies", "originalCreator", "late", "orphaned", "spotlight"];
         for term in terms.into_iter().chain(["answered"]) {
             assert!(!context["@context"][term].is_null(), "{term}");
         }
