@@ -27,6 +27,7 @@ mod pages;
 mod protocol;
 mod reading_edits;
 mod readings;
+mod readme;
 mod review;
 mod search;
 mod search_page;
