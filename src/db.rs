@@ -10,6 +10,7 @@ pub mod group_commit;
 pub mod health;
 pub mod links;
 pub mod moderation;
+pub mod originals;
 pub mod readings;
 pub mod replies;
 pub mod resets;

@@ -21,6 +21,7 @@ pub mod fixtures;
 pub mod formats;
 pub mod mail;
 pub mod offload;
+pub mod pdf;
 pub mod review;
 pub mod search;
 pub mod server;

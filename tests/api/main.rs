@@ -22,6 +22,7 @@ mod live;
 mod map;
 mod openapi;
 mod pages;
+mod pdf_readings;
 mod protocol;
 mod readings;
 mod review;

@@ -6,6 +6,7 @@
 mod accessibility;
 mod accounts;
 mod harness;
+mod pdf;
 mod scenarios;
 mod search;
 #[path = "../api/support.rs"]
@@ -34,6 +35,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("forgot_password_by_mail_then_sign_in", |s| Box::pin(accounts::forgot_password_by_mail_then_sign_in(s))),
     ("a_search_result_opens_the_reading_at_its_thread", |s| {
         Box::pin(search::a_result_opens_the_reading_at_its_thread(s))
+    }),
+    ("a_pdf_reading_is_annotated_by_selecting_its_text", |s| {
+        Box::pin(pdf::a_pdf_reading_is_annotated_by_selecting_its_text(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))

@@ -34,6 +34,8 @@ struct CoursePage {
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
     error: Option<String>,
+    /// The largest PDF the upload takes, in whole megabytes.
+    max_pdf_mb: usize,
 }
 
 async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
@@ -57,6 +59,7 @@ async fn course_page(state: &AppState, access: &CourseAccess, error: Option<Stri
         members,
         removed,
         error,
+        max_pdf_mb: state.config.quotas.max_pdf_bytes / (1024 * 1024),
     };
     Ok((status, render(&page)?).into_response())
 }

@@ -5,6 +5,7 @@
 
 use super::Layout;
 mod entries;
+mod original;
 
 use super::highlights::{self, BlockView};
 use crate::db::readings;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/readings/{reading_id}", get(show_reading).post(create_annotation))
         .route("/readings/{reading_id}/events", get(reading_events))
+        .route("/readings/{reading_id}/original", get(original::download_original))
 }
 
 #[derive(Template)]
@@ -51,6 +53,8 @@ struct ReadingPage<'a> {
     error: Option<String>,
     is_instructor: bool,
     argument: crate::argument::Counts,
+    /// The SHA-256 of the file the reading was imported from (a PDF), if any.
+    original: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -119,6 +123,7 @@ async fn reading_page(
         error,
         is_instructor: viewer.is_instructor(),
         argument: snapshot.argument_counts(&mask),
+        original: crate::db::originals::sha256_of(&state.db, access.reading_id).await?,
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let mut body = String::with_capacity(super::highlights::page_capacity(cached.page_bytes.load(Ordering::Relaxed)));
