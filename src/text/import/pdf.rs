@@ -68,7 +68,16 @@ pub fn layout(pages: &[Page]) -> Result<Laid, ImportError> {
         return Err(ImportError::NoTextLayer);
     }
     let heights: Vec<f64> = pages.iter().map(|p| sane(p.height)).collect();
-    let body = lines::body_size(page_lines.iter().flatten());
+    // The body size before furniture goes, judged away from the margins where furniture sits.
+    let inside = page_lines
+        .iter()
+        .zip(&heights)
+        .flat_map(|(lines, &h)| lines.iter().filter(move |l| l.y > 0.07 * h && l.y < 0.93 * h));
+    let body = if inside.clone().next().is_some() {
+        lines::body_size(inside)
+    } else {
+        lines::body_size(page_lines.iter().flatten())
+    };
     furniture::drop_furniture(&mut page_lines, &heights, body);
     let body = lines::body_size(page_lines.iter().flatten());
     let segments: Vec<columns::Segment> = page_lines

@@ -108,7 +108,11 @@ fn shared_readings_printed_to_pdf_keep_their_sentences_and_paragraphs() {
                 }
             }
             for sentence in missing.iter().take(5) {
-                eprintln!("  not intact or out of order: {sentence:?}");
+                let head: String = sentence.chars().take(16).collect();
+                let near = text
+                    .find(&head)
+                    .map(|at| text[at..].chars().take(sentence.chars().count() + 10).collect::<String>());
+                eprintln!("  not intact or out of order: {sentence:?}\n    the text has: {near:?}");
             }
             let index = CharIndex::new(&doc.text);
             let blocks: Vec<String> = doc

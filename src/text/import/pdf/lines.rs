@@ -16,7 +16,54 @@ pub(super) struct Line {
     /// Its largest font size (a superscript note marker does not lower it).
     pub size: f64,
     pub text: String,
+    /// Wide gaps inside it (from, to, and the byte where the text after it
+    /// starts): where a line that ran across a column gutter is cut again.
+    pub gaps: Vec<(f64, f64, usize)>,
+    /// Where each word after the first starts (x, byte): a line drawn across a
+    /// gutter is cut where a word starts exactly at another column's edge.
+    pub word_starts: Vec<(f64, usize)>,
 }
+
+impl Line {
+    /// The line cut at its wide gap around `x`, if it has one: the parts left and right of it.
+    pub(super) fn cut_at(&self, x: f64) -> Option<(Line, Line)> {
+        let &(from, to, at) = self.gaps.iter().find(|(from, to, _)| *from < x && x < *to)?;
+        self.split(from, to, at)
+    }
+
+    /// The line cut where a word starts at `edge` (another column's left edge), if one does.
+    pub(super) fn cut_at_edge(&self, edge: f64) -> Option<(Line, Line)> {
+        let &(x, at) =
+            self.word_starts.iter().find(|(x, _)| (x - edge).abs() < 1.0 && *x > self.x0 + 4.0 * self.size)?;
+        let from = self.x0.max(x - 2.0 * self.size);
+        self.split(from, x, at)
+    }
+
+    fn split(&self, from: f64, to: f64, at: usize) -> Option<(Line, Line)> {
+        let part = |x0: f64, x1: f64, text: &str| {
+            let shift = |v: &[(f64, usize)]| v.iter().filter(|(x, _)| *x > x0 && *x < x1).copied().collect::<Vec<_>>();
+            Line {
+                x0,
+                x1,
+                text: text.to_owned(),
+                gaps: Vec::new(),
+                word_starts: shift(&self.word_starts),
+                ..self.clone()
+            }
+        };
+        let mut left = part(self.x0, from, self.text[..at].trim_end());
+        let right_text = self.text[at..].trim_start();
+        let offset = self.text.len() - right_text.len();
+        let mut right = part(to, self.x1, right_text);
+        left.word_starts.retain(|(_, i)| *i < at);
+        right.word_starts =
+            right.word_starts.iter().filter(|(_, i)| *i >= offset).map(|&(x, i)| (x, i - offset)).collect();
+        (!left.text.is_empty() && !right.text.is_empty()).then_some((left, right))
+    }
+}
+
+/// Gaps wider than this many font sizes inside a line are remembered as places to cut it.
+const WIDE_GAP: f64 = 1.2;
 
 /// Gaps wider than this many font sizes between two glyphs are a space, in a
 /// file that draws no spaces of its own.
@@ -69,9 +116,8 @@ struct Open {
     line: Line,
     /// Where the pen stands after the last glyph.
     end: f64,
-    /// Where the last glyph starts: widths in PDFs are often wrong (a space
-    /// said to be an em wide), positions are not.
-    last_x: f64,
+    /// Where the last glyph that is not a space ends.
+    ink_end: f64,
     last_size: f64,
     pending_space: bool,
 }
@@ -79,21 +125,32 @@ struct Open {
 impl Open {
     fn start(page: usize, glyph: &Glyph, text: String) -> Self {
         let end = glyph.x + advance(glyph);
-        let line = Line { page, x0: glyph.x, x1: end, y: glyph.y, size: glyph.size, text };
-        Self { end, last_x: glyph.x, last_size: glyph.size, pending_space: false, line }
+        let line = Line {
+            page,
+            x0: glyph.x,
+            x1: end,
+            y: glyph.y,
+            size: glyph.size,
+            text,
+            gaps: Vec::new(),
+            word_starts: Vec::new(),
+        };
+        Self { end, ink_end: end, last_size: glyph.size, pending_space: false, line }
     }
 
     fn continues_with(&self, glyph: &Glyph) -> bool {
         let size = self.line.size.max(glyph.size);
         (glyph.y - self.line.y).abs() <= BASELINE_TOLERANCE * size
-            && glyph.x >= self.last_x - 0.5 * size
+            // Within a run a parser places glyphs by the font's widths, which may be
+            // wrong; the next run's own position may then step back. Text on the
+            // same baseline, right of the line's start, is the same line.
+            && glyph.x >= self.line.x0 - 0.5 * size
             && glyph.x <= self.end + if self.pending_space { LINE_GAP_AFTER_SPACE } else { LINE_GAP } * size
     }
 
     fn push(&mut self, glyph: &Glyph, text: &str, is_space: bool, space_gap: f64) {
         let gap = glyph.x - self.end;
         self.end = glyph.x + advance(glyph);
-        self.last_x = glyph.x;
         if is_space {
             self.pending_space = true;
             return;
@@ -103,8 +160,14 @@ impl Open {
         }
         if std::mem::take(&mut self.pending_space) && !self.line.text.ends_with(' ') {
             self.line.text.push(' ');
+            self.line.word_starts.push((glyph.x, self.line.text.len()));
+        }
+        let from = self.ink_end;
+        if glyph.x - from > WIDE_GAP * glyph.size.max(self.last_size) {
+            self.line.gaps.push((from, glyph.x, self.line.text.len()));
         }
         self.line.text.push_str(text.trim_start());
+        self.ink_end = glyph.x + advance(glyph);
         self.last_size = glyph.size;
         self.line.x1 = self.line.x1.max(self.end);
         if glyph.size > self.line.size * 1.05 {

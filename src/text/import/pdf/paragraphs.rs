@@ -105,8 +105,12 @@ fn breaks(prev: &Line, prev_right: f64, line: &Line, left: f64, same_segment: bo
     }
     let heading = prev.size >= HEADING_RATIO * body;
     if heading {
-        // A heading over two lines stays one; anything further down is new.
-        return !same_segment || (line.size - prev.size).abs() > 0.5 || line.y - prev.y > 1.5 * prev.size;
+        // A heading over two lines stays one, even when a column ends between
+        // them (its first line then ran to the column's edge); in one column,
+        // anything further down is new.
+        let full = prev_right - prev.x1 <= first_word_width(line) + body;
+        return (line.size - prev.size).abs() > 0.5
+            || if same_segment { line.y - prev.y > 1.5 * prev.size } else { !full };
     }
     // The line before ended early: the next line's first word would have fit.
     let short = prev_right - prev.x1 > first_word_width(line) + body;
@@ -145,7 +149,8 @@ fn line_spacing(segments: &[Segment], body: f64) -> f64 {
         .map(|w| w[1].y - w[0].y)
         .filter(|g| *g > 0.8 * body && *g < 3.0 * body)
         .collect();
-    if gaps.is_empty() {
+    // Too few lines in a row to tell: the usual leading.
+    if gaps.len() < 3 {
         return 1.2 * body;
     }
     gaps.sort_by(f64::total_cmp);
@@ -199,9 +204,10 @@ fn join(text: &mut String, next: &str, words: &HashSet<String>, hyphenates: bool
         text.push_str(next);
         return;
     }
+    // An em dash is set close: a line may end or begin with one inside a sentence.
     let mut end = text.chars().rev();
     let dash_attached = end.next().is_some_and(|c| matches!(c, '—' | '–')) && end.next().is_some_and(|c| c != ' ');
-    if !dash_attached {
+    if !dash_attached && !next.starts_with('—') {
         text.push(' ');
     }
     text.push_str(next);
