@@ -134,7 +134,7 @@ fn gutter(lines: &[Line], body: f64) -> Option<f64> {
     let min = lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
     let max = lines.iter().map(|l| l.x1).fold(f64::NEG_INFINITY, f64::max);
     let span = max - min;
-    if !(span > 4.0 * body) {
+    if span.is_nan() || span <= 4.0 * body {
         return None;
     }
     // Narrow lines show the gutter; lines wider than most of the span cannot be in a column.
