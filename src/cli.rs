@@ -44,7 +44,7 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Import a reading (.md, .txt, .html) into a course.
+    /// Import a reading (.md, .txt, .html, or .pdf: its text layer, the file kept as the original) into a course.
     Import {
         file: PathBuf,
         #[arg(long)]
@@ -311,7 +311,8 @@ pub async fn import_file(
         Some("md" | "markdown") => SourceFormat::Markdown,
         Some("txt" | "text") => SourceFormat::Text,
         Some("html" | "htm") => SourceFormat::Html,
-        _ => bail!("{}: use a .md, .txt or .html file", file.display()),
+        Some("pdf") => return import_pdf(pool, file, course, title, author).await,
+        _ => bail!("{}: use a .md, .txt, .html or .pdf file", file.display()),
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let source = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", file.display()))?;
@@ -320,6 +321,40 @@ pub async fn import_file(
     let title = Title::parse(title.unwrap_or(stem)).map_err(|e| anyhow!("{e}"))?;
     let doc = import::import(format, &source).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     Ok(readings::insert_reading(pool, course, &title, author.trim(), format, &source, &doc).await?)
+}
+
+/// Imports a PDF (its text layer) with the default PDF limits, keeping the file as the original.
+async fn import_pdf(
+    pool: &sqlx::SqlitePool,
+    file: &Path,
+    course: i64,
+    title: Option<&str>,
+    author: &str,
+) -> anyhow::Result<i64> {
+    let limits = crate::pdf::PdfLimits::default();
+    let size = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
+    if usize::try_from(size).unwrap_or(usize::MAX) > limits.max_bytes {
+        bail!("{}: the file is {size} bytes; the limit is {} bytes", file.display(), limits.max_bytes);
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    courses::find_course(pool, course).await?.ok_or_else(|| anyhow!("no course has the id {course}"))?;
+    if let Some(title) = title {
+        Title::parse(title).map_err(|e| anyhow!("{e}"))?;
+    }
+    let read = tokio::task::spawn_blocking(move || crate::pdf::read(&bytes, limits).map(|read| (read, bytes)))
+        .await?
+        .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let (read, bytes) = read;
+    let file_name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let title = crate::pdf::title_for(title.unwrap_or_default(), read.title.as_deref(), file_name);
+    let original = crate::db::originals::NewOriginal {
+        sha256: &read.sha256,
+        media_type: crate::pdf::MEDIA_TYPE,
+        file_name,
+        bytes: &bytes,
+    };
+    Ok(crate::db::originals::insert_reading_with_original(pool, course, &title, author.trim(), &read.doc, original)
+        .await?)
 }
 
 /// `VACUUM INTO`: a consistent, compact copy, safe while the server writes.

@@ -133,7 +133,13 @@ impl From<ImportError> for Error {
     fn from(error: ImportError) -> Self {
         match error {
             ImportError::TooLarge { .. } => Error::TooLarge(error.to_string()),
-            ImportError::Empty | ImportError::TooDeep { .. } => Error::invalid("source", error.to_string()),
+            ImportError::Empty
+            | ImportError::TooManyPages { .. }
+            | ImportError::TooDeep { .. }
+            | ImportError::NoTextLayer
+            | ImportError::Unreadable(_)
+            | ImportError::Encrypted
+            | ImportError::TooSlow { .. } => Error::invalid("source", error.to_string()),
         }
     }
 }

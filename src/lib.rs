@@ -26,6 +26,7 @@ pub mod lti;
 pub mod mail;
 pub mod offload;
 pub mod reading_edits;
+pub mod pdf;
 pub mod review;
 pub mod search;
 pub mod server;

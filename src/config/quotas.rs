@@ -24,6 +24,15 @@ pub struct Quotas {
     /// off the workers that answer requests.
     #[arg(long, env = "COUNTERPOINT_HEAVY_TASKS", default_value_t = Quotas::DEFAULT.heavy_tasks)]
     pub heavy_tasks: usize,
+    /// The largest PDF a reading may be imported from, in bytes.
+    #[arg(long, env = "COUNTERPOINT_MAX_PDF_BYTES", default_value_t = Quotas::DEFAULT.max_pdf_bytes)]
+    pub max_pdf_bytes: usize,
+    /// The most pages a PDF reading may have.
+    #[arg(long, env = "COUNTERPOINT_MAX_PDF_PAGES", default_value_t = Quotas::DEFAULT.max_pdf_pages)]
+    pub max_pdf_pages: usize,
+    /// How long reading one PDF may take, in seconds (under the 30 s a request may take).
+    #[arg(long, env = "COUNTERPOINT_PDF_SECONDS", default_value_t = Quotas::DEFAULT.pdf_seconds)]
+    pub pdf_seconds: u64,
 }
 
 impl Quotas {
@@ -35,7 +44,21 @@ impl Quotas {
         max_import_chars: 2_000_000,
         max_readings_per_course: 500,
         heavy_tasks: 2,
+        // A long think-tank report with figures; its text is read in well under a second a page.
+        max_pdf_bytes: 16 * 1024 * 1024,
+        max_pdf_pages: 400,
+        pdf_seconds: 20,
     };
+
+    /// The bounds on reading one PDF.
+    #[must_use]
+    pub fn pdf_limits(&self) -> crate::pdf::PdfLimits {
+        crate::pdf::PdfLimits {
+            max_bytes: self.max_pdf_bytes,
+            max_pages: self.max_pdf_pages,
+            time: std::time::Duration::from_secs(self.pdf_seconds.max(1)),
+        }
+    }
 }
 
 impl Default for Quotas {

@@ -24,8 +24,9 @@ pub struct ReadingSummary {
     pub author: String,
 }
 
+/// Stores a new reading; `db` is the pool or a transaction.
 pub async fn insert_reading(
-    db: &SqlitePool,
+    db: impl sqlx::SqliteExecutor<'_>,
     course_id: i64,
     title: &Title,
     author: &str,

@@ -9,6 +9,7 @@ mod builder;
 mod html;
 mod markdown;
 mod nesting;
+pub mod pdf;
 mod plain;
 #[cfg(test)]
 mod props;
@@ -39,6 +40,18 @@ pub enum ImportError {
     Empty,
     #[error("the HTML nests {depth} elements deep; the limit is {limit}")]
     TooDeep { depth: usize, limit: usize },
+    /// A PDF whose pages hold no text, only pictures of it.
+    #[error("this PDF has no text layer; run OCR first")]
+    NoTextLayer,
+    /// A file that is not a PDF, or one too damaged to read.
+    #[error("this file is not a PDF that can be read ({0})")]
+    Unreadable(String),
+    #[error("this PDF is encrypted; save an unprotected copy and upload that")]
+    Encrypted,
+    #[error("the PDF has {pages} pages; the limit is {limit}")]
+    TooManyPages { pages: usize, limit: usize },
+    #[error("reading this PDF took longer than {seconds} seconds, the limit; split it or print it to a simpler PDF")]
+    TooSlow { seconds: u64 },
 }
 
 /// Imports `source` written in `format`.

@@ -84,7 +84,7 @@ fn mistakes_get_one_clear_line_and_a_failing_exit_code() {
         (vec!["token", "create", "--email", "nobody@example.org"], "", "no account"),
         (vec!["import", "/no/such/file.md", "--course", "1"], "", "cannot read"),
         (vec!["import", file.to_str().expect("path"), "--course", "99"], "", "no course has the id 99"),
-        (vec!["import", "/etc/hostname", "--course", "1"], "", "use a .md, .txt or .html file"),
+        (vec!["import", "/etc/hostname", "--course", "1"], "", "use a .md, .txt, .html or .pdf file"),
         (vec!["export", "--course", "99", "--format", "jsonld"], "", "no course has the id 99"),
         (vec!["serve", "--bind", "not-an-address"], "", "is not an address"),
         (vec!["backup", existing.to_str().expect("path")], "", "already exists"),

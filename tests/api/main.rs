@@ -24,6 +24,7 @@ mod lti;
 mod map;
 mod openapi;
 mod pages;
+mod pdf_readings;
 mod protocol;
 mod reading_edits;
 mod readings;

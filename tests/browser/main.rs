@@ -10,6 +10,7 @@ mod classroom;
 mod harness;
 mod live_lecture;
 mod reading_edits;
+mod pdf;
 mod scenarios;
 mod search;
 #[path = "../api/support.rs"]
@@ -47,6 +48,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("the_inbox_badge_lights_up_and_opens_the_thread", |s| {
         Box::pin(classroom::the_badge_lights_up_and_the_inbox_opens_the_thread(s))
+    }),
+    ("a_pdf_reading_is_annotated_by_selecting_its_text", |s| {
+        Box::pin(pdf::a_pdf_reading_is_annotated_by_selecting_its_text(s))
     }),
     ("the_reading_page_has_no_serious_accessibility_violation", |s| {
         Box::pin(accessibility::axe_finds_nothing_serious(s))

@@ -43,6 +43,8 @@ struct CoursePage {
     error: Option<String>,
     /// Groups, discussion and tags, for instructors.
     classroom: Option<super::course_classroom::CourseClassroom>,
+    /// The largest PDF the upload takes, in whole megabytes.
+    max_pdf_mb: usize,
 }
 
 async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
@@ -77,6 +79,7 @@ pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: 
         members,
         removed,
         error,
+        max_pdf_mb: state.config.quotas.max_pdf_bytes / (1024 * 1024),
     };
     Ok((status, render(&page)?).into_response())
 }

@@ -9,11 +9,13 @@ use crate::error::{Error, Result};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
 use crate::web::api::add_reading;
 use crate::web::api::annotations::RequestIris;
+use crate::web::api::readings::add_pdf_reading;
 use crate::web::forms::{Form, Path};
 use crate::web::{AppState, CourseAccess, ReadingAccess};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, State};
+use axum::extract::multipart::Field;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,7 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/courses/{course_id}/join-code", post(regenerate_join_code))
         .route("/courses/{course_id}/members/{user_id}/{action}", post(change_member))
-        .route("/courses/{course_id}/readings/upload", post(upload_reading))
+        .route("/courses/{course_id}/readings/upload", post(upload_reading).layer(DefaultBodyLimit::disable()))
         .route("/readings/{reading_id}/settings", get(show_settings).post(update_reading))
         .route("/readings/{reading_id}/delete", post(delete_reading))
 }
@@ -91,38 +93,71 @@ async fn change_member(
     Ok(course_page(access.course_id))
 }
 
-/// A `.md`, `.txt` or `.html` file from the course page (multipart; the CSRF token rides in the query).
+/// A `.md`, `.txt`, `.html` or `.pdf` file from the course page (multipart; the CSRF token rides in the query).
 async fn upload_reading(State(state): State<AppState>, access: CourseAccess, mut form: Multipart) -> Result<Response> {
+    access.require_instructor("only instructors can add readings")?;
+    // The body limit is off for this route (a PDF may be larger than a text source):
+    // each field is read to its own bound instead.
+    let max_file = MAX_SOURCE_BYTES.max(state.config.quotas.max_pdf_bytes);
     let (mut title, mut author, mut file) = (String::new(), String::new(), None);
+    let mut fields = 0;
     while let Some(field) = form.next_field().await.map_err(|e| Error::invalid("file", e.body_text()))? {
+        fields += 1;
+        if fields > 16 {
+            return Err(Error::invalid("form", "the form has too many fields"));
+        }
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
-            "title" => title = field.text().await.map_err(|e| Error::invalid("title", e.body_text()))?,
-            "author" => author = field.text().await.map_err(|e| Error::invalid("author", e.body_text()))?,
+            "title" => title = text_field(field, "title").await?,
+            "author" => author = text_field(field, "author").await?,
             "file" => {
                 let file_name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|e| Error::invalid("file", e.body_text()))?;
-                file = Some((file_name, bytes));
+                file = Some((file_name, bounded(field, "file", max_file).await?));
             }
-            _ => {}
+            _ => {
+                bounded(field, "form", 4 * 1024).await?;
+            }
         }
     }
-    let (file_name, bytes) = file.ok_or_else(|| Error::invalid("file", "choose a .md, .txt or .html file"))?;
+    let choose = "choose a .md, .txt, .html or .pdf file";
+    let (file_name, bytes) = file.ok_or_else(|| Error::invalid("file", choose))?;
+    let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    if extension.as_deref() == Some("pdf") {
+        let id = add_pdf_reading(&state, &access, &title, &author, &bytes, &file_name).await?;
+        return Ok(Redirect::to(&format!("/readings/{id}")).into_response());
+    }
     if bytes.len() > MAX_SOURCE_BYTES {
         return Err(Error::TooLarge(format!("the file is larger than {MAX_SOURCE_BYTES} bytes")));
     }
-    let format = match file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+    let format = match extension.as_deref() {
         Some("md" | "markdown") => SourceFormat::Markdown,
         Some("txt" | "text") => SourceFormat::Text,
         Some("html" | "htm") => SourceFormat::Html,
-        _ => return Err(Error::invalid("file", "choose a .md, .txt or .html file")),
+        _ => return Err(Error::invalid("file", choose)),
     };
-    let source = String::from_utf8(bytes.to_vec()).map_err(|_| Error::invalid("file", "the file is not UTF-8 text"))?;
+    let source = String::from_utf8(bytes).map_err(|_| Error::invalid("file", "the file is not UTF-8 text"))?;
     if title.trim().is_empty() {
         title = file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem).to_owned();
     }
     let id = add_reading(&state, &access, &title, &author, format, &source).await?;
     Ok(Redirect::to(&format!("/readings/{id}")).into_response())
+}
+
+/// A field's bytes, refused with 413 past `max`.
+async fn bounded(mut field: Field<'_>, name: &'static str, max: usize) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| Error::invalid(name, e.body_text()))? {
+        if bytes.len() + chunk.len() > max {
+            return Err(Error::TooLarge(format!("the {name} is larger than {max} bytes")));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// A short text field (a title, an author).
+async fn text_field(field: Field<'_>, name: &'static str) -> Result<String> {
+    String::from_utf8(bounded(field, name, 4 * 1024).await?).map_err(|_| Error::invalid(name, "not UTF-8 text"))
 }
 
 #[derive(Template)]

@@ -11,6 +11,7 @@ mod entries;
 mod fragments;
 mod since;
 mod view;
+mod original;
 
 use crate::db::readings;
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/readings/{reading_id}", get(show_reading).post(create_annotation))
         .route("/readings/{reading_id}/events", get(reading_events))
         .route("/readings/{reading_id}/fragments", get(fragments::show_fragments))
+        .route("/readings/{reading_id}/original", get(original::download_original))
 }
 
 #[derive(Template)]
@@ -71,6 +73,8 @@ struct ReadingPage<'a> {
     /// The viewer's annotations whose passage the last text edit lost (theirs, or all for instructors).
     orphans: super::orphans::Orphans,
     classroom: classroom::ReadingClassroom<'a>,
+    /// The SHA-256 of the file the reading was imported from (a PDF), if any.
+    original: Option<String>,
 }
 
 /// The most entries the list draws unless asked for all (`?list=all`): with
@@ -133,7 +137,8 @@ async fn show_reading(
     if transfer::is_fresh(&headers, &etag) {
         return Ok(transfer::not_modified(&etag));
     }
-    let page = reading_page(&access, &view, AnnotateForm::default(), None, &news, all)?;
+    let original = crate::db::originals::sha256_of(&state.db, access.reading_id).await?;
+    let page = reading_page(&access, &view, AnnotateForm::default(), None, &news, (all, original))?;
     Ok(transfer::tagged(page, &etag))
 }
 
@@ -167,7 +172,7 @@ fn reading_page(
     form: AnnotateForm,
     error: Option<String>,
     news: &since::News,
-    all: bool,
+    (all, original): (bool, Option<String>),
 ) -> Result<Response> {
     let mut items = view.items()?;
     let more = if all { 0 } else { items.len().saturating_sub(LIST_MOST) };
@@ -193,6 +198,7 @@ fn reading_page(
         more,
         orphans: super::orphans::Orphans::for_viewer(view.snapshot(), view.viewer),
         classroom: classroom::ReadingClassroom::new(view.snapshot(), view.html_all()?, view.shown()),
+        original,
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let sizes = view.page_bytes();
@@ -222,7 +228,8 @@ async fn create_annotation(
         }
         Err(Error::Invalid(invalid)) => {
             let view = ReadingView::load(&state, &access).await?;
-            reading_page(&access, &view, form, Some(invalid.message), &since::News::default(), false)
+            let original = crate::db::originals::sha256_of(&state.db, access.reading_id).await?;
+            reading_page(&access, &view, form, Some(invalid.message), &since::News::default(), (false, original))
         }
         Err(e) => Err(e),
     }
