@@ -176,6 +176,8 @@ async fn list_versions(State(state): State<AppState>, access: ReadingAccess) -> 
     }
     let versions = versions::list_versions(&state.db, access.reading_id).await?;
     Ok(Json(json!({ "id": access.reading_id, "versions": versions })))
+}
+
 /// Reads a JSON body of at most `limit` bytes (413 beyond it).
 async fn json_body<T: serde::de::DeserializeOwned>(request: axum::extract::Request, limit: usize) -> Result<Json<T>> {
     let (parts, body) = request.into_parts();
