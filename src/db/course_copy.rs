@@ -1,5 +1,6 @@
 //! A course copied for another term, in one transaction: its readings with
-//! their assignments, its rubric and settings, its instructors, and (when
+//! their assignments, its rubric, settings, tag vocabulary and groups' names,
+//! its instructors, and (when
 //! asked) the instructors' own annotations with the links between them. Never
 //! its students, nor anything they wrote, nor feedback, nor visits.
 
@@ -67,8 +68,22 @@ pub async fn copy_course(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO course_settings (course_id, post_first, departed_work, utc_offset_minutes, updated_at)
-         SELECT ?, post_first, departed_work, utc_offset_minutes, ? FROM course_settings WHERE course_id = ?",
+        "INSERT INTO course_settings (course_id, post_first, departed_work, utc_offset_minutes, discussion, updated_at)
+         SELECT ?, post_first, departed_work, utc_offset_minutes, discussion, ? FROM course_settings WHERE course_id = ?",
+    )
+    .bind(to)
+    .bind(&at)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    // The tag vocabulary, and the groups by name only: next term's students form them anew.
+    sqlx::query("INSERT INTO course_tags (course_id, tag, position) SELECT ?, tag, position FROM course_tags WHERE course_id = ?")
+        .bind(to)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO course_groups (course_id, name, created_at) SELECT ?, name, ? FROM course_groups WHERE course_id = ?",
     )
     .bind(to)
     .bind(&at)

@@ -9,8 +9,8 @@ mod assignments;
 mod classroom;
 mod harness;
 mod live_lecture;
-mod reading_edits;
 mod pdf;
+mod reading_edits;
 mod scenarios;
 mod search;
 #[path = "../api/support.rs"]

@@ -9,9 +9,9 @@ mod article;
 mod classroom;
 mod entries;
 mod fragments;
+mod original;
 mod since;
 mod view;
-mod original;
 
 use crate::db::readings;
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};

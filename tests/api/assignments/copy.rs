@@ -1,9 +1,10 @@
 //! `POST /api/courses/{id}/copy` (and its button): next term's course, with
-//! the readings, settings, due dates moved or cleared, the rubric and the
+//! the readings, settings, due dates moved or cleared, the rubric, the tag
+//! vocabulary and the groups' names, and the
 //! instructors, optionally the instructors' annotations; never the students.
 
 use super::{fixture, texts};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn count(db: &sqlx::SqlitePool, sql: &str, course: i64) -> i64 {
@@ -48,6 +49,14 @@ async fn a_copy_keeps_readings_settings_rubric_and_instructors_and_nothing_of_th
     f.app.post(&format!("/api/annotations/{anas}/replies"), &f.teacher, json!({"text": "Good question."})).await;
     f.app.post(&format!("/api/annotations/{anas}/feedback"), &f.teacher, json!({"text": "Well spotted."})).await;
     f.app.browser(&f.ana).await.get(&format!("/readings/{}", f.reading)).await;
+    let vocabulary = json!({"tags": ["realism", "energy"]});
+    let tagged =
+        f.app.api(Method::PUT, &format!("/api/courses/{}/tags", f.course), Some(&f.teacher), Some(vocabulary)).await;
+    assert_eq!(tagged.status, StatusCode::OK, "{}", tagged.text);
+    let ana_id = f.app.user_id(&f.ana).await;
+    let group = json!({"name": "Seminar A", "members": [ana_id]});
+    let grouped = f.app.post(&format!("/api/courses/{}/groups", f.course), &f.teacher, group).await;
+    assert!(grouped.status.is_success(), "{}", grouped.text);
 
     for (with, expected_annotations) in [(false, 0), (true, 2)] {
         let body = json!({"title": "Geopolitics 101, spring", "shift_days": 105, "instructors_annotations": with});
@@ -82,6 +91,11 @@ async fn a_copy_keeps_readings_settings_rubric_and_instructors_and_nothing_of_th
             .await
             .expect("rubric");
         assert_eq!(claim_points, 7);
+        let tags = f.app.get(&format!("/api/courses/{new}/tags"), &f.teacher).await.json();
+        assert_eq!(tags["tags"], json!(["realism", "energy"]), "the tag vocabulary");
+        let groups = f.app.get(&format!("/api/courses/{new}/groups"), &f.teacher).await.json();
+        assert_eq!(groups["groups"][0]["name"], "Seminar A", "the groups' names");
+        assert_eq!(groups["groups"][0]["members"], json!([]), "and none of their students");
 
         let items =
             f.app.get(&format!("/api/readings/{reading}/annotations/?page=0"), &f.teacher).await.json()["items"]
