@@ -118,6 +118,8 @@ async function redrawParts(ids) {
 
 /** Moves each fragment into place. */
 function apply(fragments) {
+  const spotlight = fragments.querySelector("template[data-role=spotlight-slot]");
+  if (spotlight) document.querySelector("[data-role=spotlight-slot]")?.replaceWith(document.importNode(spotlight.content, true));
   const focus = rememberFocus();
   for (const template of fragments.querySelectorAll("template[data-block]")) {
     const fresh = template.content.firstElementChild;

@@ -47,6 +47,8 @@ struct Fragments<'a> {
     total: usize,
     counts: Vec<(Kind, usize)>,
     argument: crate::argument::Counts,
+    /// The Spotlight section, which a change of a spotlit annotation (or of a spotlight) redraws.
+    classroom: super::classroom::ReadingClassroom<'a>,
 }
 
 /// One asked annotation: its entry (`None` if the viewer does not see it), the
@@ -96,6 +98,7 @@ pub async fn show_fragments(
         total: view.total(),
         counts: view.counts(),
         argument: view.argument(),
+        classroom: super::classroom::ReadingClassroom::new(view.snapshot(), view.html_all()?, view.shown()),
     };
     Ok(Html(page.render()?).into_response())
 }
