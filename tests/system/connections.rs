@@ -1,12 +1,12 @@
 //! Slow, idle and numerous connections against the real binary: a slowloris
 //! crowd and idle keep-alive connections are closed by their deadlines while a
 //! health check, a page and an event stream are served throughout; connections
-//! beyond the caps are answered 503; descriptors come back when they close.
+//! beyond the caps are answered 503; their sockets are closed when they end.
 
 mod client;
 
 use crate::crash::server::{Server, annotation_body, call, fixture, request};
-use client::{EventStream, admitted, half_open, is_closed, kept_alive, open_descriptors, read_response, refused};
+use client::{EventStream, admitted, half_open, is_closed, kept_alive, open_sockets, read_response, refused};
 use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
@@ -85,14 +85,14 @@ fn slow_and_idle_connections_are_closed_in_time_while_honest_clients_are_served(
     let server = serve(&db, dir.path().join("slow.log"), &settings);
     let (addr, pid) = (server.addr, server.child.id());
     let events = EventStream::open(addr, &fixture.token, fixture.reading);
-    let at_rest = open_descriptors(pid);
+    let at_rest = open_sockets(pid);
 
     let opened = Instant::now();
     let mut peak = at_rest;
     let slow: Vec<TcpStream> = (0..slow_count)
         .map(|i| {
             if i % 250 == 0 {
-                peak = peak.max(open_descriptors(pid));
+                peak = peak.max(open_sockets(pid));
             }
             half_open(addr, i % 100 != 0)
         })
@@ -109,10 +109,8 @@ fn slow_and_idle_connections_are_closed_in_time_while_honest_clients_are_served(
     assert_eq!(read_response(reused).0, 200, "a kept-alive connection carries a second request");
     let idle = Group::new("idle keep-alive", idle, idle_opened, IDLE_TIMEOUT);
     // The earliest may be closed already on a slow machine: the peak is only a sign they were held.
-    let peak = peak.max(open_descriptors(pid));
-    println!(
-        "descriptors: {at_rest} at rest, {peak} at the peak with {slow_count} half-open and {IDLE} idle connections"
-    );
+    let peak = peak.max(open_sockets(pid));
+    println!("sockets: {at_rest} at rest, {peak} at the peak with {slow_count} half-open and {IDLE} idle connections");
     assert!(peak >= at_rest + 200, "the server did not hold the connections at all");
 
     let mut groups = [slow, trickling, idle];
@@ -143,12 +141,12 @@ fn slow_and_idle_connections_are_closed_in_time_while_honest_clients_are_served(
     assert!(events.next_event(Duration::from_secs(10)).is_some(), "the event stream carried no event");
 
     let deadline = Instant::now() + Duration::from_secs(10);
-    while open_descriptors(pid) > at_rest + 2 && Instant::now() < deadline {
+    while open_sockets(pid) > at_rest + 2 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let after = open_descriptors(pid);
-    println!("descriptors: {after} once the crowd was closed");
-    assert!(after <= at_rest + 2, "descriptors {at_rest} at rest, still {after} after the crowd left");
+    let after = open_sockets(pid);
+    println!("sockets: {after} once the crowd was closed");
+    assert!(after <= at_rest + 2, "sockets: {at_rest} at rest, still {after} after the crowd left");
 }
 
 /// Whether a connection of any group is still open (every group looked at, for its times).
