@@ -1,15 +1,54 @@
-//! A reading and everything written on it, as of one revision: the text, every
-//! annotation whatever its visibility, their links and replies, and the course
-//! settings that decide who sees what (post-first, groups), and the course's tag
-//! vocabulary. Pages filter it per viewer in memory
-//! (`visible_to`), with the same rule as `db::annotations::VISIBLE`.
+//! The read model: a reading and everything written on it, as of one revision,
+//! behind one door. What lives here:
+//!
+//! - [`Snapshot`]: the text, every annotation whatever its visibility, their
+//!   links and replies, the course settings that decide who sees what
+//!   (post-first, groups), the course's tag vocabulary and the original file's
+//!   SHA-256. Loaded (whole, or brought up to date from the `reading_changes`
+//!   log) by `db::snapshot`, where its SQL lives.
+//! - [`Snapshots`] (`cache`): each reading's snapshot kept in memory per
+//!   revision, with what a consumer derives from it; [`Revisioned`] is the
+//!   policy (newest revision wins, one loads, bounded by count).
+//! - [`View`]: what one viewer sees of a snapshot — their visible annotations
+//!   with links already filtered, counts, authors, replies, orphans. Pages, the
+//!   annotation container, the map, the review and live events read a view and
+//!   never filter the snapshot themselves.
+//! - [`revision_of`]: the revision lookups, through `db`.
+//!
+//! The visibility rule lives once in Rust ([`Snapshot::allows`]) and once in
+//! SQL (`db::annotations::VISIBLE`); `tests/api/visibility.rs` and
+//! `tests/api/cached_pages.rs` hold the two equal for every viewer.
+//!
+//! # The trigger contract
+//!
+//! Everything here is kept until a revision moves, and only the database moves
+//! it: every table whose rows a page or a snapshot shows must have triggers
+//! that move the revision of what it shows (`readings.revision`, or
+//! `courses.revision`; see `migrations/20261128000005_revisions.sql`), and every
+//! table a snapshot is loaded from must also log the annotations it changed in
+//! `reading_changes` (`migrations/20261202001401_reading_changes.sql`; a row
+//! with no annotation means "reload whole"). A table without them leaves pages
+//! stale. A new table adds its triggers in its migration, or goes on the exempt
+//! list with a reason: `tests/api/store.rs`
+//! (`every_table_moves_revisions_by_trigger_or_says_why_not`) lists every
+//! table and fails otherwise.
+
+mod cache;
+mod revisioned;
+mod view;
+
+pub use cache::{Cached, Derived, ReadingText, Snapshots};
+pub use revisioned::Revisioned;
+pub use view::View;
 
 use crate::argument::{self, Counts};
 use crate::db::readings::Reading;
 use crate::db::replies::Reply;
 use crate::domain::{Annotation, AnnotationId, Circles, Kind, Link, Relation, Viewer, Visibility, Vocabulary};
+use crate::error::Result;
 use crate::formats::w3c::Provenance;
 use crate::text::CharIndex;
+use sqlx::SqlitePool;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -46,6 +85,13 @@ pub struct Snapshot {
     pub circles: Circles,
     /// The course's tag vocabulary (empty: any tag).
     pub vocabulary: Vocabulary,
+    /// The SHA-256 of the file the reading was imported from (a PDF), if any.
+    pub original: Option<String>,
+}
+
+/// The revision of `reading_id` as it stands, or `None` if there is no such reading.
+pub async fn revision_of(db: &SqlitePool, reading_id: i64) -> Result<Option<i64>> {
+    Ok(crate::db::snapshot::revision_of(db, reading_id).await?)
 }
 
 impl Snapshot {
@@ -104,6 +150,7 @@ impl Snapshot {
             posted,
             circles: Circles::default(),
             vocabulary: Vocabulary::default(),
+            original: None,
         }
     }
 
@@ -126,20 +173,34 @@ impl Snapshot {
         Self { circles, vocabulary, ..self }
     }
 
+    /// The original file's SHA-256.
+    #[must_use]
+    pub fn with_original(self, original: Option<String>) -> Self {
+        Self { original, ..self }
+    }
+
     #[must_use]
     pub fn with_provenance(self, provenance: HashMap<Uuid, Provenance>) -> Self {
         Self { provenance, ..self }
     }
 
-    /// Whether `viewer` may see `annotation`: `Viewer::can_see`, under post-first a
-    /// student sees classmates' work only once they have posted something not private,
-    /// and under groups only their group's and the instructors' (`Circles::allows`).
+    /// Whether `viewer` may see `annotation` (see [`Snapshot::allows`]).
     #[must_use]
     pub fn may_see(&self, viewer: Viewer, annotation: &Annotation) -> bool {
-        annotation.author_id == viewer.user_id
-            || (viewer.can_see(annotation.author_id, annotation.visibility)
+        self.allows(viewer, annotation.author_id, annotation.visibility)
+    }
+
+    /// The visibility rule, in Rust: whether `viewer` may see what `author_id`
+    /// wrote with `visibility` on this reading. `Viewer::can_see`; under post-first a
+    /// student sees classmates' work only once they have posted something not private,
+    /// and under groups only their group's and the instructors' (`Circles::allows`).
+    /// `db::annotations::VISIBLE` is the same rule in SQL.
+    #[must_use]
+    pub fn allows(&self, viewer: Viewer, author_id: i64, visibility: Visibility) -> bool {
+        author_id == viewer.user_id
+            || (viewer.can_see(author_id, visibility)
                 && self.sees_classmates(viewer)
-                && self.circles.allows(viewer, annotation.author_id))
+                && self.circles.allows(viewer, author_id))
     }
 
     /// The orphans `viewer` may see: their own, and as an instructor the others'
@@ -158,15 +219,15 @@ impl Snapshot {
         self.annotations.iter().filter(|a| self.may_see(viewer, a)).collect()
     }
 
-    /// Which of `annotations` `viewer` may see, by index.
+    /// Which of `annotations` `viewer` may see, by index (a [`View`] holds it).
     #[must_use]
-    pub fn mask_for(&self, viewer: Viewer) -> Vec<bool> {
+    fn mask_for(&self, viewer: Viewer) -> Vec<bool> {
         self.annotations.iter().map(|a| self.may_see(viewer, a)).collect()
     }
 
     /// The names of the authors of what `mask` shows, sorted, each once.
     #[must_use]
-    pub fn authors_in(&self, mask: &[bool]) -> Vec<&str> {
+    fn authors_in(&self, mask: &[bool]) -> Vec<&str> {
         let mut ids: Vec<i64> =
             self.annotations.iter().zip(mask).filter(|(_, shown)| **shown).map(|(a, _)| a.author_id).collect();
         ids.sort_unstable();
@@ -183,7 +244,7 @@ impl Snapshot {
 
     /// Annotation `i` as a viewer who sees `mask` sees it: with only the links to what they may see.
     #[must_use]
-    pub fn as_seen(&self, i: usize, mask: &[bool]) -> Annotation {
+    fn as_seen(&self, i: usize, mask: &[bool]) -> Annotation {
         let annotation = &self.annotations[i];
         let links = self.targets[i]
             .iter()
@@ -196,7 +257,7 @@ impl Snapshot {
     /// The argument's counts among what `mask` shows: `argument::Counts::of` over
     /// the visible annotations, by index rather than by id (a page asks for it each time).
     #[must_use]
-    pub fn argument_counts(&self, mask: &[bool]) -> Counts {
+    fn argument_counts(&self, mask: &[bool]) -> Counts {
         let on = |i: usize| mask[i] && argument::on_map(self.annotations[i].kind);
         let mut counts = Counts::default();
         let mut supporters = vec![0_usize; mask.len()];

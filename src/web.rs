@@ -12,7 +12,6 @@ mod forms;
 mod health;
 pub mod limits;
 mod pages;
-mod revisioned;
 mod security;
 mod snapshots;
 mod transfer;

@@ -1,6 +1,8 @@
 //! Annotations, their links and replies. Every SQL read of annotations filters
 //! with [`VISIBLE`], the visibility rule in SQL; the in-memory snapshot applies
-//! the same rule in Rust (`Snapshot::may_see`), and a test keeps the two equal.
+//! the same rule in Rust (`Snapshot::allows`, which pages, the container, the map, the
+//! review and live events ask through `snapshot::View`), and tests keep the two equal
+//! (`tests/api/visibility.rs`, `tests/api/cached_pages.rs`).
 
 use super::{now, parse_time};
 use crate::domain::{Annotation, AnnotationId, Kind, Link, NewAnnotation, Relation, Viewer, Visibility};
@@ -51,7 +53,7 @@ pub const VISIBLE: &str = concat!(
     AND (a.orphaned = 0 OR a.author_id = ?1 OR ?2))"
 );
 
-/// [`VISIBLE`]'s groups part alone (see `db::groups::allows`).
+/// [`VISIBLE`]'s groups part alone (`domain::Circles::allows` in Rust).
 pub const GROUPS_RULE: &str = groups_rule!();
 
 /// The columns of an annotation `a` (with its author `u`). `late`: created

@@ -1,9 +1,8 @@
 //! A course's seminar groups and its discussion mode (`course_settings.discussion`).
-//! The rule they make is [`GROUPS_RULE`] in SQL and `domain::Circles` in memory.
+//! The rule they make is [`super::annotations::GROUPS_RULE`] in SQL and `domain::Circles` in memory.
 
-use super::annotations::GROUPS_RULE;
 use super::now;
-use crate::domain::{Circles, Discussion, GroupName, Viewer};
+use crate::domain::{Circles, Discussion, GroupName};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A group with its members (id and name), by name.
@@ -36,20 +35,7 @@ pub async fn set_discussion(db: &SqlitePool, course_id: i64, discussion: Discuss
     Ok(())
 }
 
-/// Whether the groups rule lets `viewer` see work by `author_id` on `reading_id`
-/// (visibility aside): [`GROUPS_RULE`] itself, for one author.
-pub async fn allows(db: &SqlitePool, reading_id: i64, viewer: Viewer, author_id: i64) -> sqlx::Result<bool> {
-    let sql = format!("SELECT {GROUPS_RULE} FROM (SELECT ?3 AS reading_id, ?4 AS author_id) a");
-    sqlx::query_scalar(&sql)
-        .bind(viewer.user_id)
-        .bind(viewer.is_instructor())
-        .bind(reading_id)
-        .bind(author_id)
-        .fetch_one(db)
-        .await
-}
-
-/// The course's discussion mode, instructors and groups, as `Snapshot::may_see` needs them.
+/// The course's discussion mode, instructors and groups, as `Snapshot::allows` needs them.
 pub async fn circles_in(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Result<Circles> {
     let discussion: Option<(String,)> = sqlx::query_as("SELECT discussion FROM course_settings WHERE course_id = ?")
         .bind(course_id)

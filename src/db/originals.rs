@@ -61,11 +61,12 @@ pub async fn find_original(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Opt
         .await
 }
 
-/// The SHA-256 of a reading's original, without loading the file (for the reading page's link).
-pub async fn sha256_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<String>> {
+/// The SHA-256 of a reading's original, without loading the file (for the reading page's
+/// link, which the snapshot carries: see `db::snapshot`).
+pub async fn sha256_in(conn: &mut sqlx::SqliteConnection, reading_id: i64) -> sqlx::Result<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT sha256 FROM reading_originals WHERE reading_id = ?")
         .bind(reading_id)
-        .fetch_optional(db)
+        .fetch_optional(conn)
         .await?;
     Ok(row.map(|(sha,)| sha))
 }

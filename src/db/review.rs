@@ -79,19 +79,6 @@ pub async fn set_post_first(db: &SqlitePool, course_id: i64, on: bool) -> sqlx::
     Ok(())
 }
 
-/// Whether the user has posted an annotation others may see (not private) on the reading:
-/// what the post-first setting waits for.
-pub async fn has_posted(db: &SqlitePool, reading_id: i64, user_id: i64) -> sqlx::Result<bool> {
-    let (posted,): (bool,) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM annotations WHERE reading_id = ? AND author_id = ? AND visibility <> 'private')",
-    )
-    .bind(reading_id)
-    .bind(user_id)
-    .fetch_one(db)
-    .await?;
-    Ok(posted)
-}
-
 /// The course and its revision (see the `revisions` migration): what a cached review of it must match.
 pub async fn course_with_revision(db: &SqlitePool, course_id: i64) -> sqlx::Result<Option<(Course, i64)>> {
     let row: Option<(i64, String, String, i64)> =

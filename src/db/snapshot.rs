@@ -1,4 +1,4 @@
-//! Loading a [`Snapshot`]: a reading with every annotation, link and reply on
+//! The read model's SQL (see [`crate::snapshot`]). Loading a [`Snapshot`]: a reading with every annotation, link and reply on
 //! it, read in one transaction so that they agree with each other and with
 //! the revision they are labelled with.
 
@@ -60,6 +60,13 @@ pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snaps
     Ok(snapshot)
 }
 
+/// The revision of `reading_id` as it stands, or `None` if there is no such reading.
+pub async fn revision_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
+    Ok(row.map(|(revision,)| revision))
+}
+
 /// The last entry of the change log (see the `reading_changes` migration).
 async fn last_change(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
     let (seq,): (i64,) = sqlx::query_as("SELECT coalesce(max(seq), 0) FROM reading_changes").fetch_one(conn).await?;
@@ -80,9 +87,11 @@ async fn load_in(conn: &mut SqliteConnection, reading_id: i64) -> sqlx::Result<O
     let provenance = super::w3c::provenance_in_reading(&mut *conn, reading_id).await?;
     let circles = super::groups::circles_in(&mut *conn, course_id).await?;
     let vocabulary = super::tags::vocabulary_in(&mut *conn, course_id).await?;
+    let original = super::originals::sha256_in(&mut *conn, reading_id).await?;
     let (rows, annotations): (Vec<i64>, Vec<_>) = annotations.into_iter().unzip();
     let snapshot = Snapshot::new(revision, reading, annotations, replies, post_first);
-    Ok(Some(snapshot.with_provenance(provenance).with_classroom(circles, vocabulary).with_rows(rows, seq)))
+    let snapshot = snapshot.with_provenance(provenance).with_classroom(circles, vocabulary).with_original(original);
+    Ok(Some(snapshot.with_rows(rows, seq)))
 }
 
 /// A snapshot brought up to date, and which annotations changed (`None`: it was loaded whole).
@@ -126,6 +135,8 @@ pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Opti
     // a change to them moves the revision without naming an annotation.
     let circles = super::groups::circles_in(&mut tx, old.reading.course_id).await?;
     let vocabulary = super::tags::vocabulary_in(&mut tx, old.reading.course_id).await?;
+    // The original moves the revision without naming an annotation too.
+    let original = super::originals::sha256_in(&mut tx, reading_id).await?;
     tx.commit().await?;
 
     let mut changed: HashSet<AnnotationId> = fresh.iter().map(|(_, a)| a.id).collect();
@@ -150,6 +161,7 @@ pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Opti
     let snapshot = Snapshot::new(revision, old.reading.clone(), annotations, replies, post_first)
         .with_provenance(provenance)
         .with_classroom(circles, vocabulary)
+        .with_original(original)
         .with_rows(rows, seq);
     Ok(Some(Refreshed { snapshot, changed: Some(changed) }))
 }

@@ -110,9 +110,8 @@ impl Viewer {
     }
 
     /// Whether this viewer may see an annotation by `author_id` with `visibility`.
-    /// `db::annotations::VISIBLE` is the same rule in SQL, plus the course's
-    /// post-first setting (which needs the database; see `web::events::Event::may_hear`). VISIBLE also
-    /// applies a course's post-first setting, which only the store knows.
+    /// The first part of the visibility rule: `snapshot::Snapshot::allows` adds the
+    /// course's post-first and groups settings, as `db::annotations::VISIBLE` does in SQL.
     #[must_use]
     pub fn can_see(self, author_id: i64, visibility: super::Visibility) -> bool {
         use super::Visibility::{Class, Instructors, Private};

@@ -8,9 +8,9 @@
 //! post-first setting, an import).
 
 use super::{AppState, ReadingAccess};
-use crate::db::review;
 use crate::domain::{Annotation, AnnotationId, Viewer, Visibility};
-use crate::error::Error;
+use crate::error::{Error, Result};
+use crate::snapshot::{Revisioned, Snapshot};
 use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
@@ -44,6 +44,9 @@ pub struct Event {
     pub reading_id: i64,
     pub change: Change,
     pub annotation: AnnotationId,
+    /// Its place among the hub's events (set when published): what the
+    /// snapshot it is checked against must be at least as new as.
+    seq: i64,
     /// The author and the visibilities the annotation had (before and after a
     /// change): a viewer who could see any of them hears of the event.
     author_id: i64,
@@ -58,6 +61,7 @@ impl Event {
             reading_id: annotation.reading_id,
             change,
             annotation: annotation.id,
+            seq: 0,
             author_id: annotation.author_id,
             visibilities: vec![annotation.visibility],
         }
@@ -67,7 +71,8 @@ impl Event {
     #[must_use]
     pub fn resync(reading_id: i64) -> Self {
         let (annotation, author_id) = (AnnotationId::nil(), 0);
-        Self { reading_id, change: Change::Resync, annotation, author_id, visibilities: vec![Visibility::Class] }
+        let visibilities = vec![Visibility::Class];
+        Self { reading_id, change: Change::Resync, annotation, seq: 0, author_id, visibilities }
     }
 
     /// An update: heard by whoever could see the annotation before or can see it now.
@@ -84,41 +89,25 @@ impl Event {
         self.visibilities.iter().any(|v| viewer.can_see(self.author_id, *v))
     }
 
-    /// [`Event::visible_to`], and the course's post-first and groups settings as
-    /// `db::annotations::VISIBLE` applies them: a student who has not yet posted on the
-    /// reading hears only of their own; under groups, only of their group's and the instructors'.
-    pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
-        self.may_hear_knowing(db, viewer, course_id, &mut None).await
+    /// Whether `viewer` may hear of this event in `snapshot`, the reading as it
+    /// stands after it: the read model's visibility rule (`Snapshot::allows`,
+    /// post-first and groups included) for any visibility the annotation had.
+    #[must_use]
+    pub fn heard_in(&self, snapshot: &Snapshot, viewer: Viewer) -> bool {
+        self.change == Change::Resync || self.visibilities.iter().any(|v| snapshot.allows(viewer, self.author_id, *v))
     }
 
-    /// [`Event::may_hear`], with what the stream last learnt of whether its viewer sees
-    /// classmates' work (`sees`): asked of the database only when unknown. A stream
-    /// forgets it when that may have changed: at a `resync` (the post-first setting
-    /// publishes one) and at any change of the viewer's own (their posting is what counts).
-    async fn may_hear_knowing(&self, db: &SqlitePool, viewer: Viewer, course_id: i64, sees: &mut Option<bool>) -> bool {
+    /// [`Event::heard_in`] the reading as it stands now, loaded for this one
+    /// question. Streams do not ask this: they share one snapshot per event
+    /// (see `EventHub::hears`).
+    pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
         if self.change == Change::Resync {
             return true;
         }
-        if !self.visible_to(viewer) {
-            return false;
+        match crate::db::snapshot::load(db, self.reading_id).await {
+            Ok(Some(snapshot)) => snapshot.reading.course_id == course_id && self.heard_in(&snapshot, viewer),
+            _ => false,
         }
-        if viewer.is_instructor() || self.author_id == viewer.user_id || self.change == Change::Resync {
-            return true;
-        }
-        let sees = match *sees {
-            Some(known) => known,
-            None => {
-                let learnt = match review::post_first(db, course_id).await {
-                    Ok(false) => Some(true),
-                    Ok(true) => review::has_posted(db, self.reading_id, viewer.user_id).await.ok(),
-                    Err(_) => None,
-                };
-                *sees = learnt;
-                learnt.unwrap_or(false)
-            }
-        };
-        // And the groups rule, as `db::annotations::VISIBLE` applies it.
-        sees && crate::db::groups::allows(db, self.reading_id, viewer, self.author_id).await.unwrap_or(false)
     }
 }
 
@@ -129,11 +118,17 @@ pub struct EventHub {
     /// User ids whose streams must end now (removed from a course, role changed,
     /// signed out): their pages reconnect, and pass the access check again.
     revocations: broadcast::Sender<i64>,
+    /// Per reading, the snapshot the newest event was checked against (see [`EventHub::hears`]).
+    audiences: Arc<Revisioned<Arc<Snapshot>>>,
 }
+
+/// How many readings' snapshots events are checked against stay in memory (as the read model's cache).
+const AUDIENCES: usize = 8;
 
 impl Default for EventHub {
     fn default() -> Self {
-        Self { channels: Arc::default(), revocations: broadcast::channel(BACKLOG).0 }
+        let audiences = Arc::new(Revisioned::new(AUDIENCES));
+        Self { channels: Arc::default(), revocations: broadcast::channel(BACKLOG).0, audiences }
     }
 }
 
@@ -142,6 +137,8 @@ struct Channels {
     by_reading: HashMap<i64, broadcast::Sender<Event>>,
     /// How many streams each user holds open.
     streams: HashMap<i64, usize>,
+    /// The last event's place (see `Event::seq`).
+    seq: i64,
     /// Set at shutdown: streams end, so the server can finish its requests.
     closed: bool,
 }
@@ -166,8 +163,10 @@ impl Drop for StreamSlot {
 
 impl EventHub {
     /// Sends `event` to the pages open on its reading; channels nobody listens to are dropped.
-    pub fn publish(&self, event: Event) {
+    pub fn publish(&self, mut event: Event) {
         let mut channels = self.lock();
+        channels.seq += 1;
+        event.seq = channels.seq;
         if let Some(sender) = channels.by_reading.get(&event.reading_id) {
             if sender.send(event.clone()).is_err() {
                 channels.by_reading.remove(&event.reading_id);
@@ -215,6 +214,31 @@ impl EventHub {
         Some(StreamSlot { hub: self.clone(), user_id })
     }
 
+    /// Whether `viewer`'s stream passes `event` on ([`Event::heard_in`]). What
+    /// needs no snapshot is answered at once; the rest is asked of the reading's
+    /// snapshot as of the event, which every stream on the reading shares: one
+    /// revision lookup per event (and, when it moved, one refresh of the kept
+    /// snapshot, which the pages' fragment requests then find), never one query
+    /// per event per stream.
+    async fn hears(&self, state: &AppState, event: &Event, viewer: Viewer) -> bool {
+        if !event.visible_to(viewer) {
+            return false;
+        }
+        if viewer.is_instructor() || event.author_id == viewer.user_id {
+            return true;
+        }
+        self.audience(state, event).await.is_ok_and(|snapshot| event.heard_in(&snapshot, viewer))
+    }
+
+    /// The reading as it stood when `event` was published, or later.
+    async fn audience(&self, state: &AppState, event: &Event) -> Result<Arc<Arc<Snapshot>>> {
+        let load = || async {
+            let cached = state.snapshots.current(&state.db, event.reading_id).await?;
+            Ok((event.seq, Arc::clone(&cached.snapshot)))
+        };
+        self.audiences.get(event.reading_id, event.seq, load).await
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Channels> {
         self.channels.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -233,9 +257,6 @@ struct Listening {
     events: broadcast::Receiver<Event>,
     revocations: broadcast::Receiver<i64>,
     ends: std::pin::Pin<Box<tokio::time::Sleep>>,
-    /// Whether the viewer sees classmates' work, once learnt (see `Event::may_hear_knowing`):
-    /// a thousand streams must not ask the database for each of ten events a second.
-    sees: Option<bool>,
     _slot: StreamSlot,
 }
 
@@ -257,33 +278,27 @@ pub async fn reading_events(
         events: state.events.subscribe(access.reading_id),
         revocations: state.events.revocations.subscribe(),
         ends: Box::pin(tokio::time::sleep(state.config.stream_lifetime)),
-        sees: None,
         _slot: slot,
     };
-    let (viewer, course_id, db) = (access.viewer, access.course_id, state.db);
+    let viewer = access.viewer;
     let events = stream::unfold(listening, move |mut listening| {
-        let db = db.clone();
+        let state = state.clone();
         async move {
             loop {
                 tokio::select! {
                     received = listening.events.recv() => match received {
                         Ok(event) if event.change == Change::Resync => {
-                            listening.sees = None;
                             return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
                         }
                         Ok(event) => {
                             let mine = event.author_id == viewer.user_id;
-                            if mine {
-                                listening.sees = None;
-                            }
-                            if event.may_hear_knowing(&db, viewer, course_id, &mut listening.sees).await {
+                            if state.events.hears(&state, &event, viewer).await {
                                 let payload = Payload { change: event.change, annotation: event.annotation, mine };
                                 let data = serde_json::to_string(&payload).unwrap_or_default();
                                 return Some((Ok(sse::Event::default().event("annotation").data(data)), listening));
                             }
                         }
                         Err(broadcast::error::RecvError::Lagged(_)) => {
-                            listening.sees = None;
                             return Some((Ok(sse::Event::default().event("resync").data("{}")), listening));
                         }
                         Err(broadcast::error::RecvError::Closed) => return None,
@@ -307,7 +322,8 @@ mod tests {
     use crate::domain::Role;
 
     fn event(author_id: i64, visibilities: Vec<Visibility>) -> Event {
-        Event { reading_id: 1, change: Change::Created, annotation: AnnotationId::nil(), author_id, visibilities }
+        let (change, annotation) = (Change::Created, AnnotationId::nil());
+        Event { reading_id: 1, change, annotation, seq: 0, author_id, visibilities }
     }
 
     #[test]

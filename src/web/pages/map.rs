@@ -79,8 +79,9 @@ struct ItemView {
 
 async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Result<Html<String>> {
     let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
-    let reading = &cached.snapshot.reading;
-    let map = ArgumentMap::build(cached.snapshot.visible_to(access.viewer));
+    let view = cached.view(access.viewer);
+    let reading = &view.snapshot().reading;
+    let map = ArgumentMap::build(&view.seen());
     // Past a size the drawing would take longer than a page view should: the outline alone is shown.
     let drawing = layout::layout_within(&map, layout::MAX_DRAWN_POINTS);
     let too_big = drawing.is_none();
@@ -129,7 +130,7 @@ async fn show_map(State(state): State<AppState>, access: ReadingAccess) -> Resul
         edges,
         outline,
         too_big,
-        orphans: super::orphans::Orphans::for_viewer(&cached.snapshot, access.viewer),
+        orphans: super::orphans::Orphans::for_viewer(&view),
     };
     render(&page)
 }

@@ -5,9 +5,9 @@
 //! (`GET /readings/{id}/orphans`) whenever the page redraws itself.
 
 use super::render;
-use crate::domain::{Kind, Viewer};
+use crate::domain::Kind;
 use crate::error::Result;
-use crate::snapshot::Snapshot;
+use crate::snapshot::View;
 use crate::web::{AppState, ReadingAccess};
 use askama::Template;
 use axum::Router;
@@ -37,10 +37,10 @@ pub struct Orphans {
 impl Orphans {
     /// What `viewer` may see of the snapshot's orphans: the same rule as everywhere.
     #[must_use]
-    pub fn for_viewer(snapshot: &Snapshot, viewer: Viewer) -> Self {
-        let items = snapshot
-            .orphans_for(viewer)
-            .into_iter()
+    pub fn for_viewer(view: &View) -> Self {
+        let items = view
+            .orphans()
+            .iter()
             .map(|a| OrphanView {
                 id: a.id.to_string(),
                 kind: a.kind,
@@ -62,6 +62,6 @@ struct OrphansFragment {
 /// `GET /readings/{id}/orphans`: the section alone, for the script to swap in.
 async fn show_orphans(State(state): State<AppState>, access: ReadingAccess) -> Result<Response> {
     let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
-    let orphans = Orphans::for_viewer(&cached.snapshot, access.viewer);
+    let orphans = Orphans::for_viewer(&cached.view(access.viewer));
     Ok(render(&OrphansFragment { orphans })?.into_response())
 }

@@ -137,8 +137,7 @@ async fn show_reading(
     if transfer::is_fresh(&headers, &etag) {
         return Ok(transfer::not_modified(&etag));
     }
-    let original = crate::db::originals::sha256_of(&state.db, access.reading_id).await?;
-    let page = reading_page(&access, &view, AnnotateForm::default(), None, &news, (all, original))?;
+    let page = reading_page(&access, &view, AnnotateForm::default(), None, &news, all)?;
     Ok(transfer::tagged(page, &etag))
 }
 
@@ -172,7 +171,7 @@ fn reading_page(
     form: AnnotateForm,
     error: Option<String>,
     news: &since::News,
-    (all, original): (bool, Option<String>),
+    all: bool,
 ) -> Result<Response> {
     let mut items = view.items()?;
     let more = if all { 0 } else { items.len().saturating_sub(LIST_MOST) };
@@ -196,9 +195,9 @@ fn reading_page(
         argument: view.argument(),
         sees_class: view.sees_class(),
         more,
-        orphans: super::orphans::Orphans::for_viewer(view.snapshot(), view.viewer),
+        orphans: super::orphans::Orphans::for_viewer(view.view()),
         classroom: classroom::ReadingClassroom::new(view.snapshot(), view.html_all()?, view.shown()),
-        original,
+        original: view.snapshot().original.clone(),
     };
     // Sized for the largest page drawn so far, so that the megabyte or so is written without regrowing.
     let sizes = view.page_bytes();
@@ -228,8 +227,7 @@ async fn create_annotation(
         }
         Err(Error::Invalid(invalid)) => {
             let view = ReadingView::load(&state, &access).await?;
-            let original = crate::db::originals::sha256_of(&state.db, access.reading_id).await?;
-            reading_page(&access, &view, form, Some(invalid.message), &since::News::default(), (false, original))
+            reading_page(&access, &view, form, Some(invalid.message), &since::News::default(), false)
         }
         Err(e) => Err(e),
     }

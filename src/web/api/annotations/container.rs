@@ -36,19 +36,13 @@ pub async fn list_annotations(
         return Ok(transfer::not_modified(&etag));
     }
     let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
-    let snapshot = &cached.snapshot;
-    let mask = snapshot.mask_for(access.viewer);
-    let visible: Vec<usize> = (0..mask.len()).filter(|&i| mask[i]).collect();
+    let view = cached.view(access.viewer);
+    let snapshot = view.snapshot();
     // Orphans come after the anchored annotations, to their authors and the instructors.
-    let orphans = snapshot.orphans_for(access.viewer);
+    let orphans = view.orphans();
     let container = iris.container(access.reading_id);
-    let modified = visible
-        .iter()
-        .map(|&i| snapshot.annotations[i].modified)
-        .chain(orphans.iter().map(|a| a.modified))
-        .max()
-        .map(w3c::utc);
-    let total = visible.len() + orphans.len();
+    let modified = view.annotations().chain(&orphans).map(|a| a.modified).max().map(w3c::utc);
+    let total = view.len() + orphans.len();
     let prefer = preferences(&headers);
     // A page's content never depends on Prefer; the container's does.
     let form = PageForm { iris_only: query.iris == 1 || (query.page.is_none() && prefer.iris_only) };
@@ -60,26 +54,23 @@ pub async fn list_annotations(
     let items = if query.page.is_none() && prefer.minimal {
         Vec::new()
     } else {
+        // Links come as the viewer may see them: only to annotations they see.
         let one = |&i: &usize| -> Value {
-            let a = &snapshot.annotations[i];
+            let a = view.at(i);
             if form.iris_only {
                 json!(iris.annotation(a.reading_id, a.id))
             } else {
-                w3c::to_jsonld_with(&snapshot.as_seen(i, &mask), &iris, snapshot.provenance.get(&a.id))
+                w3c::to_jsonld_with(&view.seen_at(i), &iris, snapshot.provenance.get(&a.id))
             }
         };
-        let shown: std::collections::HashSet<_> = visible.iter().map(|&i| snapshot.annotations[i].id).collect();
-        let orphan = |a: &&crate::domain::Annotation| -> Value {
+        let orphan = |a: &crate::domain::Annotation| -> Value {
             if form.iris_only {
                 json!(iris.annotation(a.reading_id, a.id))
             } else {
-                // Its links as the viewer may see them: to anchored annotations they see.
-                let mut seen = (*a).clone();
-                seen.links.retain(|l| shown.contains(&l.to));
-                w3c::to_jsonld_with(&seen, &iris, snapshot.provenance.get(&a.id))
+                w3c::to_jsonld_with(a, &iris, snapshot.provenance.get(&a.id))
             }
         };
-        let anchored = visible.iter().map(one);
+        let anchored = view.places().iter().map(one);
         anchored.chain(orphans.iter().map(orphan)).skip(first).take(PAGE_SIZE).collect()
     };
     let page = Page { number, total, per_page: PAGE_SIZE, items };

@@ -3,9 +3,9 @@
 //! author, who gets `data-mine`, and those who may not see all it links to).
 
 use crate::db::replies::Reply;
-use crate::domain::{Annotation, Viewer};
+use crate::domain::Annotation;
 use crate::error::Result;
-use crate::snapshot::Snapshot;
+use crate::snapshot::View;
 use crate::web::snapshots::Cached;
 use askama::Template;
 use std::fmt::{self, Display};
@@ -170,13 +170,11 @@ pub struct Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    /// Annotation `i` of `snapshot` for `viewer`, who may see what `mask` shows.
-    pub fn for_viewer(snapshot: &Snapshot, html: &'a [Arc<ItemHtml>], i: usize, mask: &[bool], viewer: Viewer) -> Self {
-        let targets = &snapshot.targets[i];
-        let links: Vec<_> =
-            targets.iter().filter(|(_, to)| mask[*to]).map(|(relation, to)| (relation.as_str(), &*html[*to])).collect();
-        let mine = snapshot.annotations[i].author_id == viewer.user_id;
-        let whole = !mine && links.len() == targets.len();
+    /// The annotation at place `i` of `view`, as its viewer sees it.
+    pub fn for_viewer(view: &View, html: &'a [Arc<ItemHtml>], i: usize) -> Self {
+        let links: Vec<_> = view.links_of(i).map(|(relation, to)| (relation.as_str(), &*html[to])).collect();
+        let mine = view.at(i).author_id == view.viewer().user_id;
+        let whole = !mine && view.sees_all_links_of(i);
         Self { html: &html[i], mine, links, whole }
     }
 }

@@ -1,7 +1,8 @@
-//! What one viewer sees of a reading at one revision: the read model the page
-//! and its live fragments are both drawn from, so they cannot disagree. It
-//! holds the snapshot shared by everyone and this viewer's visible set; the
-//! drawn parts (blocks, list entries) come from what the snapshot keeps.
+//! What one viewer sees of a reading at one revision, as the reading page
+//! draws it: the page and its live fragments are both drawn from it, so they
+//! cannot disagree. It holds the read model's [`View`] (what the viewer may
+//! see) and what the page drew from the snapshot (blocks, list entries), and
+//! narrows what is shown to the news filter.
 
 use super::ItemHtml;
 use super::article::DrawnBlock;
@@ -10,7 +11,7 @@ use super::since::News;
 use crate::argument::Counts;
 use crate::domain::{Annotation, AnnotationId, Kind, Viewer};
 use crate::error::Result;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, View};
 use crate::web::snapshots::Cached;
 use crate::web::{AppState, ReadingAccess};
 use std::sync::Arc;
@@ -18,8 +19,8 @@ use std::sync::Arc;
 pub struct ReadingView {
     cached: Arc<Cached>,
     pub viewer: Viewer,
-    /// Which of the snapshot's annotations the viewer may see.
-    mask: Vec<bool>,
+    /// What the viewer may see.
+    view: View,
     /// Those the page lists and draws (all visible ones unless the news filter narrows them).
     shown: Vec<usize>,
     drawn: Vec<bool>,
@@ -32,10 +33,14 @@ impl ReadingView {
     pub async fn load(state: &AppState, access: &ReadingAccess) -> Result<Self> {
         let cached = state.snapshots.get(&state.db, access.reading_id, access.revision).await?;
         let viewer = access.viewer;
-        let mask = cached.snapshot.mask_for(viewer);
-        let shown = (0..mask.len()).filter(|&i| mask[i]).collect();
-        let (drawn, fresh) = (mask.clone(), vec![false; mask.len()]);
-        Ok(Self { cached, viewer, mask, shown, drawn, fresh })
+        let view = cached.view(viewer);
+        let shown = view.places().to_vec();
+        let count = cached.snapshot.annotations.len();
+        let mut drawn = vec![false; count];
+        for &i in &shown {
+            drawn[i] = true;
+        }
+        Ok(Self { cached, viewer, view, shown, drawn, fresh: vec![false; count] })
     }
 
     /// The view narrowed to what `news` shows (`?since=`), with what it calls new marked.
@@ -64,6 +69,12 @@ impl ReadingView {
         self.shown.iter().filter(|&&i| self.fresh[i]).count()
     }
 
+    /// What the viewer may see, whatever the news filter shows.
+    #[must_use]
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
     #[must_use]
     pub fn snapshot(&self) -> &Snapshot {
         &self.cached.snapshot
@@ -84,7 +95,7 @@ impl ReadingView {
     /// Whether the viewer sees classmates' work (see `Snapshot::sees_classmates`).
     #[must_use]
     pub fn sees_class(&self) -> bool {
-        self.snapshot().sees_classmates(self.viewer)
+        self.view.sees_classmates()
     }
 
     /// Every block of the article, drawn with what the viewer sees.
@@ -125,21 +136,19 @@ impl ReadingView {
     }
 
     fn item_with<'a>(&'a self, html: &'a [Arc<ItemHtml>], i: usize) -> Item<'a> {
-        Item::for_viewer(self.snapshot(), html, i, &self.mask, self.viewer)
+        Item::for_viewer(&self.view, html, i)
     }
 
-    /// The index of annotation `id` if the viewer may see it.
+    /// The place of annotation `id` if the viewer may see it.
     #[must_use]
     pub fn visible(&self, id: AnnotationId) -> Option<usize> {
-        let i = self.snapshot().annotations.iter().position(|a| a.id == id)?;
-        self.mask[i].then_some(i)
+        self.view.place_of(id)
     }
 
     /// The first annotation after `i` in text order that the viewer sees and `keep` accepts.
     #[must_use]
     pub fn next_after(&self, i: usize, keep: impl Fn(&Annotation) -> bool) -> Option<&Annotation> {
-        let annotations = &self.snapshot().annotations;
-        (i + 1..annotations.len()).find(|&j| self.mask[j] && keep(&annotations[j])).map(|j| &annotations[j])
+        self.view.next_after(i, keep)
     }
 
     /// The claims the viewer sees, which a counterargument or source may be linked to.
@@ -165,7 +174,7 @@ impl ReadingView {
         Ok(&item_html(&self.cached)?[i])
     }
 
-    /// How many of each kind the viewer sees.
+    /// How many of each kind the page shows (the news filter may narrow them).
     #[must_use]
     pub fn counts(&self) -> Vec<(Kind, usize)> {
         let annotations = &self.snapshot().annotations;
@@ -175,12 +184,12 @@ impl ReadingView {
     /// The argument's counts among what the viewer sees.
     #[must_use]
     pub fn argument(&self) -> Counts {
-        self.snapshot().argument_counts(&self.mask)
+        self.view.argument()
     }
 
     /// The authors of what the viewer sees, sorted, each once.
     #[must_use]
     pub fn authors(&self) -> Vec<&str> {
-        self.snapshot().authors_in(&self.mask)
+        self.view.authors()
     }
 }

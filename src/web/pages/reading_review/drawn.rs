@@ -160,9 +160,7 @@ pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
     for f in feedback::list_for_reading(&state.db, reading_id).await? {
         feedback.entry(f.annotation_id).or_default().push(f);
     }
-    let mask = snapshot.mask_for(EXPORT_VIEWER);
-    let annotations: Vec<Annotation> =
-        (0..mask.len()).filter(|&i| mask[i]).map(|i| snapshot.as_seen(i, &mask)).collect();
+    let annotations: Vec<Annotation> = cached.view(EXPORT_VIEWER).seen();
     let items = annotations
         .iter()
         .map(|annotation| {

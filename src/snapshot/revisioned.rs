@@ -1,13 +1,15 @@
-//! What a page derives from a course or reading, kept in memory and shared by
-//! every request until the revision it was derived at moves on.
+//! The cache policy of the read model: a value derived from a course or a
+//! reading, kept in memory and shared by every request until the revision it
+//! was derived at moves on.
 //!
 //! Newest revision wins, one request loads while the others wait, bounded by
-//! count: for readings' snapshots ([`super::snapshots`]), the course review's
-//! tables and the reading review's drawn parts. Written here rather than with a
-//! caching crate, as the whole policy is a map and a `OnceCell`. The revision
-//! comes from the database (moved by triggers on every write, see the
-//! `revisions` migration); a loader reads it *before* what it derives, so a
-//! value is never labelled newer than what it shows.
+//! count (the least recently used goes first): for readings' snapshots
+//! ([`super::Snapshots`]) and their texts, the course review's tables, the
+//! reading review's drawn parts and the snapshots live events are checked
+//! against. Written here rather than with a caching crate, as the whole policy
+//! is a map and a `OnceCell`. The revision comes from the database (moved by
+//! triggers on every write, see [`super`]'s trigger contract); a loader reads
+//! it *before* what it derives, so a value is never labelled newer than what it shows.
 
 use crate::error::Result;
 use std::collections::HashMap;
