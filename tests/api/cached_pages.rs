@@ -5,6 +5,7 @@
 use crate::support::{TestApp, TestUser};
 use axum::http::{Method, StatusCode};
 use counterpoint::domain::Viewer;
+use counterpoint::web::events::{Change, Event};
 use scraper::{Html, Selector};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -118,7 +119,9 @@ async fn a_snapshot_holds_exactly_what_the_sql_rule_returns_for_every_viewer() {
     let app = TestApp::new().await;
     let teacher = app.user("teacher").await;
     let (ana, ben) = (app.user("ana").await, app.user("ben").await);
-    let course = app.course(&teacher, &[&ana, &ben]).await;
+    // Cara never posts: under post-first she sees her classmates' work nowhere.
+    let cara = app.user("cara").await;
+    let course = app.course(&teacher, &[&ana, &ben, &cara]).await;
     let reading = app.reading(course, &teacher, "text", TEXT).await;
     let tagged = json!({"visibility": "instructors", "body": [
         {"type": "TextualBody", "purpose": "classifying", "value": "claim"},
@@ -142,14 +145,23 @@ async fn a_snapshot_holds_exactly_what_the_sql_rule_returns_for_every_viewer() {
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     }
     let db = &app.state.db;
-    let snapshot =
-        std::sync::Arc::new(counterpoint::db::snapshot::load(db, reading).await.expect("load").expect("reading"));
-    for user in [&teacher, &ana, &ben] {
-        let found = counterpoint::db::users::find_by_email(db, &user.email).await.expect("query").expect("user");
-        let role = counterpoint::db::courses::role_of(db, course, found.id).await.expect("query").expect("member");
-        let viewer = Viewer { user_id: found.id, role };
-        let seen = snapshot.view(viewer).seen();
-        let by_sql = counterpoint::db::annotations::list_visible(db, reading, viewer).await.expect("query");
-        assert_eq!(seen, by_sql, "{}: the same annotations, fields, links, reply counts and order", user.email);
+    for post_first in [false, true] {
+        counterpoint::db::review::set_post_first(db, course, post_first).await.expect("setting");
+        let snapshot =
+            std::sync::Arc::new(counterpoint::db::snapshot::load(db, reading).await.expect("load").expect("reading"));
+        for user in [&teacher, &ana, &ben, &cara] {
+            let found = counterpoint::db::users::find_by_email(db, &user.email).await.expect("query").expect("user");
+            let role = counterpoint::db::courses::role_of(db, course, found.id).await.expect("query").expect("member");
+            let viewer = Viewer { user_id: found.id, role };
+            let seen = snapshot.view(viewer).seen();
+            let by_sql = counterpoint::db::annotations::list_visible(db, reading, viewer).await.expect("query");
+            assert_eq!(seen, by_sql, "{}: the same annotations, fields, links, reply counts and order", user.email);
+            // Live events ask the same rule: an event about each annotation reaches exactly those who see it.
+            for annotation in &snapshot.annotations {
+                let event = Event::new(Change::Created, annotation);
+                let sees = by_sql.iter().any(|a| a.id == annotation.id);
+                assert_eq!(event.heard_in(&snapshot, viewer), sees, "{}, post-first {post_first}", user.email);
+            }
+        }
     }
 }
