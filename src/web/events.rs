@@ -1,6 +1,9 @@
 //! Live updates of a reading: the handlers that change annotations publish an
 //! [`Event`] to the reading's channel, and each open reading page holds a
-//! Server-Sent Events stream that passes on only the events its viewer may see.
+//! Server-Sent Events stream that passes on only the events its viewer may see:
+//! the read model's rule (`Snapshot::allows`), asked of one snapshot per event
+//! that every stream on the reading shares, so a thousand streams cost one
+//! revision lookup per event, not a query each.
 //! Events carry ids, never content: the page fetches the fragments it must
 //! redraw (`pages::reading::fragments`), drawn for what its viewer may see. A
 //! `resync` tells every page on a reading to redraw itself whole: it fell
