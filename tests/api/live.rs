@@ -162,3 +162,72 @@ async fn with_post_first_on_a_student_hears_of_classmates_only_after_posting() {
     app.annotation(reading, &ben, "question", "others disagree", json!({})).await;
     assert!(event.may_hear(&app.state.db, ben_sees, course).await, "after posting he hears of classmates");
 }
+
+/// The `annotation` ids a stream passes on, read until `last` arrives.
+async fn heard_until(body: Body, last: &str) -> Vec<String> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let (mut text, mut heard) = (String::new(), Vec::new());
+    while !heard.iter().any(|id| id == last) {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(30), body.frame())
+            .await
+            .expect("the stream goes on")
+            .expect("a frame")
+            .expect("no error");
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = text.find("\n\n") {
+            let message: String = text.drain(..end + 2).collect();
+            if !message.contains("event: annotation") {
+                continue;
+            }
+            let data = message.lines().find_map(|l| l.strip_prefix("data: ")).unwrap_or_default();
+            let payload: serde_json::Value = serde_json::from_str(data).expect("json");
+            heard.push(payload["annotation"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    heard
+}
+
+#[tokio::test]
+async fn open_streams_pass_on_what_the_groups_rule_shows_and_nothing_else() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, ben, cara) = (app.user("ana").await, app.user("ben").await, app.user("cara").await);
+    let course = app.course(&teacher, &[&ana, &ben, &cara]).await;
+    let reading = app.reading(course, &teacher, "text", ESSAY).await;
+    let ids = [app.user_id(&ana).await, app.user_id(&ben).await, app.user_id(&cara).await];
+    for (name, members) in [("Seminar A", vec![ids[0], ids[1]]), ("Seminar B", vec![ids[2]])] {
+        let made = app
+            .post(&format!("/api/courses/{course}/groups"), &teacher, json!({"name": name, "members": members}))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    }
+    let path = format!("/api/courses/{course}/settings");
+    let set = app.api(Method::PUT, &path, Some(&teacher), Some(json!({"discussion": "groups"}))).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    let mut streams = Vec::new();
+    for user in [&ben, &cara] {
+        let request = Request::builder()
+            .uri(format!("/readings/{reading}/events"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", user.token))
+            .body(Body::empty())
+            .expect("request");
+        let response = app.router.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+        streams.push(response.into_body());
+    }
+    let claim = app.annotation(reading, &ana, "claim", "partners, not allies", json!({})).await;
+    // Ana's private note reaches no stream but her own.
+    app.annotation(reading, &ana, "note", "Some say", json!({"visibility": "private"})).await;
+    let lecture = app.annotation(reading, &teacher, "note", "others disagree", json!({})).await;
+    let cara_stream = streams.pop().expect("Cara's");
+    let ben_stream = streams.pop().expect("Ben's");
+    assert_eq!(
+        heard_until(ben_stream, &lecture).await,
+        [claim, lecture.clone()],
+        "Ben: his group's and the instructor's"
+    );
+    assert_eq!(heard_until(cara_stream, &lecture).await, [lecture], "Cara: another group, the instructor's only");
+}
