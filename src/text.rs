@@ -108,6 +108,15 @@ impl Document {
     }
 }
 
+/// A reading's text and blocks, with the index anchoring needs. A reading's
+/// text never changes once imported (only its title and author may), so this
+/// stays valid whatever is annotated, until the reading is deleted.
+#[derive(Debug)]
+pub struct ReadingText {
+    pub doc: Document,
+    pub index: CharIndex,
+}
+
 /// Converts between code-point offsets and byte offsets of one string.
 ///
 /// Built once per text (O(n)), then each conversion is O(1) or O(log n).

@@ -17,12 +17,12 @@
 use super::pages::reading::{BlockCache, ItemHtml};
 use super::revisioned::Revisioned;
 use crate::db;
+use crate::db::SqlitePool;
 use crate::db::snapshot::Refreshed;
 use crate::domain::AnnotationId;
 use crate::error::{Error, Result};
 use crate::snapshot::Snapshot;
-use crate::text::{CharIndex, Document};
-use sqlx::SqlitePool;
+use crate::text::CharIndex;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -92,14 +92,7 @@ impl Default for Snapshots {
     }
 }
 
-/// A reading's text and blocks, with the index anchoring needs. A reading's
-/// text never changes once imported (only its title and author may), so this
-/// stays valid whatever is annotated, until the reading is deleted.
-#[derive(Debug)]
-pub struct ReadingText {
-    pub doc: Document,
-    pub index: CharIndex,
-}
+pub use crate::text::ReadingText;
 
 impl Snapshots {
     /// The reading at `revision` or later; 404 if it no longer exists.
