@@ -12,6 +12,7 @@ use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance};
 use crate::services::Services;
 use crate::text::anchor::{self, Agreement, Anchored, TextPosition, TextQuote};
 use crate::text::{CharIndex, ReadingText};
+use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// Where an annotation goes or is: its course and reading.
@@ -90,8 +91,8 @@ pub async fn create(
 
 /// The annotation `viewer` wants to change: 404 unless they may see it, 403
 /// unless they wrote it or, as an instructor, may place a class member's orphan.
-pub async fn editable(services: &Services<'_>, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
-    let current = annotations::find_visible(services.db, id, viewer).await?.ok_or(Error::NotFound)?;
+pub async fn editable(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
+    let current = annotations::find_visible(db, id, viewer).await?.ok_or(Error::NotFound)?;
     if current.author_id != viewer.user_id && !placing_only(&current, viewer) {
         return Err(Error::Forbidden("only the author can change an annotation"));
     }
@@ -154,8 +155,8 @@ pub async fn update(
 /// The annotation `viewer` wants to delete: 404 unless they may see it (others
 /// may not even learn that a private annotation exists), 403 unless they wrote
 /// it or teach the course.
-pub async fn deletable(services: &Services<'_>, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
-    let annotation = annotations::find_visible(services.db, id, viewer).await?.ok_or(Error::NotFound)?;
+pub async fn deletable(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
+    let annotation = annotations::find_visible(db, id, viewer).await?.ok_or(Error::NotFound)?;
     if annotation.author_id != viewer.user_id && !viewer.is_instructor() {
         return Err(Error::Forbidden("only the author (or an instructor) can delete an annotation"));
     }
@@ -239,7 +240,7 @@ fn stored_links(from: AnnotationId, links: &[(annotations::LinkTarget, Relation)
 
 /// Finds and checks each requested link's target: same reading, visible to the author, kinds that fit.
 async fn resolve_links(
-    db: &sqlx::SqlitePool,
+    db: &SqlitePool,
     reading_id: i64,
     viewer: Viewer,
     kind: crate::domain::Kind,

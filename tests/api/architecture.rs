@@ -1,8 +1,8 @@
 //! The layering DESIGN.md and STYLE.md describe, held by reading the source
 //! tree: the pages never call into the API (both call the use cases at the
 //! crate's top), nothing under `src/web` names sqlx (queries live in
-//! `src/db`), and the pure core (`domain`, `text`, `argument`) knows neither
-//! the store nor HTTP.
+//! `src/db`), the pure core (`domain`, `text`, `argument`) knows neither
+//! the store nor HTTP, and the use cases know nothing of the web layer.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,23 @@ const RULES: &[Rule] = &[
         dirs: &["src/domain", "src/text", "src/argument"],
         banned: &["crate::db", "sqlx", "axum", "crate::web"],
         why: "the domain core is pure: no store, no HTTP",
+    },
+    Rule {
+        dirs: &[
+            "src/accounts",
+            "src/annotation_import",
+            "src/annotations",
+            "src/course_search",
+            "src/courses",
+            "src/export",
+            "src/feedback",
+            "src/links",
+            "src/reading_edits",
+            "src/readings",
+            "src/services",
+        ],
+        banned: &["crate::web", "axum"],
+        why: "a use case is called by the pages and the API alike and knows neither",
     },
 ];
 

@@ -126,7 +126,7 @@ async fn update_annotation(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Result<Response> {
-    let current = crate::annotations::editable(&state.services(), access.id, access.viewer).await?;
+    let current = crate::annotations::editable(&state.db, access.id, access.viewer).await?;
     check_if_match(&headers, &render(&state, &current, &iris).await?)?;
     let parsed = w3c::parse_annotation(&body)?;
     let place = Place { course_id: access.location.course_id, reading_id: current.reading_id };
@@ -142,7 +142,7 @@ async fn delete_annotation(
     RequestIris(iris): RequestIris,
     headers: HeaderMap,
 ) -> Result<StatusCode> {
-    let annotation = crate::annotations::deletable(&state.services(), access.id, access.viewer).await?;
+    let annotation = crate::annotations::deletable(&state.db, access.id, access.viewer).await?;
     if headers.contains_key(axum::http::header::IF_MATCH) {
         check_if_match(&headers, &render(&state, &annotation, &iris).await?)?;
     }
