@@ -1,7 +1,9 @@
-//! Importing W3C annotations into a reading (from another tool, or restoring an
-//! export): each is anchored by its selectors with the quote winning, links and
+//! W3C annotation import: W3C annotations into a reading (from another tool, or
+//! restoring an export): each is anchored by its selectors with the quote winning, links and
 //! replies are restored between the imported items, and everything is stored by
 //! the importing instructor in one transaction, or nothing is.
+//! Behind `counterpoint import-annotations` and `POST /api/readings/{id}/import`;
+//! importing a reading's text is another thing (`text::import`).
 
 use crate::config::Quotas;
 use crate::db::w3c::{Existing, ImportPlan, ImportedAnnotation, store_import};
@@ -263,7 +265,7 @@ async fn resolve(
 
 /// `counterpoint import-annotations FILE --reading ID --as EMAIL`: imports a JSON
 /// file as that instructor. Refusals are an error naming each item.
-pub async fn import_file(
+pub async fn import_annotations_file(
     db: &SqlitePool,
     file: &std::path::Path,
     reading_id: i64,

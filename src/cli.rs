@@ -261,7 +261,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { file, course, title, author } => {
             let pool = db::connect(&cli.db).await?;
-            let id = import_file(&pool, &file, course, title.as_deref(), &author).await?;
+            let id = import_reading_file(&pool, &file, course, title.as_deref(), &author).await?;
             println!("{id}");
             eprintln!("imported {} as reading {id}", file.display());
             Ok(())
@@ -286,7 +286,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportAnnotations { file, reading, email, base_url } => {
             let pool = db::connect(&cli.db).await?;
             let iris = Iris { base: base_url.trim_end_matches('/').to_owned() };
-            let report = crate::annotation_import::import_file(&pool, &file, reading, &email, &iris).await?;
+            let report =
+                crate::annotation_import::import_annotations_file(&pool, &file, reading, &email, &iris).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
@@ -299,8 +300,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Imports a file into a course, choosing the format by its extension.
-pub async fn import_file(
+/// Imports a reading from a file into a course (`counterpoint import`), choosing the format by its extension.
+pub async fn import_reading_file(
     pool: &sqlx::SqlitePool,
     file: &Path,
     course: i64,

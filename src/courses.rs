@@ -1,9 +1,15 @@
 //! Course use cases shared by the pages and the API.
 
 use crate::db::courses::{self, Course};
-use crate::domain::{JoinCode, Role};
+use crate::domain::{JoinCode, Role, Title};
 use crate::error::{Error, Result};
 use sqlx::SqlitePool;
+
+/// Creates a course titled `title` with `user_id` as its first instructor.
+pub async fn create_course(db: &SqlitePool, user_id: i64, title: &str) -> Result<Course> {
+    let title = Title::parse(title)?;
+    Ok(courses::insert_course(db, &title, user_id).await?)
+}
 
 /// What a student sees when a removed student tries the join code again.
 pub const REMOVED: &str = "An instructor removed you from this course; ask them to re-admit you.";

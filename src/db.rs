@@ -31,10 +31,15 @@ pub mod versions;
 pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
+
+/// The store's connection pool, by the name the layers above use: they never
+/// name sqlx themselves (see `tests/api/architecture.rs`), so a second SQL
+/// backend changes what this is, not them.
+pub use sqlx::SqlitePool;
 
 /// Opens (creating if needed) the database at `path`, in WAL mode with foreign
 /// keys on and a busy timeout, and applies the migrations.

@@ -6,16 +6,20 @@ mod assignment;
 mod classroom;
 mod course;
 mod link;
+mod reading;
+mod reply;
 mod rubric;
 mod user;
 
 pub use annotation::{Annotation, AnnotationId, Comment, Kind, NewAnnotation, Tags, Visibility};
 pub use assignment::{Assignment, DueStatus, LatePolicy, MAX_SHIFT_DAYS, UtcOffset, parse_rfc3339};
 pub use classroom::{Circles, Discussion, GroupName, Vocabulary};
-pub use course::{JoinCode, Role, Title, Viewer};
+pub use course::{Course, JoinCode, Role, Title, Viewer};
 pub use link::{Link, LinkError, Relation, links_on_cycles};
+pub use reading::Reading;
+pub use reply::Reply;
 pub use rubric::{Rubric, RubricFields, word_count};
-pub use user::{DisplayName, Email, Password, Registration};
+pub use user::{DisplayName, Email, Password, Registration, User};
 
 /// A value a user gave that does not fit; `field` names it, `message` says why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

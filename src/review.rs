@@ -28,7 +28,7 @@ pub async fn students_of(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<St
     let mut students: Vec<Student> = courses::list_members(db, course_id)
         .await?
         .into_iter()
-        .filter(|m| m.role == Role::Student.as_str())
+        .filter(|m| m.role == Role::Student)
         .map(|m| Student { id: m.user_id, name: m.name, email: m.email })
         .collect();
     students.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));

@@ -108,6 +108,14 @@ impl Document {
     }
 }
 
+/// A reading's text and blocks, with the index anchoring needs: valid whatever
+/// is annotated, until the text is edited (`reading_edits`) or the reading deleted.
+#[derive(Debug)]
+pub struct ReadingText {
+    pub doc: Document,
+    pub index: CharIndex,
+}
+
 /// Converts between code-point offsets and byte offsets of one string.
 ///
 /// Built once per text (O(n)), then each conversion is O(1) or O(log n).

@@ -6,10 +6,12 @@ mod api;
 pub mod assets;
 mod auth;
 mod cors;
+mod effects;
 mod errors;
 pub mod events;
 mod forms;
 mod health;
+mod iris;
 pub mod limits;
 mod pages;
 mod security;
@@ -20,11 +22,11 @@ pub use access::{AnnotationAccess, CourseAccess, ReadingAccess};
 pub use auth::{CurrentUser, SESSION_COOKIE};
 
 use crate::config::Config;
+use crate::db::SqlitePool;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -88,6 +90,16 @@ impl AppState {
             lti: crate::lti::Lti::default(),
             inbox: Arc::default(),
         }
+    }
+}
+
+impl AppState {
+    /// What the use cases (`crate::annotations`, `crate::readings`, …) need, lent from this state.
+    #[must_use]
+    pub fn services(&self) -> crate::services::Services<'_> {
+        let (db, quotas, offload, inserts, inbox) =
+            (&self.db, &self.config.quotas, &self.offload, &self.inserts, &*self.inbox);
+        crate::services::Services { db, quotas, offload, inserts, inbox }
     }
 }
 

@@ -388,6 +388,13 @@ pub async fn incoming_links(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<V
     rows.into_iter().map(|(k, r)| Ok((k.parse().map_err(decode)?, r.parse().map_err(decode)?))).collect()
 }
 
+/// How many annotations a reading has, everyone's (its settings page says so before a text is replaced).
+pub async fn count_in_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<i64> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM annotations WHERE reading_id = ?").bind(reading_id).fetch_one(db).await?;
+    Ok(count)
+}
+
 /// How many annotations `author_id` has in a reading (the per-reading quota counts them).
 pub async fn count_by_author(db: &SqlitePool, reading_id: i64, author_id: i64) -> sqlx::Result<usize> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM annotations WHERE reading_id = ? AND author_id = ?")

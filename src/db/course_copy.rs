@@ -4,7 +4,7 @@
 //! asked) the instructors' own annotations with the links between them. Never
 //! its students, nor anything they wrote, nor feedback, nor visits.
 
-use super::courses::Course;
+use super::courses::{Course, CourseRow};
 use super::{now, parse_time, timestamp};
 use crate::domain::{AnnotationId, Assignment, Invalid, JoinCode, LatePolicy, Title};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -38,14 +38,15 @@ pub async fn copy_course(
 ) -> Result<Course, CopyError> {
     let mut tx = db.begin().await?;
     let at = now();
-    let course: Course = sqlx::query_as(
+    let course: Course = sqlx::query_as::<_, CourseRow>(
         "INSERT INTO courses (title, join_code, created_at) VALUES (?, ?, ?) RETURNING id, title, join_code",
     )
     .bind(title.as_str())
     .bind(JoinCode::generate().as_str())
     .bind(&at)
     .fetch_one(&mut *tx)
-    .await?;
+    .await?
+    .into();
     let to = course.id;
     sqlx::query(
         "INSERT INTO memberships (course_id, user_id, role, joined_at)

@@ -4,11 +4,20 @@ use super::now;
 use crate::domain::{JoinCode, Role, Title};
 use sqlx::SqlitePool;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Course {
-    pub id: i64,
-    pub title: String,
-    pub join_code: String,
+pub use crate::domain::Course;
+
+/// A `courses` row as the app reads it (`id, title, join_code`).
+#[derive(sqlx::FromRow)]
+pub(super) struct CourseRow {
+    id: i64,
+    title: String,
+    join_code: String,
+}
+
+impl From<CourseRow> for Course {
+    fn from(CourseRow { id, title, join_code }: CourseRow) -> Self {
+        Course { id, title, join_code }
+    }
 }
 
 /// A course as one of its members sees it in a list.
@@ -16,7 +25,8 @@ pub struct Course {
 pub struct MyCourse {
     pub id: i64,
     pub title: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -24,20 +34,22 @@ pub struct Member {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 /// Creates a course with `instructor_id` as its first instructor.
 pub async fn insert_course(db: &SqlitePool, title: &Title, instructor_id: i64) -> sqlx::Result<Course> {
     let mut tx = db.begin().await?;
-    let course: Course = sqlx::query_as(
+    let course: Course = sqlx::query_as::<_, CourseRow>(
         "INSERT INTO courses (title, join_code, created_at) VALUES (?, ?, ?) RETURNING id, title, join_code",
     )
     .bind(title.as_str())
     .bind(JoinCode::generate().as_str())
     .bind(now())
     .fetch_one(&mut *tx)
-    .await?;
+    .await?
+    .into();
     sqlx::query("INSERT INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'instructor', ?)")
         .bind(course.id)
         .bind(instructor_id)
@@ -49,14 +61,19 @@ pub async fn insert_course(db: &SqlitePool, title: &Title, instructor_id: i64) -
 }
 
 pub async fn find_course(db: &SqlitePool, id: i64) -> sqlx::Result<Option<Course>> {
-    sqlx::query_as("SELECT id, title, join_code FROM courses WHERE id = ?").bind(id).fetch_optional(db).await
+    sqlx::query_as::<_, CourseRow>("SELECT id, title, join_code FROM courses WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map(|row| row.map(Course::from))
 }
 
 pub async fn find_by_join_code(db: &SqlitePool, code: &JoinCode) -> sqlx::Result<Option<Course>> {
-    sqlx::query_as("SELECT id, title, join_code FROM courses WHERE join_code = ?")
+    sqlx::query_as::<_, CourseRow>("SELECT id, title, join_code FROM courses WHERE join_code = ?")
         .bind(code.as_str())
         .fetch_optional(db)
         .await
+        .map(|row| row.map(Course::from))
 }
 
 /// Adds a student; someone already in the course keeps their role. False, and

@@ -6,15 +6,7 @@ use crate::text::import::SourceFormat;
 use crate::text::{Block, Document};
 use sqlx::SqlitePool;
 
-/// A reading with its text, ready to render or anchor in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
-    pub id: i64,
-    pub course_id: i64,
-    pub title: String,
-    pub author: String,
-    pub doc: Document,
-}
+pub use crate::domain::Reading;
 
 /// A reading in a course's list.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

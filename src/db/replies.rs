@@ -1,19 +1,10 @@
 //! Replies in an annotation's thread. Whoever may see an annotation may see its replies.
 
 use super::{now, parse_time};
-use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    pub id: Uuid,
-    pub annotation_id: Uuid,
-    pub author_id: i64,
-    pub author_name: String,
-    pub text: String,
-    pub created: DateTime<Utc>,
-}
+pub use crate::domain::Reply;
 
 pub(super) type Row = (String, String, i64, String, String, String);
 

@@ -1,7 +1,7 @@
 //! Personal API tokens, stored as SHA-256 hashes.
 
 use super::now;
-use super::users::User;
+use super::users::{User, UserRow};
 use sqlx::SqlitePool;
 
 pub async fn insert_token(db: &SqlitePool, user_id: i64, token_hash: &str, label: &str) -> sqlx::Result<i64> {
@@ -19,13 +19,14 @@ pub async fn insert_token(db: &SqlitePool, user_id: i64, token_hash: &str, label
 
 /// The user of an unrevoked token.
 pub async fn find_user_by_token(db: &SqlitePool, token_hash: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(
+    sqlx::query_as::<_, UserRow>(
         "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db)
     .await
+    .map(|row| row.map(User::from))
 }
 
 /// A token as its owner sees it in a list (never the token itself).

@@ -4,12 +4,20 @@ use super::now;
 use crate::domain::{DisplayName, Email};
 use sqlx::SqlitePool;
 
-/// An account as the app uses it (never with its password hash).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
+pub use crate::domain::User;
+
+/// A `users` row as the app reads it (`id, email, name`).
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+}
+
+impl From<UserRow> for User {
+    fn from(UserRow { id, email, name }: UserRow) -> Self {
+        User { id, email, name }
+    }
 }
 
 /// Inserts an account; a duplicate email (in any case) is a unique violation.
@@ -19,7 +27,7 @@ pub async fn insert_user(
     name: &DisplayName,
     password_hash: &str,
 ) -> sqlx::Result<User> {
-    sqlx::query_as(
+    sqlx::query_as::<_, UserRow>(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id, email, name",
     )
     .bind(email.as_str())
@@ -28,6 +36,7 @@ pub async fn insert_user(
     .bind(now())
     .fetch_one(db)
     .await
+    .map(User::from)
 }
 
 /// The account and its password hash, for signing in.
@@ -41,10 +50,11 @@ pub async fn find_with_hash(db: &SqlitePool, email: &str) -> sqlx::Result<Option
 }
 
 pub async fn find_by_email(db: &SqlitePool, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as("SELECT id, email, name FROM users WHERE lower(email) = lower(?)")
+    sqlx::query_as::<_, UserRow>("SELECT id, email, name FROM users WHERE lower(email) = lower(?)")
         .bind(email.trim())
         .fetch_optional(db)
         .await
+        .map(|row| row.map(User::from))
 }
 
 /// Replaces the password hash and ends every session but `keep` (the id hash of the one in use, if any).
@@ -151,5 +161,9 @@ pub async fn list_accounts(db: &SqlitePool, search: &str, limit: i64, offset: i6
 }
 
 pub async fn find_by_id(db: &SqlitePool, id: i64) -> sqlx::Result<Option<User>> {
-    sqlx::query_as("SELECT id, email, name FROM users WHERE id = ?").bind(id).fetch_optional(db).await
+    sqlx::query_as::<_, UserRow>("SELECT id, email, name FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map(|row| row.map(User::from))
 }

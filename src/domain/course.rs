@@ -21,6 +21,24 @@ impl Role {
             Role::Student => "student",
         }
     }
+
+    #[must_use]
+    pub fn is_student(self) -> bool {
+        self == Role::Student
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Invalid> {
+        value.parse()
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl FromStr for Role {
@@ -32,6 +50,14 @@ impl FromStr for Role {
             _ => Err(Invalid::new("role", format!("unknown role {s:?}"))),
         }
     }
+}
+
+/// A course: its title and the code students join it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Course {
+    pub id: i64,
+    pub title: String,
+    pub join_code: String,
 }
 
 /// A title of a course or reading: trimmed, non-empty, at most 200 characters.

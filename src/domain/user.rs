@@ -2,6 +2,14 @@
 
 use super::{Invalid, bounded_text};
 
+/// An account as the app uses it (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
 /// An email address, trimmed and lower-cased so that uniqueness ignores case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);

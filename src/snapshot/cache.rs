@@ -22,7 +22,7 @@ use crate::db;
 use crate::db::snapshot::Refreshed;
 use crate::domain::{AnnotationId, Viewer};
 use crate::error::{Error, Result};
-use crate::text::{CharIndex, Document};
+use crate::text::CharIndex;
 use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::ops::Deref;
@@ -70,13 +70,8 @@ impl<D> Deref for Cached<D> {
     }
 }
 
-/// A reading's text and blocks, with the index anchoring needs, kept until the
-/// text is replaced (whoever replaces it calls [`Snapshots::forget`]).
-#[derive(Debug)]
-pub struct ReadingText {
-    pub doc: Document,
-    pub index: CharIndex,
-}
+/// Texts are kept until the text is replaced (whoever replaces it calls [`Snapshots::forget`]).
+pub use crate::text::ReadingText;
 
 /// The readings' snapshots in memory, with what `D` derives from each.
 pub struct Snapshots<D> {

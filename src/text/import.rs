@@ -1,5 +1,7 @@
-//! Importing a reading (Markdown, plain text, HTML) into a [`Document`]:
-//! canonical text, blocks and inline style ranges.
+//! Reading import: a reading's source (Markdown, plain text, HTML) into a
+//! [`Document`]: canonical text, blocks and inline style ranges. Behind
+//! `counterpoint import` and `POST /api/courses/{id}/readings`; importing W3C
+//! annotations into a reading is another thing (`annotation_import`).
 //!
 //! This file owns the public API, the size limit, source normalisation and the
 //! link policy; each format has its own walker, and all of them write through

@@ -16,11 +16,6 @@ mod openapi;
 pub mod readings;
 pub mod search;
 
-pub use annotations::create_annotation_for;
-pub(crate) use course_copy::charge as charge_copy;
-pub use feedback::leave_feedback;
-pub use readings::add_reading;
-
 use super::AppState;
 use axum::Router;
 

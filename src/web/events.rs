@@ -11,6 +11,7 @@
 //! post-first setting, an import).
 
 use super::{AppState, ReadingAccess};
+use crate::db::SqlitePool;
 use crate::domain::{Annotation, AnnotationId, Viewer, Visibility};
 use crate::error::{Error, Result};
 use crate::snapshot::{Revisioned, Snapshot};
@@ -18,7 +19,6 @@ use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -6,7 +6,6 @@
 
 use super::pages::reading::{BlockCache, ItemHtml};
 use crate::domain::AnnotationId;
-pub use crate::snapshot::ReadingText;
 use crate::snapshot::{self, Derived, Snapshot};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicUsize;

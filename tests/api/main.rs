@@ -2,6 +2,7 @@
 
 mod accounts;
 mod annotations;
+mod architecture;
 mod assignments;
 mod bad_input;
 mod budgets;

@@ -30,28 +30,13 @@ struct Body {
     instructors_annotations: bool,
 }
 
-/// A copy adds every reading of the course at once, so it draws one import per
-/// reading on the caller's allowance ("readings added … 60 an hour"), at most
-/// a whole hour's: any course can be copied, but copies cannot duplicate
-/// readings much faster than uploading them could. 429 when it is used up.
-pub(crate) async fn charge(state: &AppState, access: &CourseAccess) -> Result<()> {
-    access.require_instructor("only instructors can copy a course")?;
-    let readings = crate::db::readings::count_for_course(&state.db, access.course_id).await?;
-    let charge = readings.min(usize::try_from(state.config.rates.imports_per_hour).unwrap_or(usize::MAX)).max(1);
-    let key = access.viewer.user_id.to_string();
-    for _ in 0..charge {
-        state.limits.imports.hit(&key)?;
-    }
-    Ok(())
-}
-
 /// 201 `{id, title, join_code}`.
 async fn copy_course(
     State(state): State<AppState>,
     access: CourseAccess,
     Json(body): Json<Body>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    charge(&state, &access).await?;
+    crate::web::effects::charge_copy(&state, &access).await?;
     let due = if body.clear_due_dates { DueDates::Clear } else { DueDates::Shift(body.shift_days) };
     let course = crate::courses::copy_course(
         &state.db,

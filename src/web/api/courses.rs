@@ -1,7 +1,6 @@
 //! Courses: create, join, show.
 
 use crate::db::{courses, readings};
-use crate::domain::Title;
 use crate::error::{Error, Result};
 use crate::web::api::annotations::RequestIris;
 use crate::web::forms::{Json, Path};
@@ -44,8 +43,7 @@ async fn create_course(
     user: CurrentUser,
     Json(body): Json<NewCourse>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let title = Title::parse(&body.title)?;
-    let course = courses::insert_course(&state.db, &title, user.user.id).await?;
+    let course = crate::courses::create_course(&state.db, user.user.id, &body.title).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": course.id, "title": course.title, "join_code": course.join_code}))))
 }
 

@@ -1,10 +1,7 @@
 //! `POST /api/annotations/{uuid}/feedback` `{text, exemplary?}`: an instructor's
 //! feedback on an annotation they can see, shown to its author.
 
-use crate::db::annotations;
-use crate::db::feedback::{self, Feedback};
-use crate::domain::Comment;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState};
 use axum::Router;
@@ -26,34 +23,14 @@ struct NewFeedback {
     exemplary: bool,
 }
 
-/// Stores an instructor's feedback: 404 unless they may see the annotation, 403 for students.
-pub async fn leave_feedback(
-    state: &AppState,
-    access: &AnnotationAccess,
-    text: &str,
-    exemplary: bool,
-) -> Result<Feedback> {
-    // Visibility first: nobody learns that an annotation they cannot see exists.
-    annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
-    if !access.viewer.is_instructor() {
-        return Err(Error::Forbidden("only instructors leave feedback"));
-    }
-    let text = Comment::parse("text", text)?;
-    if text.as_str().is_empty() && !exemplary {
-        return Err(Error::invalid("text", "write some feedback, or mark the annotation exemplary"));
-    }
-    let given =
-        feedback::insert_feedback(&state.db, access.id, access.viewer.user_id, text.as_str(), exemplary).await?;
-    state.inbox.announce(&state.db).await;
-    Ok(given)
-}
-
 async fn create_feedback(
     State(state): State<AppState>,
     access: AnnotationAccess,
     Json(body): Json<NewFeedback>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let given = leave_feedback(&state, &access, &body.text, body.exemplary).await?;
+    let given =
+        crate::feedback::leave_feedback(&state.services(), (access.id, access.viewer), &body.text, body.exemplary)
+            .await?;
     let body = json!({
         "id": given.id, "annotation": given.annotation_id, "text": given.text, "exemplary": given.exemplary,
         "creator": {"id": given.author_id, "name": given.author_name, "role": "instructor"},

@@ -1,11 +1,10 @@
 //! Readings: add (instructors), get, replace the text (instructors) and list its versions.
 
 use crate::db::{readings, versions};
-use crate::domain::{Title, check_length};
 use crate::error::{Error, Result};
 use crate::reading_edits::{self, NewText};
-use crate::text::import::{self, SourceFormat};
-use crate::web::events::Event;
+use crate::readings::NewPdf;
+use crate::text::import::SourceFormat;
 use crate::web::forms::Json;
 use crate::web::{AppState, CourseAccess, MAX_BODY_BYTES, ReadingAccess};
 use axum::Router;
@@ -15,9 +14,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-mod pdf;
-pub use pdf::add_pdf_reading;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -48,39 +44,6 @@ struct NewReading {
     source: String,
 }
 
-/// Imports a reading into the course; the caller must teach it.
-pub async fn add_reading(
-    state: &AppState,
-    access: &CourseAccess,
-    title: &str,
-    author: &str,
-    format: SourceFormat,
-    source: &str,
-) -> Result<i64> {
-    check_room(state, access, author).await?;
-    let title = Title::parse(title)?;
-    let author = author.trim();
-    // Off the async runtime: a large source takes a while to parse (some HTML
-    // shapes superlinearly), and other requests must not wait behind it.
-    let owned = source.to_owned();
-    let doc = state.offload.run(move || import::import(format, &owned)).await??;
-    Ok(readings::insert_reading(&state.db, access.course_id, &title, author, format, source, &doc).await?)
-}
-
-/// Checks that the caller may add a reading to the course: an instructor, an
-/// author of sane length, and room in the course.
-pub(super) async fn check_room(state: &AppState, access: &CourseAccess, author: &str) -> Result<()> {
-    access.require_instructor("only instructors can add readings")?;
-    check_length("author", author.trim(), 200)?;
-    let max = state.config.quotas.max_readings_per_course;
-    if readings::count_for_course(&state.db, access.course_id).await? >= max {
-        let message =
-            format!("This course already has {max} readings, the most it may hold; delete one to add another.");
-        return Err(Error::invalid("source", message));
-    }
-    Ok(())
-}
-
 /// The largest body this route takes: a PDF at its limit in base64, with room for the JSON around it.
 fn body_limit(state: &AppState) -> usize {
     MAX_BODY_BYTES.max(state.config.quotas.max_pdf_bytes.saturating_mul(4) / 3 + 64 * 1024)
@@ -100,11 +63,16 @@ async fn create_reading(
         Format::Html => Some(SourceFormat::Html),
         Format::Pdf => None,
     };
+    let course = (access.course_id, access.viewer);
     let id = match text_format {
-        Some(format) => add_reading(&state, &access, &body.title, &body.author, format, &body.source).await?,
+        Some(format) => {
+            let new = NewText { title: &body.title, author: &body.author, format, source: &body.source };
+            crate::readings::add_reading(&state.services(), course, &new).await?
+        }
         None => {
             let bytes = decode_base64(&body.source)?;
-            add_pdf_reading(&state, &access, &body.title, &body.author, &bytes, "").await?
+            let new = NewPdf { title: &body.title, author: &body.author, bytes: &bytes, file_name: "" };
+            crate::readings::add_pdf_reading(&state.services(), course, &new).await?
         }
     };
     let reading = readings::find_reading(&state.db, id).await?.ok_or(Error::NotFound)?;
@@ -150,7 +118,7 @@ async fn replace_reading(
     let new = NewText { title: &body.title, author: &body.author, format: body.format, source: &body.source };
     let (version, report) =
         reading_edits::save(&state.db, &state.offload, (access.reading_id, access.viewer.user_id), &new).await?;
-    text_replaced(&state, access.reading_id);
+    crate::web::effects::text_replaced(&state, access.reading_id);
     Ok(Json(json!({
         "id": access.reading_id,
         "version": version,
@@ -159,14 +127,6 @@ async fn replace_reading(
         "edited": report.edited,
         "orphaned": report.orphaned,
     })))
-}
-
-/// What a new text makes stale: the copies kept in memory, and every open page
-/// of the reading, which is told to draw itself again (`resync`).
-pub fn text_replaced(state: &AppState, reading_id: i64) {
-    state.snapshots.forget(reading_id);
-    state.reviews.forget_reading(reading_id);
-    state.events.publish(Event::resync(reading_id));
 }
 
 /// `GET /api/readings/{id}/versions`: the text's versions, newest first (instructors).

@@ -2,6 +2,7 @@
 //! course's time zone, and its POST (`/readings/{id}/assignment`), which sets
 //! or clears the due date, opening date and late policy.
 
+use crate::db::SqlitePool;
 use crate::db::assignments as store;
 use crate::domain::{Assignment, Invalid, LatePolicy, UtcOffset};
 use crate::error::{Error, Result};
@@ -12,7 +13,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/readings/{reading_id}/assignment", post(save_assignment))

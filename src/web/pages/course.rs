@@ -7,8 +7,9 @@ use super::{Layout, render};
 use crate::db::courses::{self, Course, Member};
 use crate::db::readings;
 use crate::error::{Error, Result};
+use crate::reading_edits::NewText;
+use crate::readings::add_reading;
 use crate::text::import::SourceFormat;
-use crate::web::api::add_reading;
 use crate::web::forms::Form;
 use crate::web::{AppState, CourseAccess};
 use askama::Template;
@@ -98,7 +99,8 @@ async fn create_reading(
     access: CourseAccess,
     Form(form): Form<NewReading>,
 ) -> Result<Response> {
-    match add_reading(&state, &access, &form.title, &form.author, form.format, &form.source).await {
+    let new = NewText { title: &form.title, author: &form.author, format: form.format, source: &form.source };
+    match add_reading(&state.services(), (access.course_id, access.viewer), &new).await {
         Ok(id) => Ok(Redirect::to(&format!("/readings/{id}")).into_response()),
         Err(e @ (Error::Invalid(_) | Error::TooLarge(_))) => course_page(&state, &access, Some(e.to_string())).await,
         Err(e) => Err(e),

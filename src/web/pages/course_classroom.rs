@@ -44,7 +44,7 @@ pub struct CourseClassroom {
 impl CourseClassroom {
     pub async fn load(state: &AppState, course_id: i64, members: &[Member]) -> Result<Self> {
         let students: Vec<(i64, String)> =
-            members.iter().filter(|m| m.role == "student").map(|m| (m.user_id, m.name.clone())).collect();
+            members.iter().filter(|m| m.role.is_student()).map(|m| (m.user_id, m.name.clone())).collect();
         let groups = groups::list_groups(&state.db, course_id, None)
             .await?
             .into_iter()

@@ -2,7 +2,6 @@
 
 use super::{Layout, render};
 use crate::db::courses::{self, MyCourse};
-use crate::domain::Title;
 use crate::error::{Error, Result};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, MaybeUser};
@@ -51,14 +50,12 @@ async fn create_course(
     user: CurrentUser,
     Form(form): Form<NewCourse>,
 ) -> Result<Response> {
-    match Title::parse(&form.title) {
-        Ok(title) => {
-            let course = courses::insert_course(&state.db, &title, user.user.id).await?;
-            Ok(Redirect::to(&format!("/courses/{}", course.id)).into_response())
-        }
-        Err(e) => {
+    match crate::courses::create_course(&state.db, user.user.id, &form.title).await {
+        Ok(course) => Ok(Redirect::to(&format!("/courses/{}", course.id)).into_response()),
+        Err(Error::Invalid(e)) => {
             home(&state, &user, Some(format!("Course title {}", e.message)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        Err(e) => Err(e),
     }
 }
 

@@ -6,11 +6,11 @@ use crate::courses::MemberChange;
 use crate::db::{courses, readings};
 use crate::domain::{Title, check_length};
 use crate::error::{Error, Result};
+use crate::reading_edits::NewText;
+use crate::readings::{NewPdf, add_pdf_reading, add_reading};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
-use crate::web::api::add_reading;
-use crate::web::api::annotations::RequestIris;
-use crate::web::api::readings::add_pdf_reading;
 use crate::web::forms::{Form, Path};
+use crate::web::iris::RequestIris;
 use crate::web::{AppState, CourseAccess, ReadingAccess};
 use askama::Template;
 use axum::Router;
@@ -123,7 +123,8 @@ async fn upload_reading(State(state): State<AppState>, access: CourseAccess, mut
     let (file_name, bytes) = file.ok_or_else(|| Error::invalid("file", choose))?;
     let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
     if extension.as_deref() == Some("pdf") {
-        let id = add_pdf_reading(&state, &access, &title, &author, &bytes, &file_name).await?;
+        let new = NewPdf { title: &title, author: &author, bytes: &bytes, file_name: &file_name };
+        let id = add_pdf_reading(&state.services(), (access.course_id, access.viewer), &new).await?;
         return Ok(Redirect::to(&format!("/readings/{id}")).into_response());
     }
     if bytes.len() > MAX_SOURCE_BYTES {
@@ -139,7 +140,8 @@ async fn upload_reading(State(state): State<AppState>, access: CourseAccess, mut
     if title.trim().is_empty() {
         title = file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem).to_owned();
     }
-    let id = add_reading(&state, &access, &title, &author, format, &source).await?;
+    let new = NewText { title: &title, author: &author, format, source: &source };
+    let id = add_reading(&state.services(), (access.course_id, access.viewer), &new).await?;
     Ok(Redirect::to(&format!("/readings/{id}")).into_response())
 }
 
@@ -176,10 +178,7 @@ pub(super) async fn settings_page(state: &AppState, access: &ReadingAccess, erro
         return Err(Error::NotFound);
     }
     let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
-    let (annotation_count,): (i64,) = sqlx::query_as("SELECT count(*) FROM annotations WHERE reading_id = ?")
-        .bind(access.reading_id)
-        .fetch_one(&state.db)
-        .await?;
+    let annotation_count = crate::db::annotations::count_in_reading(&state.db, access.reading_id).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let assignment = super::assignment::AssignmentForm::load(&state.db, access.reading_id, access.course_id).await?;
     let page =

@@ -18,7 +18,7 @@ use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance, annotation_id};
 use crate::text::anchor::{TextPosition, TextQuote};
-use crate::web::api::create_annotation_for;
+use crate::web::effects;
 use crate::web::events::reading_events;
 use crate::web::forms::{Form, Query};
 use crate::web::transfer;
@@ -263,7 +263,7 @@ async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm)
         }
     };
     let parsed = ParsedAnnotation { annotation, links, target_source: None };
-    create_annotation_for(state, access, parsed, &Provenance::default()).await
+    effects::create_annotation(state, access, parsed, &Provenance::default()).await
 }
 
 /// A source's citation as one string: the reference, then the URL.

@@ -13,8 +13,8 @@ use crate::db::readings::Reading;
 use crate::db::review;
 use crate::domain::Annotation;
 use crate::error::{Error, Result};
+use crate::feedback::leave_feedback;
 use crate::review::Student;
-use crate::web::api::leave_feedback;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{Form, Query};
 use crate::web::{AnnotationAccess, AppState, ReadingAccess};
@@ -176,7 +176,8 @@ async fn create_feedback(
     Form(form): Form<FeedbackForm>,
 ) -> Result<Response> {
     let reading_id = access.location.reading_id;
-    match leave_feedback(&state, &access, &form.text, form.exemplary.is_some()).await {
+    let on = (access.id, access.viewer);
+    match leave_feedback(&state.services(), on, &form.text, form.exemplary.is_some()).await {
         Ok(given) => {
             Ok(Redirect::to(&format!("/readings/{reading_id}/review#a-{}", given.annotation_id)).into_response())
         }

@@ -166,7 +166,7 @@ async fn preview_or_save(State(state): State<AppState>, access: ReadingAccess, f
     };
     match outcome {
         Ok(None) => {
-            crate::web::api::readings::text_replaced(&state, access.reading_id);
+            crate::web::effects::text_replaced(&state, access.reading_id);
             Ok(Redirect::to(&format!("/readings/{}", access.reading_id)).into_response())
         }
         Ok(Some(report)) => {

@@ -2,11 +2,11 @@
 //! [`search_course`] grouped by reading, matching words marked, filters as chips.
 
 use super::{Layout, render};
+use crate::course_search::{Item, Results, SearchParams, search_course};
 use crate::db::courses::{self, Course};
 use crate::db::readings::{self, ReadingSummary};
 use crate::domain::Kind;
 use crate::error::{Error, Result};
-use crate::web::api::search::{Item, Results, SearchParams, search_course};
 use crate::web::forms::Query;
 use crate::web::{AppState, CourseAccess};
 use askama::Template;
@@ -157,11 +157,12 @@ async fn show_search(
 ) -> Result<Response> {
     let course = courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let readings = readings::list_for_course(&state.db, course.id).await?;
-    let (results, error) = match search_course(&state, &access, &params).await {
-        Ok(results) => (results, None),
-        Err(e @ Error::Invalid(_)) => (Results::default(), Some(e.to_string())),
-        Err(e) => return Err(e),
-    };
+    let (results, error) =
+        match search_course(&state.db, &state.config.search, (access.course_id, access.viewer), &params).await {
+            Ok(results) => (results, None),
+            Err(e @ Error::Invalid(_)) => (Results::default(), Some(e.to_string())),
+            Err(e) => return Err(e),
+        };
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page_link = |page: u32| {
         address(course.id, &params, |f| {

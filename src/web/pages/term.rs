@@ -49,7 +49,7 @@ async fn copy_course(
     };
     let copied = match due {
         Ok(due) => {
-            crate::web::api::charge_copy(&state, &access).await?;
+            crate::web::effects::charge_copy(&state, &access).await?;
             let with = form.instructors_annotations.is_some();
             crate::courses::copy_course(&state.db, access.viewer, access.course_id, &form.title, due, with).await
         }

@@ -1,5 +1,7 @@
-//! `POST /api/readings/{id}/import` (instructors): W3C annotations in, a report
-//! out; 422 with the refusals when any item is refused, and then nothing is stored.
+//! `POST /api/readings/{id}/import` (instructors): W3C annotation import
+//! (`crate::annotation_import`; not a reading's import, which is
+//! `POST /api/courses/{id}/readings`). W3C annotations in, a report out; 422
+//! with the refusals when any item is refused, and then nothing is stored.
 
 use super::RequestIris;
 use crate::annotation_import::{ImportBudget, import_annotations as import};
