@@ -77,9 +77,12 @@ pub(super) fn is_page_number(text: &str) -> bool {
         .split(|c: char| c.is_whitespace() || matches!(c, '/' | '-' | '–' | '—' | '|' | '.' | '(' | ')'))
         .filter(|w| !w.is_empty() && *w != "of")
         .collect();
+    // A roman numeral that ends a sentence ("… as in chapter ii.") is the last
+    // word of a paragraph, not the number of a page.
+    let ends_sentence = lower.trim_end().ends_with('.');
     let number = |w: &&str| {
         (w.len() <= 4 && w.chars().all(|c| c.is_ascii_digit()))
-            || (w.len() <= 6 && w.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l' | 'c')))
+            || (!ends_sentence && w.len() <= 6 && w.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l' | 'c')))
     };
     !words.is_empty() && words.len() <= 2 && words.iter().all(number)
 }

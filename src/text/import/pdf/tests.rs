@@ -150,7 +150,7 @@ fn page_numbers_are_recognised() {
     for yes in ["12", "- 12 -", "Page 3", "3 of 30", "3/30", "xii", "Page 4 of 9"] {
         assert!(is_page_number(yes), "{yes}");
     }
-    for no in ["1992 was a year", "Chapter 2", "", "Moscow", "12345"] {
+    for no in ["1992 was a year", "Chapter 2", "", "Moscow", "12345", "i.", "xii."] {
         assert!(!is_page_number(no), "{no}");
     }
 }
