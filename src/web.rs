@@ -17,7 +17,7 @@ mod security;
 mod snapshots;
 mod transfer;
 
-pub use access::{AnnotationAccess, CourseAccess, ReadingAccess};
+pub use access::{AnnotationAccess, CourseAccess, Instructor, ReadingAccess};
 pub use auth::{CurrentUser, SESSION_COOKIE};
 
 use crate::config::Config;

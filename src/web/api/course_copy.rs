@@ -3,7 +3,7 @@
 use crate::db::course_copy::DueDates;
 use crate::error::Result;
 use crate::web::forms::Json;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,7 +35,6 @@ struct Body {
 /// a whole hour's: any course can be copied, but copies cannot duplicate
 /// readings much faster than uploading them could. 429 when it is used up.
 pub(crate) async fn charge(state: &AppState, access: &CourseAccess) -> Result<()> {
-    access.require_instructor("only instructors can copy a course")?;
     let readings = crate::db::readings::count_for_course(&state.db, access.course_id).await?;
     let charge = readings.min(usize::try_from(state.config.rates.imports_per_hour).unwrap_or(usize::MAX)).max(1);
     let key = access.viewer.user_id.to_string();
@@ -48,7 +47,7 @@ pub(crate) async fn charge(state: &AppState, access: &CourseAccess) -> Result<()
 /// 201 `{id, title, join_code}`.
 async fn copy_course(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<Body>,
 ) -> Result<(StatusCode, Json<Value>)> {
     charge(&state, &access).await?;

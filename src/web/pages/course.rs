@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::text::import::SourceFormat;
 use crate::web::api::add_reading;
 use crate::web::forms::Form;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -95,7 +95,7 @@ struct NewReading {
 
 async fn create_reading(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<NewReading>,
 ) -> Result<Response> {
     match add_reading(&state, &access, &form.title, &form.author, form.format, &form.source).await {
