@@ -5,6 +5,7 @@ mod access;
 mod api;
 pub mod assets;
 mod auth;
+mod cookies;
 mod cors;
 mod errors;
 pub mod events;
