@@ -2,7 +2,7 @@
 //! annotation whatever its visibility, their links and replies, and the course
 //! settings that decide who sees what (post-first, groups), and the course's tag
 //! vocabulary. Pages filter it per viewer in memory
-//! (`visible_to`), with the same rule as `db::annotations::VISIBLE`.
+//! (`visible_to`), with the same rule as `db::visibility::VISIBLE`.
 
 use crate::argument::{self, Counts};
 use crate::db::readings::Reading;

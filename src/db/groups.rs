@@ -1,8 +1,8 @@
 //! A course's seminar groups and its discussion mode (`course_settings.discussion`).
 //! The rule they make is [`GROUPS_RULE`] in SQL and `domain::Circles` in memory.
 
-use super::annotations::GROUPS_RULE;
 use super::now;
+use super::visibility::GROUPS_RULE;
 use crate::domain::{Circles, Discussion, GroupName, Viewer};
 use sqlx::{SqliteConnection, SqlitePool};
 

@@ -110,7 +110,7 @@ impl Viewer {
     }
 
     /// Whether this viewer may see an annotation by `author_id` with `visibility`.
-    /// `db::annotations::VISIBLE` is the same rule in SQL, plus the course's
+    /// `db::visibility::VISIBLE` is the same rule in SQL, plus the course's
     /// post-first setting (which needs the database; see `web::events::Event::may_hear`). VISIBLE also
     /// applies a course's post-first setting, which only the store knows.
     #[must_use]

@@ -85,7 +85,7 @@ impl Event {
     }
 
     /// [`Event::visible_to`], and the course's post-first and groups settings as
-    /// `db::annotations::VISIBLE` applies them: a student who has not yet posted on the
+    /// `db::visibility::VISIBLE` applies them: a student who has not yet posted on the
     /// reading hears only of their own; under groups, only of their group's and the instructors'.
     pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
         self.may_hear_knowing(db, viewer, course_id, &mut None).await
@@ -117,7 +117,7 @@ impl Event {
                 learnt.unwrap_or(false)
             }
         };
-        // And the groups rule, as `db::annotations::VISIBLE` applies it.
+        // And the groups rule, as `db::visibility::VISIBLE` applies it.
         sees && crate::db::groups::allows(db, self.reading_id, viewer, self.author_id).await.unwrap_or(false)
     }
 }
