@@ -39,7 +39,7 @@ struct CoursePage {
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
     /// For instructors of a course made by an LMS launch: its roster sync.
-    lms: Option<crate::db::lti::provision::CourseContext>,
+    lms: Option<crate::db::lti::contexts::CourseContext>,
     error: Option<String>,
     /// Groups, discussion and tags, for instructors.
     classroom: Option<super::course_classroom::CourseClassroom>,
@@ -60,7 +60,7 @@ pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: 
         (Vec::new(), Vec::new())
     };
     let lms =
-        if is_instructor { crate::db::lti::provision::context_of_course(&state.db, course.id).await? } else { None };
+        if is_instructor { crate::db::lti::contexts::context_of_course(&state.db, course.id).await? } else { None };
     let classroom = if is_instructor {
         Some(super::course_classroom::CourseClassroom::load(state, course.id, &members).await?)
     } else {

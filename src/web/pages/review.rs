@@ -183,8 +183,8 @@ async fn review_page(
         layout: Layout::for_user(Some(&access.user)),
         post_first: dashboard.post_first,
         keeps_departed_work: crate::db::departures::keeps_departed_work(&state.db, access.course_id).await?,
-        lms_auto: crate::db::lti::provision::push_on_write(&state.db, access.course_id).await?,
-        lms_grades: match crate::db::lti::provision::context_of_course(&state.db, access.course_id).await? {
+        lms_auto: crate::db::lti::contexts::push_on_write(&state.db, access.course_id).await?,
+        lms_grades: match crate::db::lti::contexts::context_of_course(&state.db, access.course_id).await? {
             Some(_) => Some(crate::db::lti::grade_report(&state.db, access.course_id).await?),
             None => None,
         },

@@ -25,7 +25,7 @@ async fn set_auto_grades(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response> {
     let on = form.contains_key("on");
-    if !crate::db::lti::provision::set_push_on_write(&state.db, access.course_id, on).await? {
+    if !crate::db::lti::contexts::set_push_on_write(&state.db, access.course_id, on).await? {
         return Err(Error::Conflict("this course was not created by an LMS launch".into()));
     }
     Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
