@@ -12,8 +12,9 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 
-/// 403 unless the viewer teaches the course (strangers met a 404 before this).
-pub fn require_instructor(viewer: Viewer) -> Result<()> {
+/// The domain's rule: only the course's instructors set due dates (403). The
+/// routes answer before this, with `web::Instructor`'s status policy.
+fn require_instructor(viewer: Viewer) -> Result<()> {
     if viewer.is_instructor() { Ok(()) } else { Err(Error::Forbidden("only instructors can set due dates")) }
 }
 

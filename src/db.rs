@@ -28,6 +28,7 @@ pub mod tags;
 pub mod tokens;
 pub mod users;
 pub mod versions;
+pub mod visibility;
 pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};

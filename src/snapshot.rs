@@ -16,7 +16,7 @@
 //! - [`revision_of`]: the revision lookups, through `db`.
 //!
 //! The visibility rule lives once in Rust ([`Snapshot::allows`]) and once in
-//! SQL (`db::annotations::VISIBLE`); `tests/api/visibility.rs` and
+//! SQL (`db::visibility::VISIBLE`); `tests/api/visibility.rs` and
 //! `tests/api/cached_pages.rs` hold the two equal for every viewer.
 //!
 //! # The trigger contract
@@ -194,7 +194,7 @@ impl Snapshot {
     /// wrote with `visibility` on this reading. `Viewer::can_see`; under post-first a
     /// student sees classmates' work only once they have posted something not private,
     /// and under groups only their group's and the instructors' (`Circles::allows`).
-    /// `db::annotations::VISIBLE` is the same rule in SQL.
+    /// `db::visibility::VISIBLE` is the same rule in SQL.
     #[must_use]
     pub fn allows(&self, viewer: Viewer, author_id: i64, visibility: Visibility) -> bool {
         author_id == viewer.user_id

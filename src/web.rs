@@ -5,6 +5,7 @@ mod access;
 mod api;
 pub mod assets;
 mod auth;
+mod cookies;
 mod cors;
 mod effects;
 mod errors;
@@ -18,7 +19,7 @@ mod security;
 mod snapshots;
 mod transfer;
 
-pub use access::{AnnotationAccess, CourseAccess, ReadingAccess};
+pub use access::{AnnotationAccess, CourseAccess, Instructor, ReadingAccess};
 pub use auth::{CurrentUser, SESSION_COOKIE};
 
 use crate::config::Config;

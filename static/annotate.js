@@ -3,37 +3,16 @@
 // passage; saving posts a W3C annotation to the API and redraws what it touched
 // from the server; classmates' changes arrive as Server-Sent Events (live.js).
 //
-// Offsets: the article's text content equals the reading's canonical text, so
-// the offset of a DOM point is the number of code points of the text before it
-// in the article. Browsers count UTF-16 units; `[...string].length` counts code
-// points (an emoji is one), which is what the server stores.
+// Offsets: selection.js turns a selection into code-point offsets into the
+// canonical text (what the server stores); they are re-exported here, where the
+// browser tests' offset fixtures find them.
 
 import { announce, api, idsAround } from "./dom.js";
 import { initLive, redrawAll, redrawAnnotation } from "./live.js";
+import { selectionInside } from "./selection.js";
 import { applyFilters, closeThread, initThreads, openThread, rerenderThread, restoreTarget } from "./thread.js";
 
-/** Code points from the start of `root` to the DOM point (node, offset). */
-export function codePointOffset(root, node, offset) {
-  const range = document.createRange();
-  range.setStart(root, 0);
-  range.setEnd(node, offset);
-  return [...range.toString()].length;
-}
-
-/** The selection as {start, end, exact}, trimmed of surrounding whitespace, or null. */
-export function selectionInside(root, selection) {
-  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-  const range = selection.getRangeAt(0);
-  if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
-  const text = [...range.toString()];
-  const start = codePointOffset(root, range.startContainer, range.startOffset);
-  let lead = 0;
-  while (lead < text.length && /\s/u.test(text[lead])) lead++;
-  let trail = text.length;
-  while (trail > lead && /\s/u.test(text[trail - 1])) trail--;
-  if (trail === lead) return null;
-  return { start: start + lead, end: start + trail, exact: text.slice(lead, trail).join("") };
-}
+export { codePointOffset, selectionInside } from "./selection.js";
 
 const article = document.getElementById("reading-text");
 const editor = document.querySelector("[data-role=annotation-editor]");

@@ -6,38 +6,20 @@
 // (a live change, a resync after the instructor edited the text), the section
 // is fetched again from /readings/{id}/orphans.
 //
-// Offsets: as in annotate.js, the article's text content is the canonical
-// text, and an offset is the number of code points before a DOM point.
+// Offsets: as for the annotation editor, selection.js turns the selection into
+// code points into the canonical text.
 
 import { announce, api, h } from "./dom.js";
+import { selectionInside } from "./selection.js";
 
 const article = document.getElementById("reading-text");
 const readingId = article?.dataset.readingId;
 let placing = null; // the id of the orphan being re-attached
 let panel = null;
 
-/** Code points from the start of `root` to the DOM point (node, offset). */
-function codePointOffset(root, node, offset) {
-  const range = document.createRange();
-  range.setStart(root, 0);
-  range.setEnd(node, offset);
-  return [...range.toString()].length;
-}
-
 /** The selection in the article as {start, end, exact}, trimmed of white space, or null. */
 function selected() {
-  const selection = document.getSelection();
-  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-  const range = selection.getRangeAt(0);
-  if (!article.contains(range.startContainer) || !article.contains(range.endContainer)) return null;
-  const text = [...range.toString()];
-  const start = codePointOffset(article, range.startContainer, range.startOffset);
-  let lead = 0;
-  while (lead < text.length && /\s/u.test(text[lead])) lead++;
-  let trail = text.length;
-  while (trail > lead && /\s/u.test(text[trail - 1])) trail--;
-  if (trail === lead) return null;
-  return { start: start + lead, end: start + trail, exact: text.slice(lead, trail).join("") };
+  return selectionInside(article, document.getSelection());
 }
 
 function section() {

@@ -143,13 +143,13 @@ pub struct ReadingProgress {
 }
 
 /// Each reading of the course with the member's progress and what is new for
-/// them, under the visibility rule (`annotations::VISIBLE`).
+/// them, under the visibility rule (`visibility::VISIBLE`).
 pub async fn progress_for(
     db: &SqlitePool,
     course_id: i64,
     viewer: crate::domain::Viewer,
 ) -> sqlx::Result<Vec<ReadingProgress>> {
-    let visible = super::annotations::VISIBLE;
+    let visible = super::visibility::VISIBLE;
     let sql = format!(
         "SELECT r.id AS reading_id,
             (SELECT count(*) FROM annotations a WHERE a.reading_id = r.id AND a.author_id = ?1) AS mine,

@@ -1,7 +1,7 @@
 //! Instructors' feedback on annotations. Instructors of the course see it all;
 //! an annotation's author sees the feedback on their own annotations.
 
-use super::annotations::VISIBLE;
+use super::visibility::VISIBLE;
 use super::{now, parse_time};
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;

@@ -1,5 +1,5 @@
 //! A course's seminar groups and its discussion mode (`course_settings.discussion`).
-//! The rule they make is [`super::annotations::GROUPS_RULE`] in SQL and `domain::Circles` in memory.
+//! The rule they make is [`super::visibility::GROUPS_RULE`] in SQL and `domain::Circles` in memory.
 
 use super::now;
 use crate::domain::{Circles, Discussion, GroupName};

@@ -2,7 +2,8 @@
 //! triggers (see the `classroom` migration) and read here under [`VISIBLE`] on
 //! the annotation each item opens, in each course the member still belongs to.
 
-use super::annotations::{VISIBLE, decode};
+use super::annotations::decode;
+use super::visibility::VISIBLE;
 use super::{now, parse_time};
 use crate::domain::AnnotationId;
 use chrono::{DateTime, Utc};

@@ -1,8 +1,11 @@
 //! LTI 1.3: registered platforms and deployments, the tool's keys, logins in
 //! flight, deep-linking requests and grade reports. What a launch finds or
-//! creates (accounts, courses, memberships) is in [`provision`].
+//! creates (accounts, courses, memberships) is in [`provision`]; a roster sync
+//! in [`roster`]; what the services read of a course's context in [`contexts`].
 
+pub mod contexts;
 pub mod provision;
+pub mod roster;
 
 use super::{now, timestamp};
 use chrono::{Duration, Utc};

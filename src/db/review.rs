@@ -1,5 +1,5 @@
 //! A course's review settings: its grading rubric and whether students must
-//! post before they see classmates' work (which `annotations::VISIBLE` reads).
+//! post before they see classmates' work (which `visibility::VISIBLE` reads).
 
 use super::courses::Course;
 use super::now;

@@ -7,7 +7,8 @@
 //! [`VISIBLE`] on the annotation each hit belongs to (a reply's is its thread's);
 //! a reading's text is for every member of its course.
 
-use super::annotations::{VISIBLE, decode};
+use super::annotations::decode;
+use super::visibility::VISIBLE;
 use crate::domain::{AnnotationId, Kind, Viewer};
 use crate::search::{MARK_CLOSE, MARK_OPEN, Query};
 use sqlx::SqlitePool;

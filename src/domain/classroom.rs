@@ -101,7 +101,7 @@ impl Vocabulary {
 /// The groups rule of a course as [`Viewer::can_see`] needs it: under
 /// [`Discussion::Groups`], a student sees another student's work only if they
 /// share a group; the instructors' work and their own stay for them. The same
-/// rule in SQL is `db::groups::GROUPS_RULE`, inside `db::annotations::VISIBLE`.
+/// rule in SQL is `db::visibility::GROUPS_RULE`, inside `db::visibility::VISIBLE`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Circles {
     pub discussion: Discussion,

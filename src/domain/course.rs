@@ -137,7 +137,7 @@ impl Viewer {
 
     /// Whether this viewer may see an annotation by `author_id` with `visibility`.
     /// The first part of the visibility rule: `snapshot::Snapshot::allows` adds the
-    /// course's post-first and groups settings, as `db::annotations::VISIBLE` does in SQL.
+    /// course's post-first and groups settings, as `db::visibility::VISIBLE` does in SQL.
     #[must_use]
     pub fn can_see(self, author_id: i64, visibility: super::Visibility) -> bool {
         use super::Visibility::{Class, Instructors, Private};

@@ -1,10 +1,10 @@
 //! CSV out, for spreadsheets and gradebooks: one row per annotation, or one row
 //! per student. Pure.
 //!
-//! Written here rather than with the `csv` crate: writing is the easy half of
-//! RFC 4180 (quote a cell that holds a comma, quote or line break; double its
-//! quotes), and the half that matters for safety — neutralising cells a
-//! spreadsheet would run as formulas — is ours to do either way.
+//! Written with `csv::Writer`, which does RFC 4180 (CRLF line endings; a cell
+//! quoted when it holds a comma, a quote or a line break, its quotes doubled).
+//! The half that matters for safety is ours: a cell a spreadsheet would run as
+//! a formula gets a leading `'`, which makes it text.
 
 use crate::domain::{Annotation, Kind};
 use chrono::SecondsFormat;
@@ -61,10 +61,9 @@ pub struct GradebookRow<'a> {
 }
 
 /// The annotations, each with the title of its reading, one row each after a header.
-#[must_use]
-pub fn annotations<'a>(items: impl IntoIterator<Item = (&'a str, &'a Annotation)>) -> String {
-    let mut out = String::new();
-    record(&mut out, ANNOTATION_COLUMNS);
+pub fn annotations<'a>(items: impl IntoIterator<Item = (&'a str, &'a Annotation)>) -> anyhow::Result<String> {
+    let mut out = writer();
+    record(&mut out, ANNOTATION_COLUMNS)?;
     for (reading, a) in items {
         let links: Vec<String> = a.links.iter().map(|l| format!("{} {}", l.relation.as_str(), l.to)).collect();
         record(
@@ -83,17 +82,16 @@ pub fn annotations<'a>(items: impl IntoIterator<Item = (&'a str, &'a Annotation)
                 &a.reply_count.to_string(),
                 if a.late { "true" } else { "" },
             ],
-        );
+        )?;
     }
-    out
+    finish(out)
 }
 
 /// The gradebook: one row per student after a header.
-#[must_use]
-pub fn gradebook(rows: &[GradebookRow<'_>]) -> String {
+pub fn gradebook(rows: &[GradebookRow<'_>]) -> anyhow::Result<String> {
     debug_assert_eq!(Kind::ALL.len(), 5);
-    let mut out = String::new();
-    record(&mut out, GRADEBOOK_COLUMNS);
+    let mut out = writer();
+    record(&mut out, GRADEBOOK_COLUMNS)?;
     for row in rows {
         let numbers: Vec<String> =
             row.kinds.iter().chain([&row.replies, &row.words]).map(ToString::to_string).collect();
@@ -101,70 +99,78 @@ pub fn gradebook(rows: &[GradebookRow<'_>]) -> String {
         cells.extend(numbers.iter().map(String::as_str));
         let (score, late) = (row.score.to_string(), row.late.to_string());
         cells.extend([row.last_activity.as_str(), score.as_str(), late.as_str()]);
-        record(&mut out, cells);
+        record(&mut out, cells)?;
     }
-    out
+    finish(out)
 }
 
-/// Appends one record and its CRLF line ending (RFC 4180).
-fn record<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
-    for (i, value) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        cell(out, value);
-    }
-    out.push_str("\r\n");
+/// A writer of RFC 4180 records (CRLF line endings) into memory.
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
 }
 
-/// Appends one cell: neutralised against formulas, quoted when it must be.
-fn cell(out: &mut String, value: &str) {
-    let neutral = value.starts_with(FORMULA_PREFIXES);
-    if neutral || value.contains([',', '"', '\n', '\r']) || value.trim() != value {
-        out.push('"');
-        if neutral {
-            out.push('\'');
-        }
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
+/// The text written (writing to memory cannot fail; the cells were text).
+fn finish(out: csv::Writer<Vec<u8>>) -> anyhow::Result<String> {
+    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("cannot finish the CSV: {}", e.error()))?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// Writes one record, each cell neutralised against formulas.
+fn record<'a>(out: &mut csv::Writer<Vec<u8>>, cells: impl IntoIterator<Item = &'a str>) -> csv::Result<()> {
+    for value in cells {
+        out.write_field(neutral(value).as_bytes())?;
     }
+    out.write_record(None::<&[u8]>)
+}
+
+/// The cell as a spreadsheet may show it: with a leading `'` when it would start a formula.
+fn neutral(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(FORMULA_PREFIXES) { format!("'{value}").into() } else { value.into() }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn one(value: &str) -> String {
-        let mut out = String::new();
-        cell(&mut out, value);
-        out
+    /// One record as written, without its line ending.
+    fn row(cells: &[&str]) -> String {
+        let mut out = writer();
+        record(&mut out, cells.iter().copied()).expect("written");
+        finish(out).expect("text").strip_suffix("\r\n").expect("a CRLF line ending").to_owned()
+    }
+
+    /// The cells of `written`, read back by the crate's reader.
+    fn read_back(written: &str) -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(written.as_bytes());
+        reader.records().next().expect("a record").expect("valid").iter().map(str::to_owned).collect()
     }
 
     #[test]
     fn cells_are_quoted_only_when_they_must_be() {
-        assert_eq!(one("plain words"), "plain words");
-        assert_eq!(one("a, b"), "\"a, b\"");
-        assert_eq!(one("say \"no\""), "\"say \"\"no\"\"\"");
-        assert_eq!(one("two\nlines"), "\"two\nlines\"");
-        assert_eq!(one(""), "");
+        assert_eq!(row(&["plain words", ""]), "plain words,");
+        assert_eq!(row(&["a, b"]), "\"a, b\"");
+        assert_eq!(row(&["say \"no\""]), "\"say \"\"no\"\"\"");
+        assert_eq!(row(&["two\nlines"]), "\"two\nlines\"");
+        assert_eq!(row(&[" edged "]), " edged ");
+        assert_eq!(read_back(&row(&["two\r\nlines", " edged "])), ["two\r\nlines", " edged "]);
     }
 
     #[test]
     fn cells_a_spreadsheet_would_run_are_neutralised() {
         for (value, expected) in [
-            ("=SUM(A1:A9)", "\"'=SUM(A1:A9)\""),
-            ("+1", "\"'+1\""),
-            ("-2+3", "\"'-2+3\""),
-            ("@cmd", "\"'@cmd\""),
-            ("\tx", "\"'\tx\""),
+            ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
             ("\r=1", "\"'\r=1\""),
             ("=\"a\",b", "\"'=\"\"a\"\",b\""),
         ] {
-            assert_eq!(one(value), expected, "{value:?}");
+            let written = row(&[value]);
+            assert_eq!(written, expected, "{value:?}");
+            assert_eq!(read_back(&written), [format!("'{value}")], "{value:?} reads back as text");
         }
-        assert_eq!(one("1 = 1"), "1 = 1", "only a leading sign is a formula");
+        assert_eq!(row(&["1 = 1"]), "1 = 1", "only a leading sign is a formula");
     }
 
     #[test]
@@ -179,7 +185,7 @@ mod tests {
             score: 8,
             late: 9,
         };
-        let csv = gradebook(&[row]);
+        let csv = gradebook(&[row]).expect("written");
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines[0], GRADEBOOK_COLUMNS.join(","));
         assert_eq!(lines[1], "\"Ana, B.\",ana@example.org,1,2,3,4,5,6,7,,8,9");

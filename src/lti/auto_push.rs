@@ -5,7 +5,7 @@
 
 use super::Lti;
 use super::grades::push;
-use crate::db::lti::provision;
+use crate::db::lti::contexts;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -26,14 +26,14 @@ impl AutoPush {
     /// revision has not moved for `quiet`. Returns how many courses were pushed.
     pub async fn pass(&mut self, db: &SqlitePool, lti: &Lti, quiet: Duration) -> sqlx::Result<usize> {
         let mut pushed = 0;
-        for (course_id, revision, title) in provision::courses_to_push(db).await? {
+        for (course_id, revision, title) in contexts::courses_to_push(db).await? {
             match self.seen.get(&course_id) {
                 Some((seen, since)) if *seen == revision && since.elapsed() >= quiet => {
                     // A failure is kept on the review page by `push`; the next write tries again.
                     if let Err(e) = push(db, lti, course_id, &title).await {
                         tracing::warn!(course_id, "automatic grade push failed: {e}");
                     }
-                    provision::note_pushed_revision(db, course_id, revision).await?;
+                    contexts::note_pushed_revision(db, course_id, revision).await?;
                     self.seen.remove(&course_id);
                     pushed += 1;
                 }

@@ -5,7 +5,7 @@
 //! Students with no work get 0. The outcome is kept for the review page.
 
 use super::client::{Call, CallFailed, Lti};
-use crate::db::lti::provision::{self, CourseContext};
+use crate::db::lti::contexts::{self, CourseContext};
 use crate::db::lti::{self as store, GradeReport};
 use crate::domain::Rubric;
 use crate::error::{Error, Result};
@@ -50,7 +50,7 @@ pub async fn push_detached(db: &SqlitePool, lti: &Lti, course_id: i64, title: &s
 
 /// Sends every student's score and keeps the outcome for the review page.
 pub async fn push(db: &SqlitePool, lti: &Lti, course_id: i64, title: &str) -> Result<GradeReport> {
-    let context = provision::context_of_course(db, course_id)
+    let context = contexts::context_of_course(db, course_id)
         .await?
         .ok_or(Error::Conflict("this course was not created by an LMS launch".into()))?;
     let platform = store::find_platform(db, context.platform_id).await?.ok_or(Error::NotFound)?;
@@ -63,7 +63,7 @@ pub async fn push(db: &SqlitePool, lti: &Lti, course_id: i64, title: &str) -> Re
         skipped: 0,
         message,
     };
-    let links = provision::line_items_of_course(db, course_id).await?;
+    let links = contexts::line_items_of_course(db, course_id).await?;
     let mut targets: Vec<Target<'_>> = Vec::new();
     for (_, reading_id, url) in links {
         let table = reading_id.and_then(|id| board.tables.iter().find(|t| t.reading.id == id));
@@ -85,7 +85,7 @@ pub async fn push(db: &SqlitePool, lti: &Lti, course_id: i64, title: &str) -> Re
             Err(e) => return Err(keep(db, course_id, failed(e.0)).await),
         }
     }
-    let subs: HashMap<i64, String> = provision::subs_of_course(db, course_id, platform.id).await?.into_iter().collect();
+    let subs: HashMap<i64, String> = contexts::subs_of_course(db, course_id, platform.id).await?.into_iter().collect();
     let report = send_scores(lti, &token, &targets, &subs).await;
     store::save_grade_report(db, course_id, &report).await?;
     Ok(report)

@@ -4,7 +4,9 @@
 
 use super::claims::{display_name, role_of};
 use super::client::{Call, CallFailed, Lti};
-use crate::db::lti::provision::{self, LmsUser, RosterChanges};
+use crate::db::lti::contexts;
+use crate::db::lti::provision::LmsUser;
+use crate::db::lti::roster::{RosterChanges, apply_roster, note_roster_failure};
 use crate::db::lti::{self as store};
 use crate::domain::Email;
 use crate::error::{Error, Result};
@@ -27,7 +29,7 @@ struct Member {
 
 /// Fetches the course's roster from the LMS and applies it; `instructor_id` (who asked) is never removed.
 pub async fn sync(db: &SqlitePool, lti: &Lti, course_id: i64, instructor_id: i64) -> Result<RosterChanges> {
-    let context = provision::context_of_course(db, course_id)
+    let context = contexts::context_of_course(db, course_id)
         .await?
         .ok_or(Error::Conflict("this course was not created by an LMS launch".into()))?;
     let url = context.memberships_url.ok_or(Error::Conflict(
@@ -37,7 +39,7 @@ pub async fn sync(db: &SqlitePool, lti: &Lti, course_id: i64, instructor_id: i64
     let fetched = match fetch(db, lti, &platform, &url).await {
         Ok(fetched) => fetched,
         Err(e) => {
-            provision::note_roster_failure(db, course_id, &format!("failed: {e}")).await?;
+            note_roster_failure(db, course_id, &format!("failed: {e}")).await?;
             return Err(unreachable_lms(&e));
         }
     };
@@ -45,7 +47,7 @@ pub async fn sync(db: &SqlitePool, lti: &Lti, course_id: i64, instructor_id: i64
         .iter()
         .map(|m| LmsUser { sub: &m.sub, email: m.email.as_deref(), name: &m.name, role: role_of(&m.roles) })
         .collect();
-    Ok(provision::apply_roster(db, course_id, platform.id, &members, instructor_id).await?)
+    Ok(apply_roster(db, course_id, platform.id, &members, instructor_id).await?)
 }
 
 /// What an unreachable or refusing LMS becomes: a 502 that says what failed.

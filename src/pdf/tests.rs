@@ -132,13 +132,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-#[ignore = "a debugging aid: prints the glyphs of a fixture"]
-fn dump_glyphs() {
-    let name = std::env::var("PDF").unwrap_or_else(|_| "footnotes.pdf".into());
-    let (pages, _) = super::parse(&fixture(&name), 100, std::time::Instant::now() + Duration::from_secs(10)).unwrap();
-    for g in pages.iter().flat_map(|p| &p.glyphs) {
-        eprintln!("{:?} x={:.2} y={:.2} w={:.2} s={:.2}", g.text, g.x, g.y, g.width, g.size);
-    }
-}

@@ -55,7 +55,7 @@ pub fn course_tallies(students: &[Student], tables: &[ReadingTable]) -> Vec<Tall
 pub async fn annotations_csv(db: &SqlitePool, course_id: i64, readings: &[ReadingSummary]) -> Result<Export> {
     let annotations = annotations_of(db, readings).await?;
     let titles: HashMap<i64, &str> = readings.iter().map(|r| (r.id, r.title.as_str())).collect();
-    let body = csv::annotations(annotations.iter().map(|a| (titles.get(&a.reading_id).copied().unwrap_or(""), a)));
+    let body = csv::annotations(annotations.iter().map(|a| (titles.get(&a.reading_id).copied().unwrap_or(""), a)))?;
     Ok(Export { content_type: CSV_TYPE, file_name: format!("course-{course_id}-annotations.csv"), body })
 }
 
@@ -81,6 +81,6 @@ pub async fn gradebook_csv(db: &SqlitePool, course_id: i64, readings: &[ReadingS
     Ok(Export {
         content_type: CSV_TYPE,
         file_name: format!("course-{course_id}-gradebook.csv"),
-        body: csv::gradebook(&rows),
+        body: csv::gradebook(&rows)?,
     })
 }

@@ -1,5 +1,5 @@
 //! Who sees what in a snapshot: every role against every visibility, with and
-//! without post-first — the same table `db::annotations::VISIBLE` answers in SQL.
+//! without post-first — the same table `db::visibility::VISIBLE` answers in SQL.
 
 use super::*;
 use crate::argument::tests::annotation;

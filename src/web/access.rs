@@ -1,13 +1,15 @@
 //! Access to a course's content as extractors, so a handler cannot forget the
 //! check: each yields the caller's [`Viewer`] for the course named by the path,
-//! and answers 404 to anyone who is not a member.
+//! and answers 404 to anyone who is not a member. [`Instructor`] narrows one of
+//! them to the course's instructors, with the one status policy stated there.
 
 use super::AppState;
 use super::auth::CurrentUser;
 use crate::db::{annotations, courses, readings, users::User};
 use crate::domain::{AnnotationId, Viewer};
 use crate::error::{Error, Result};
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::{FromRequestParts, OriginalUri, RawPathParams};
+use axum::http::Method;
 use axum::http::request::Parts;
 
 /// A member of the course in the path's `{course_id}`.
@@ -39,15 +41,68 @@ pub struct AnnotationAccess {
     pub viewer: Viewer,
 }
 
-impl CourseAccess {
-    /// 403 unless the caller teaches the course.
-    pub fn require_instructor(&self, what: &'static str) -> Result<()> {
-        if self.viewer.is_instructor() { Ok(()) } else { Err(Error::Forbidden(what)) }
-    }
+/// A caller who teaches the course of `A` (a [`CourseAccess`] or a
+/// [`ReadingAccess`]): the extractor of every instructor-only route, taken as
+/// `Instructor(access): Instructor<CourseAccess>`.
+///
+/// The status policy, the same for every such route:
+///
+/// | caller | pages and their forms; API reads (`GET`) | API writes (`POST`, `PUT`, `DELETE` under `/api`) |
+/// |---|---|---|
+/// | not signed in | the sign-in page (401 on the API) | 401 |
+/// | not a member of the course, or no such course or reading | 404 | 404 |
+/// | a member who does not teach the course | 404 | 403 |
+///
+/// A member who does not teach meets 404, as a stranger does, wherever they
+/// would look: students do not learn which instructor pages, forms and exports
+/// exist. A script that tries to change something through the API is told
+/// plainly that its user may not (the API's routes are public anyway, in
+/// `/api/openapi.json`).
+/// Use cases outside `web/` may keep a check of their own on the [`Viewer`]
+/// (a rule of the domain); behind this extractor it is never what answers.
+#[derive(Debug, Clone)]
+pub struct Instructor<A>(pub A);
 
-    /// 404 unless the caller teaches the course: students do not learn that instructor pages exist.
-    pub fn require_instructor_or_hide(&self) -> Result<()> {
-        if self.viewer.is_instructor() { Ok(()) } else { Err(Error::NotFound) }
+/// An access extractor that knows the caller's role in its course.
+pub trait Teaching {
+    fn viewer(&self) -> Viewer;
+}
+
+impl Teaching for CourseAccess {
+    fn viewer(&self) -> Viewer {
+        self.viewer
+    }
+}
+
+impl Teaching for ReadingAccess {
+    fn viewer(&self) -> Viewer {
+        self.viewer
+    }
+}
+
+/// Whether the request asks the JSON API to change something (the error
+/// middleware tells the API from pages at the same place: `crate::web::errors`).
+fn is_api_write(parts: &Parts) -> bool {
+    let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path(), |uri| uri.path());
+    let api = path == "/api" || path.starts_with("/api/");
+    api && !matches!(parts.method, Method::GET | Method::HEAD)
+}
+
+impl<A> FromRequestParts<AppState> for Instructor<A>
+where
+    A: FromRequestParts<AppState, Rejection = Error> + Teaching + Send,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let access = A::from_request_parts(parts, state).await?;
+        if access.viewer().is_instructor() {
+            Ok(Self(access))
+        } else if is_api_write(parts) {
+            Err(Error::Forbidden("only the course's instructors may do this"))
+        } else {
+            Err(Error::NotFound)
+        }
     }
 }
 

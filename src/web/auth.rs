@@ -6,7 +6,7 @@ use crate::db::sessions::{self, Session};
 use crate::db::{tokens, users::User};
 use crate::error::{Error, Result};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -57,14 +57,7 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
 
 /// The session id from the `Cookie` header, if any.
 pub fn session_id(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+    super::cookies::read(headers, SESSION_COOKIE)
 }
 
 /// A signed-in user; anyone else gets 401 (JSON) or the sign-in page.

@@ -28,7 +28,7 @@ async fn page(app: &TestApp, reading: i64, user: &TestUser) -> Html {
     response.html()
 }
 
-/// What the SQL rule (`db::annotations::VISIBLE`, which the cache does not use) lets `user` see.
+/// What the SQL rule (`db::visibility::VISIBLE`, which the cache does not use) lets `user` see.
 async fn by_sql(app: &TestApp, reading: i64, user: &TestUser) -> BTreeSet<String> {
     let db = &app.state.db;
     let found = counterpoint::db::users::find_by_email(db, &user.email).await.expect("query").expect("user");

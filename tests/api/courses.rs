@@ -1,7 +1,7 @@
 //! Instructors manage a course: join codes, members, readings.
 
 use crate::support::TestApp;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
@@ -21,7 +21,8 @@ async fn a_new_join_code_replaces_the_old_one() {
     );
     assert_eq!(app.post("/api/courses/join", &ana, json!({"join_code": new})).await.status, StatusCode::OK);
     let student = app.browser(&ana).await;
-    assert_eq!(student.post_form(&format!("/courses/{course}/join-code"), &[]).await.status, StatusCode::FORBIDDEN);
+    let refused = student.post_form(&format!("/courses/{course}/join-code"), &[]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "instructor forms are hidden from students");
 }
 
 #[tokio::test]
@@ -45,7 +46,7 @@ async fn instructors_promote_and_remove_members_but_keep_one_instructor() {
     assert_eq!(last.status, StatusCode::UNPROCESSABLE_ENTITY, "the last instructor stays");
     assert_eq!(browser.post_form(&post("ana", "dance"), &[]).await.status, StatusCode::NOT_FOUND);
     let student = app.browser(&ana).await;
-    assert_eq!(student.post_form(&post("teacher", "remove"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(student.post_form(&post("teacher", "remove"), &[]).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -94,4 +95,61 @@ async fn instructors_upload_rename_and_delete_readings_after_confirming() {
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get(&format!("/api/readings/{reading}"), &ana).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count_annotations().await, 0, "its annotations go with it");
+}
+
+/// `web::Instructor`'s one status policy, route by route: a member who does not
+/// teach meets 404 on instructor pages, their forms and the API's reads, and 403
+/// on the API's writes; a stranger meets 404 everywhere; and nothing changes.
+#[tokio::test]
+async fn instructor_routes_answer_students_404_except_403_on_api_writes() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, stranger) = (app.user("ana").await, app.user("stranger").await);
+    let course = app.course(&teacher, &[&ana]).await;
+    let reading = app.reading(course, &teacher, "text", "Alpha holds. Beta doubts.").await;
+    let join_code = app.get(&format!("/api/courses/{course}"), &teacher).await.json()["join_code"].clone();
+    let pages = [
+        format!("/courses/{course}/review"),
+        format!("/readings/{reading}/review"),
+        format!("/readings/{reading}/settings"),
+        format!("/readings/{reading}/text"),
+        format!("/courses/{course}/students/{}", app.user_id(&ana).await),
+    ];
+    let forms = [
+        format!("/courses/{course}/join-code"),
+        format!("/courses/{course}/discussion"),
+        format!("/readings/{reading}/delete"),
+        format!("/courses/{course}/copy"),
+    ];
+    let api = [
+        (Method::GET, format!("/api/readings/{reading}/versions"), None),
+        (Method::GET, format!("/api/courses/{course}/export?format=csv"), None),
+        (Method::PUT, format!("/api/courses/{course}/settings"), Some(json!({"discussion": "groups"}))),
+        (Method::PUT, format!("/api/readings/{reading}/assignment"), Some(json!({"due_at": "2030-01-01T00:00:00Z"}))),
+        (Method::POST, format!("/api/courses/{course}/copy"), Some(json!({"title": "Mine now"}))),
+    ];
+    for (user, member) in [(&ana, true), (&stranger, false)] {
+        for path in &pages {
+            assert_eq!(app.get(path, user).await.status, StatusCode::NOT_FOUND, "{} GET {path}", user.email);
+        }
+        let browser = app.browser(user).await;
+        for path in &forms {
+            let refused = browser.post_form(path, &[("confirm", "delete"), ("title", "Mine")]).await;
+            assert_eq!(refused.status, StatusCode::NOT_FOUND, "{} POST {path}", user.email);
+        }
+        for (method, path, body) in &api {
+            let refused = app.api(method.clone(), path, Some(user), body.clone()).await;
+            let write = *method != Method::GET;
+            let expected = if member && write { StatusCode::FORBIDDEN } else { StatusCode::NOT_FOUND };
+            assert_eq!(refused.status, expected, "{} {method} {path}: {}", user.email, refused.text);
+            assert!(refused.json()["error"].is_string(), "{path}");
+        }
+    }
+    let after = app.get(&format!("/api/courses/{course}"), &teacher).await.json();
+    assert_eq!(after["join_code"], join_code, "nothing changed");
+    assert_eq!(after["readings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app.get(&format!("/api/courses/{course}/settings"), &teacher).await.json()["discussion"], "class");
+    for path in &pages {
+        assert_eq!(app.get(path, &teacher).await.status, StatusCode::OK, "teacher GET {path}");
+    }
 }

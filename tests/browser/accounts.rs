@@ -2,7 +2,7 @@
 //! mailed link, a new password, signing in with it; and the account pages
 //! (account, administrator, forgot, reset) checked with axe-core.
 
-use crate::accessibility::{axe_source, serious_violations};
+use crate::accessibility::serious_violations;
 use crate::harness::{Suite, click, type_into, wait_until};
 use crate::support::TestApp;
 use std::time::Duration;
@@ -32,25 +32,20 @@ pub async fn forgot_password_by_mail_then_sign_in(suite: &Suite) {
         .await
         .expect("id");
     counterpoint::db::users::set_admin(&app.state.db, admin_id, true).await.expect("admin");
-    let axe = axe_source();
     let mut report = Vec::new();
 
     let client = suite.browser("forgetful").await;
     client.goto(&format!("{base}/login")).await.expect("login page");
     click(&client, "a[href='/forgot']").await;
     wait_until(&client, "location.pathname === '/forgot'").await;
-    if let Some(axe) = &axe {
-        report.push(("forgot", serious_violations(&client, axe).await));
-    }
+    report.push(("forgot", serious_violations(&client).await));
     type_into(&client, "input[name=email]", &ana.email).await;
     click(&client, "form[action='/forgot'] button[type=submit]").await;
     wait_until(&client, "document.querySelector('.notice[role=status]') !== null").await;
     let mail = sink.wait_for(&ana.email, Duration::from_secs(20)).await.expect("the reset mail reached the sink");
     let link = mail.split_whitespace().find(|w| w.starts_with(&format!("{base}/reset/"))).expect("a link").to_owned();
     client.goto(&link).await.expect("reset page");
-    if let Some(axe) = &axe {
-        report.push(("reset", serious_violations(&client, axe).await));
-    }
+    report.push(("reset", serious_violations(&client).await));
     type_into(&client, "input[name=password]", NEW_PASSWORD).await;
     click(&client, "form button[type=submit]").await;
     wait_until(&client, "location.pathname === '/login' && document.querySelector('.notice') !== null").await;
@@ -59,9 +54,7 @@ pub async fn forgot_password_by_mail_then_sign_in(suite: &Suite) {
     click(&client, "form[action='/login'] button[type=submit]").await;
     wait_until(&client, "document.querySelector('form[action=\"/logout\"]') !== null").await;
     client.goto(&format!("{base}/account")).await.expect("account page");
-    if let Some(axe) = &axe {
-        report.push(("account", serious_violations(&client, axe).await));
-    }
+    report.push(("account", serious_violations(&client).await));
     client.close().await.ok();
 
     let admin_client = suite.browser("site-admin").await;
@@ -72,9 +65,7 @@ pub async fn forgot_password_by_mail_then_sign_in(suite: &Suite) {
     wait_until(&admin_client, "document.querySelector('form[action=\"/logout\"]') !== null").await;
     admin_client.goto(&format!("{base}/admin")).await.expect("admin page");
     wait_until(&admin_client, "document.querySelectorAll('table.accounts tbody tr').length === 2").await;
-    if let Some(axe) = &axe {
-        report.push(("admin", serious_violations(&admin_client, axe).await));
-    }
+    report.push(("admin", serious_violations(&admin_client).await));
     admin_client.close().await.ok();
     let failures: Vec<_> = report.into_iter().filter(|(_, found)| !found.is_empty()).collect();
     assert!(failures.is_empty(), "axe found serious or critical violations: {failures:#?}");

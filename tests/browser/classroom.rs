@@ -3,7 +3,7 @@
 //! the thread. axe-core over the new pages (the inbox, the reading page with its
 //! Spotlight section, a student's page, the course page's classroom settings).
 
-use crate::accessibility::{axe_source, serious_violations};
+use crate::accessibility::serious_violations;
 use crate::harness::{Suite, click, wait_until};
 use serde_json::{Value, json};
 
@@ -40,10 +40,7 @@ pub async fn the_badge_lights_up_and_the_inbox_opens_the_thread(suite: &Suite) {
     wait_until(&client, "location.pathname === '/inbox'").await;
     wait_until(&client, "document.querySelector('li.inbox-item.unread') !== null").await;
     let mut report: Vec<(&str, Vec<Value>)> = Vec::new();
-    let axe = axe_source();
-    if let Some(axe) = &axe {
-        report.push(("inbox", serious_violations(&client, axe).await));
-    }
+    report.push(("inbox", serious_violations(&client).await));
     click(&client, "li.inbox-item.unread [data-role=open-item]").await;
     wait_until(&client, &format!("location.pathname === '/readings/{reading}'")).await;
     wait_until(&client, "!document.querySelector('[data-role=thread]').hidden").await;
@@ -71,17 +68,14 @@ pub async fn the_badge_lights_up_and_the_inbox_opens_the_thread(suite: &Suite) {
         "document.querySelector('[data-role=spotlight-toggle]').textContent === 'Remove from spotlight'",
     )
     .await;
-    if let Some(axe) = &axe {
-        report
-            .push(("reading page with a spotlight and a thread open", serious_violations(&teacher_client, axe).await));
-        for (name, path) in [
-            ("student page", format!("/courses/{course}/students/{ben_id}")),
-            ("course page", format!("/courses/{course}")),
-        ] {
-            teacher_client.goto(&format!("{}{path}", suite.base)).await.expect("page");
-            wait_until(&teacher_client, "document.readyState === 'complete'").await;
-            report.push((name, serious_violations(&teacher_client, axe).await));
-        }
+    report.push(("reading page with a spotlight and a thread open", serious_violations(&teacher_client).await));
+    for (name, path) in [
+        ("student page", format!("/courses/{course}/students/{ben_id}")),
+        ("course page", format!("/courses/{course}")),
+    ] {
+        teacher_client.goto(&format!("{}{path}", suite.base)).await.expect("page");
+        wait_until(&teacher_client, "document.readyState === 'complete'").await;
+        report.push((name, serious_violations(&teacher_client).await));
     }
     teacher_client.close().await.ok();
     let failures: Vec<_> = report.into_iter().filter(|(_, found)| !found.is_empty()).collect();

@@ -146,9 +146,16 @@ pub async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
     client.execute(script, args).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
+/// Selects `exact` in the reading like a mouse would, and waits for the annotation editor.
+pub async fn select_passage(client: &Client, exact: &str) {
+    select_text(client, exact).await;
+    wait_until(client, "document.querySelector('[data-role=annotation-editor]').classList.contains('floating')").await;
+}
+
 /// Selects `exact` in the reading like a mouse would: a DOM range over the
 /// article's text nodes, then mousedown, mouseup and click on the passage.
-pub async fn select_passage(client: &Client, exact: &str) {
+/// Waits for nothing (in re-attach mode the selection opens another panel).
+pub async fn select_text(client: &Client, exact: &str) {
     let script = r#"
         const [needle] = arguments;
         const article = document.getElementById("reading-text");
@@ -178,7 +185,6 @@ pub async fn select_passage(client: &Client, exact: &str) {
         mouse("click", endElement, box.right, box.bottom);
     "#;
     run(client, script, vec![json!(exact)]).await;
-    wait_until(client, "document.querySelector('[data-role=annotation-editor]').classList.contains('floating')").await;
 }
 
 /// Clicks the element `css` finds.

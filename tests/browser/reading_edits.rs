@@ -2,10 +2,9 @@
 //! page redraws itself, the student's lost passage shows in "Annotations whose
 //! passage changed", and re-attach mode places it on a new passage.
 
-use crate::harness::{Suite, click, run, wait_until};
+use crate::harness::{Suite, click, run, select_text, wait_until};
 use crate::support::uuid_of;
 use axum::http::{Method, StatusCode};
-use fantoccini::Client;
 use serde_json::json;
 
 const OLD: &str = "The first paragraph sets out a claim about trade.\n\n\
@@ -14,33 +13,6 @@ const OLD: &str = "The first paragraph sets out a claim about trade.\n\n\
 const NEW: &str = "A new opening paragraph, added in the corrected edition.\n\n\
     The first paragraph sets out a claim about trade.\n\n\
     The last paragraph closes with a question worth asking.";
-
-/// Selects `exact` in the reading with a mouse's events, without waiting for any editor.
-async fn select(client: &Client, exact: &str) {
-    let script = r#"
-        const [needle] = arguments;
-        const article = document.getElementById("reading-text");
-        const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-        const nodes = [];
-        let text = "";
-        while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
-        const at = text.indexOf(needle);
-        if (at < 0) throw new Error("not in the reading: " + needle);
-        const point = (i, isEnd) => {
-          const [node, start] = nodes.find(([n, s]) => isEnd ? i > s && i <= s + n.data.length : i >= s && i < s + n.data.length);
-          return [node, i - start];
-        };
-        const range = document.createRange();
-        range.setStart(...point(at, false));
-        range.setEnd(...point(at + needle.length, true));
-        const target = range.endContainer.parentElement;
-        const selection = document.getSelection();
-        selection.removeAllRanges();
-        selection.addRange(range);
-        target.dispatchEvent(new MouseEvent("mouseup", { bubbles: true, cancelable: true, view: window, button: 0 }));
-    "#;
-    run(client, script, vec![json!(exact)]).await;
-}
 
 pub async fn an_instructor_edits_the_reading_while_a_student_has_it_open(suite: &Suite) {
     let app = &suite.app;
@@ -88,7 +60,7 @@ pub async fn an_instructor_edits_the_reading_while_a_student_has_it_open(suite: 
 
     // Re-attach mode: a selection opens the re-attach panel, not the editor.
     click(&page, &format!("[data-role=reattach][data-annotation-id='{lost}']")).await;
-    select(&page, "A new opening paragraph").await;
+    select_text(&page, "A new opening paragraph").await;
     wait_until(&page, "document.querySelector('[data-role=reattach-editor]') !== null").await;
     let editor_open = run(
         &page,

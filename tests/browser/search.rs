@@ -1,9 +1,9 @@
 //! Search in Chromium: from a reading page's search box to a result, landing on
 //! the annotation with its thread open; axe-core over the results page.
 
-use crate::accessibility::{axe_source, serious_violations};
+use crate::accessibility::serious_violations;
 use crate::harness::{Suite, click, type_into, wait_until};
-use serde_json::{Value, json};
+use serde_json::json;
 
 pub async fn a_result_opens_the_reading_at_its_thread(suite: &Suite) {
     let app = &suite.app;
@@ -22,10 +22,7 @@ pub async fn a_result_opens_the_reading_at_its_thread(suite: &Suite) {
     type_into(&client, "form[role=search] input[name=q]", "sanction").await;
     click(&client, "form[role=search] button[type=submit]").await;
     wait_until(&client, "document.querySelector('a.search-open') !== null").await;
-    let violations: Vec<Value> = match axe_source() {
-        Some(axe) => serious_violations(&client, &axe).await,
-        None => Vec::new(),
-    };
+    let violations = serious_violations(&client).await;
     click(&client, &format!("a.search-open[href$=\"#annotation-{id}\"]")).await;
     wait_until(&client, &format!("location.pathname === '/readings/{reading}'")).await;
     wait_until(&client, "!document.querySelector('[data-role=thread]').hidden").await;

@@ -4,7 +4,7 @@
 use crate::assignments::{self, AssignmentView};
 use crate::error::Result;
 use crate::web::forms::Json;
-use crate::web::{AppState, ReadingAccess};
+use crate::web::{AppState, Instructor, ReadingAccess};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,10 +33,9 @@ async fn show(State(state): State<AppState>, access: ReadingAccess) -> Result<Js
 /// `PUT` `{due_at, opens_at?, late_policy?}` (instructors): RFC 3339 times; the policy defaults to `mark`.
 async fn set(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     Json(body): Json<Body>,
 ) -> Result<Json<AssignmentView>> {
-    assignments::require_instructor(access.viewer)?;
     let policy = body.late_policy.as_deref().unwrap_or("mark");
     let assignment = crate::domain::Assignment::parse(&body.due_at, body.opens_at.as_deref(), policy)?;
     assignments::set(&state.db, access.viewer, access.reading_id, &assignment).await?;
@@ -44,7 +43,7 @@ async fn set(
 }
 
 /// `DELETE` (instructors): no due date any more, so nothing is late.
-async fn clear(State(state): State<AppState>, access: ReadingAccess) -> Result<StatusCode> {
+async fn clear(State(state): State<AppState>, Instructor(access): Instructor<ReadingAccess>) -> Result<StatusCode> {
     assignments::clear(&state.db, access.viewer, access.reading_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

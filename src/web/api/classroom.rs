@@ -10,7 +10,7 @@ use crate::formats::w3c;
 use crate::web::api::annotations::RequestIris;
 use crate::web::events::Event;
 use crate::web::forms::{Json, Path};
-use crate::web::{AnnotationAccess, AppState, CourseAccess};
+use crate::web::{AnnotationAccess, AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,7 +42,7 @@ async fn list_groups(State(state): State<AppState>, access: CourseAccess) -> Res
 
 async fn create_group(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<GroupForm>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let group = classroom::save_group(&state.db, (access.course_id, access.viewer), None, &body).await?;
@@ -51,7 +51,7 @@ async fn create_group(
 
 async fn update_group(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Path((_, group_id)): Path<(i64, i64)>,
     Json(body): Json<GroupForm>,
 ) -> Result<Json<Value>> {
@@ -61,7 +61,7 @@ async fn update_group(
 
 async fn delete_group(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Path((_, group_id)): Path<(i64, i64)>,
 ) -> Result<StatusCode> {
     classroom::delete_group(&state.db, (access.course_id, access.viewer), group_id).await?;
@@ -89,10 +89,9 @@ struct Settings {
 /// `PUT /api/courses/{id}/settings` `{discussion?: "class"|"groups", post_first?}` (instructors).
 async fn update_settings(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<Settings>,
 ) -> Result<Json<Value>> {
-    access.require_instructor("only the course's instructors can change its settings")?;
     if body.discussion.is_none() && body.post_first.is_none() {
         return Err(Error::invalid("settings", "send discussion (class or groups) or post_first"));
     }
@@ -123,7 +122,7 @@ struct TagsBody {
 /// `PUT /api/courses/{id}/tags` `{tags: […]}` (instructors): replaces the vocabulary.
 async fn update_tags(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<TagsBody>,
 ) -> Result<Json<Value>> {
     let vocabulary = classroom::set_vocabulary(&state.db, (access.course_id, access.viewer), &body.tags).await?;

@@ -3,7 +3,7 @@
 use crate::db::course_copy::DueDates;
 use crate::error::Result;
 use crate::web::forms::Json;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -33,7 +33,7 @@ struct Body {
 /// 201 `{id, title, join_code}`.
 async fn copy_course(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<Body>,
 ) -> Result<(StatusCode, Json<Value>)> {
     crate::web::effects::charge_copy(&state, &access).await?;

@@ -4,7 +4,7 @@ use super::annotations::RequestIris;
 use crate::error::Result;
 use crate::export::{ExportFormat, export_course};
 use crate::web::forms::Query;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderValue;
@@ -25,11 +25,10 @@ struct ExportQuery {
 
 async fn export(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     RequestIris(iris): RequestIris,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     let export = export_course(&state.db, access.course_id, query.reading, query.format, &iris).await?;
     let mut response = export.body.into_response();
     let headers = response.headers_mut();

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::web::forms::Json;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
@@ -16,15 +16,19 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `POST /api/courses/{id}/lti/roster`: `{added, updated, removed, kept_out}`.
-async fn sync_roster(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
-    access.require_instructor("only instructors can sync the roster")?;
+async fn sync_roster(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<CourseAccess>,
+) -> Result<Json<Value>> {
     let changes = crate::lti::roster::sync(&state.db, &state.lti, access.course_id, access.user.user.id).await?;
     Ok(Json(json!(changes)))
 }
 
 /// `POST /api/courses/{id}/lti/grades`: `{pushed_at, sent, failed, skipped, message}`.
-async fn send_grades(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
-    access.require_instructor("only instructors can send grades")?;
+async fn send_grades(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<CourseAccess>,
+) -> Result<Json<Value>> {
     let course = crate::db::courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let report = crate::lti::grades::push_detached(&state.db, &state.lti, course.id, &course.title).await?;
     Ok(Json(json!(report)))

@@ -6,7 +6,7 @@ use crate::reading_edits::{self, NewText};
 use crate::readings::NewPdf;
 use crate::text::import::SourceFormat;
 use crate::web::forms::Json;
-use crate::web::{AppState, CourseAccess, MAX_BODY_BYTES, ReadingAccess};
+use crate::web::{AppState, CourseAccess, Instructor, MAX_BODY_BYTES, ReadingAccess};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
@@ -51,11 +51,10 @@ fn body_limit(state: &AppState) -> usize {
 
 async fn create_reading(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Value>)> {
-    // Who may add comes first: a stranger's large body is not read at all.
-    access.require_instructor("only instructors can add readings")?;
+    // Who may add was checked first, by the extractor: a stranger's large body is not read at all.
     let Json(body) = json_body::<NewReading>(request, body_limit(&state)).await?;
     let text_format = match body.format {
         Format::Markdown => Some(SourceFormat::Markdown),
@@ -109,12 +108,9 @@ struct ReplacedText {
 /// re-anchored in the new one or becomes an orphan. 200 with the report.
 async fn replace_reading(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     Json(body): Json<ReplacedText>,
 ) -> Result<Json<Value>> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::Forbidden("only instructors can change a reading's text"));
-    }
     let new = NewText { title: &body.title, author: &body.author, format: body.format, source: &body.source };
     let (version, report) =
         reading_edits::save(&state.db, &state.offload, (access.reading_id, access.viewer.user_id), &new).await?;
@@ -130,10 +126,10 @@ async fn replace_reading(
 }
 
 /// `GET /api/readings/{id}/versions`: the text's versions, newest first (instructors).
-async fn list_versions(State(state): State<AppState>, access: ReadingAccess) -> Result<Json<Value>> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::Forbidden("only instructors can see a reading's versions"));
-    }
+async fn list_versions(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<ReadingAccess>,
+) -> Result<Json<Value>> {
     let versions = versions::list_versions(&state.db, access.reading_id).await?;
     Ok(Json(json!({ "id": access.reading_id, "versions": versions })))
 }

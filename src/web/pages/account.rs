@@ -6,14 +6,13 @@ use crate::credentials::{dummy_hash, random_token, token_hash, verify_password_b
 use crate::db::{sessions, users};
 use crate::domain::{Email, Invalid, Registration};
 use crate::error::{Error, Result};
-use crate::web::AppState;
-use crate::web::auth::{ClientAddress, MaybeUser, SESSION_COOKIE, session_id};
+use crate::web::auth::{ClientAddress, MaybeUser, session_id};
 use crate::web::forms::{Form, Query};
+use crate::web::{AppState, cookies};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -166,10 +165,8 @@ pub(super) async fn start_session(state: &AppState, headers: &HeaderMap, user_id
     }
     let id = random_token();
     sessions::insert_session(&state.db, &token_hash(&id), user_id, &random_token()).await?;
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1209600{secure}");
     let mut response = Redirect::to(next).into_response();
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    cookies::set(&mut response, &cookies::session(&id, state.config.secure_cookies))?;
     Ok(response)
 }
 
@@ -235,9 +232,7 @@ async fn logout(State(state): State<AppState>, MaybeUser(user): MaybeUser, heade
         state.events.revoke(user.user.id);
     }
     let mut response = Redirect::to("/login").into_response();
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}");
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    cookies::set(&mut response, &cookies::session_ended(state.config.secure_cookies))?;
     Ok(response)
 }
 

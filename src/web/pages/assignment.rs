@@ -5,9 +5,9 @@
 use crate::db::SqlitePool;
 use crate::db::assignments as store;
 use crate::domain::{Assignment, Invalid, LatePolicy, UtcOffset};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::web::forms::Form;
-use crate::web::{AppState, ReadingAccess};
+use crate::web::{AppState, Instructor, ReadingAccess};
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -58,12 +58,9 @@ struct Fields {
 
 async fn save_assignment(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     Form(fields): Form<Fields>,
 ) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
     let done = Redirect::to(&format!("/readings/{}/settings", access.reading_id)).into_response();
     if fields.clear.is_some() {
         crate::assignments::clear(&state.db, access.viewer, access.reading_id).await?;

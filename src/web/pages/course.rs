@@ -11,7 +11,7 @@ use crate::reading_edits::NewText;
 use crate::readings::add_reading;
 use crate::text::import::SourceFormat;
 use crate::web::forms::Form;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -40,7 +40,7 @@ struct CoursePage {
     /// Students an instructor removed, who may be re-admitted.
     removed: Vec<courses::Removed>,
     /// For instructors of a course made by an LMS launch: its roster sync.
-    lms: Option<crate::db::lti::provision::CourseContext>,
+    lms: Option<crate::db::lti::contexts::CourseContext>,
     error: Option<String>,
     /// Groups, discussion and tags, for instructors.
     classroom: Option<super::course_classroom::CourseClassroom>,
@@ -61,7 +61,7 @@ pub(super) async fn course_page(state: &AppState, access: &CourseAccess, error: 
         (Vec::new(), Vec::new())
     };
     let lms =
-        if is_instructor { crate::db::lti::provision::context_of_course(&state.db, course.id).await? } else { None };
+        if is_instructor { crate::db::lti::contexts::context_of_course(&state.db, course.id).await? } else { None };
     let classroom = if is_instructor {
         Some(super::course_classroom::CourseClassroom::load(state, course.id, &members).await?)
     } else {
@@ -96,7 +96,7 @@ struct NewReading {
 
 async fn create_reading(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<NewReading>,
 ) -> Result<Response> {
     let new = NewText { title: &form.title, author: &form.author, format: form.format, source: &form.source };

@@ -9,7 +9,7 @@ use crate::db::{groups, tags};
 use crate::domain::Discussion;
 use crate::error::{Error, Result};
 use crate::web::forms::{Form, Path};
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -85,7 +85,7 @@ async fn done(state: &AppState, access: &CourseAccess, outcome: Result<()>) -> R
 
 async fn create_group(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let outcome = async {
@@ -98,7 +98,7 @@ async fn create_group(
 
 async fn update_group(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Path((_, group_id)): Path<(i64, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
@@ -112,7 +112,7 @@ async fn update_group(
 
 async fn delete_group(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Path((_, group_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let outcome = classroom::delete_group(&state.db, (access.course_id, access.viewer), group_id).await;
@@ -127,7 +127,7 @@ struct DiscussionForm {
 
 async fn set_discussion(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<DiscussionForm>,
 ) -> Result<Response> {
     let outcome =
@@ -141,7 +141,11 @@ struct TagsForm {
     tags: String,
 }
 
-async fn set_tags(State(state): State<AppState>, access: CourseAccess, Form(form): Form<TagsForm>) -> Result<Response> {
+async fn set_tags(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<CourseAccess>,
+    Form(form): Form<TagsForm>,
+) -> Result<Response> {
     let tags: Vec<String> = form.tags.lines().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
     let outcome = classroom::set_vocabulary(&state.db, (access.course_id, access.viewer), &tags).await.map(|_| ());
     done(&state, &access, outcome).await

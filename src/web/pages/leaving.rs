@@ -5,11 +5,9 @@ use super::tokens::{Shown, account_page};
 use crate::accounts::delete_account;
 use crate::error::{Error, Result};
 use crate::web::forms::Form;
-use crate::web::{AppState, CurrentUser, SESSION_COOKIE};
+use crate::web::{AppState, CurrentUser, cookies};
 use axum::Router;
 use axum::extract::State;
-use axum::http::HeaderValue;
-use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use serde::Deserialize;
@@ -31,10 +29,8 @@ async fn delete(State(state): State<AppState>, user: CurrentUser, Form(form): Fo
         Ok(()) => {
             state.events.revoke(user.user.id);
             state.limits.sign_in_account.reset(&user.user.email.to_lowercase());
-            let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-            let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}");
             let mut response = Redirect::to("/login").into_response();
-            response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+            cookies::set(&mut response, &cookies::session_ended(state.config.secure_cookies))?;
             Ok(response)
         }
         Err(Error::Invalid(invalid)) => {

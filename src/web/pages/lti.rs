@@ -21,11 +21,11 @@ use crate::domain::{Email, Role};
 use crate::error::{Error, Result};
 use crate::lti::claims::{course_title, role_of};
 use crate::lti::launch::{self, LoginRequest};
-use crate::web::AppState;
 use crate::web::forms::{Form, Query};
+use crate::web::{AppState, cookies};
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::{HOST, SET_COOKIE};
+use axum::http::header::HOST;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -70,24 +70,12 @@ async fn login_post(
 async fn begin_login(state: &AppState, headers: &HeaderMap, request: &LoginRequest) -> Result<Response> {
     let redirect_uri = format!("{}/lti/launch", base_url(state, headers));
     let login = launch::begin(&state.db, request, &redirect_uri).await?;
-    let same_site = if state.config.secure_cookies { "; SameSite=None; Secure" } else { "" };
     let max_age = crate::db::lti::LOGIN_LIFETIME.num_seconds();
-    let cookie = format!("{STATE_COOKIE}{0}={0}; Path=/lti/; Max-Age={max_age}; HttpOnly{same_site}", login.state);
+    let name = format!("{STATE_COOKIE}{}", login.state);
+    let cookie = cookies::lti_state(name, login.state.clone(), max_age, state.config.secure_cookies);
     let mut response = Redirect::to(&login.redirect).into_response();
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    cookies::set(&mut response, &cookie)?;
     Ok(response)
-}
-
-/// The value of the cookie named `name`, if the browser sent it.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
 }
 
 #[derive(Deserialize, Default)]
@@ -109,7 +97,7 @@ async fn launch(State(state): State<AppState>, headers: HeaderMap, Form(form): F
         let message = format!("The LMS refused the login: {error}. {detail}").chars().take(500).collect();
         return Err(Error::Rejected { status: axum::http::StatusCode::BAD_REQUEST, message });
     }
-    let cookie = form.state.as_deref().and_then(|s| cookie(&headers, &format!("{STATE_COOKIE}{s}")));
+    let cookie = form.state.as_deref().and_then(|s| cookies::read(&headers, &format!("{STATE_COOKIE}{s}")));
     let valid =
         launch::validate(&state.db, &state.lti, form.state.as_deref(), cookie.as_deref(), form.id_token.as_deref())
             .await?;
@@ -170,8 +158,7 @@ async fn launch(State(state): State<AppState>, headers: HeaderMap, Form(form): F
     );
     let mut response = start_session(&state, &headers, user_id, &target).await?;
     if let Some(s) = &form.state {
-        let gone = format!("{STATE_COOKIE}{s}=; Path=/lti/; Max-Age=0; HttpOnly");
-        response.headers_mut().append(SET_COOKIE, HeaderValue::from_str(&gone).map_err(anyhow::Error::from)?);
+        cookies::set(&mut response, &cookies::lti_state_ended(format!("{STATE_COOKIE}{s}")))?;
     }
     Ok(response)
 }

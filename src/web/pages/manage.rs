@@ -11,7 +11,7 @@ use crate::readings::{NewPdf, add_pdf_reading, add_reading};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
 use crate::web::forms::{Form, Path};
 use crate::web::iris::RequestIris;
-use crate::web::{AppState, CourseAccess, ReadingAccess};
+use crate::web::{AppState, CourseAccess, Instructor, ReadingAccess};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::Field;
@@ -34,8 +34,10 @@ fn course_page(course_id: i64) -> Response {
     Redirect::to(&format!("/courses/{course_id}")).into_response()
 }
 
-async fn regenerate_join_code(State(state): State<AppState>, access: CourseAccess) -> Result<Response> {
-    access.require_instructor("only instructors can change the join code")?;
+async fn regenerate_join_code(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<CourseAccess>,
+) -> Result<Response> {
     courses::regenerate_join_code(&state.db, access.course_id).await?;
     Ok(course_page(access.course_id))
 }
@@ -51,11 +53,10 @@ struct ResetLinkPage {
 
 async fn change_member(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     RequestIris(iris): RequestIris,
     Path((_, user_id, action)): Path<(i64, i64, String)>,
 ) -> Result<Response> {
-    access.require_instructor("only instructors can manage members")?;
     if action == "reset-link" {
         let (link, expires_at) = crate::courses::student_reset_link(
             &state.db,
@@ -94,8 +95,11 @@ async fn change_member(
 }
 
 /// A `.md`, `.txt`, `.html` or `.pdf` file from the course page (multipart; the CSRF token rides in the query).
-async fn upload_reading(State(state): State<AppState>, access: CourseAccess, mut form: Multipart) -> Result<Response> {
-    access.require_instructor("only instructors can add readings")?;
+async fn upload_reading(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<CourseAccess>,
+    mut form: Multipart,
+) -> Result<Response> {
     // The body limit is off for this route (a PDF may be larger than a text source):
     // each field is read to its own bound instead.
     let max_file = MAX_SOURCE_BYTES.max(state.config.quotas.max_pdf_bytes);
@@ -173,10 +177,8 @@ struct SettingsPage {
     assignment: super::assignment::AssignmentForm,
 }
 
+/// The reading's settings page; every route that draws it takes [`Instructor`].
 pub(super) async fn settings_page(state: &AppState, access: &ReadingAccess, error: Option<String>) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
     let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
     let annotation_count = crate::db::annotations::count_in_reading(&state.db, access.reading_id).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
@@ -186,7 +188,10 @@ pub(super) async fn settings_page(state: &AppState, access: &ReadingAccess, erro
     Ok((status, render(&page)?).into_response())
 }
 
-async fn show_settings(State(state): State<AppState>, access: ReadingAccess) -> Result<Response> {
+async fn show_settings(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<ReadingAccess>,
+) -> Result<Response> {
     settings_page(&state, &access, None).await
 }
 
@@ -199,12 +204,9 @@ struct Details {
 
 async fn update_reading(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     Form(form): Form<Details>,
 ) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
     let author = form.author.trim();
     match Title::parse(&form.title).and_then(|title| check_length("author", author, 200).map(|()| title)) {
         Ok(title) => {
@@ -225,12 +227,9 @@ struct Confirm {
 
 async fn delete_reading(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     Form(form): Form<Confirm>,
 ) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
     if form.confirm != "delete" {
         let message = "Type delete to confirm: the reading and all its annotations will be deleted.".to_owned();
         return settings_page(&state, &access, Some(message)).await;

@@ -17,7 +17,7 @@ use crate::feedback::leave_feedback;
 use crate::review::Student;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{Form, Query};
-use crate::web::{AnnotationAccess, AppState, ReadingAccess};
+use crate::web::{AnnotationAccess, AppState, Instructor, ReadingAccess};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -64,12 +64,9 @@ struct ReviewQuery {
 
 async fn show_reading_review(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     Query(query): Query<ReviewQuery>,
 ) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
     let who = Who { student: query.student, group: query.group };
     review_page(&state, &access.user, (access.course_id, access.reading_id), who, None).await
 }

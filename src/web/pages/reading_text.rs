@@ -8,7 +8,7 @@ use crate::db::{annotations, versions};
 use crate::error::{Error, Result};
 use crate::reading_edits::{self, NewText, Report};
 use crate::text::import::{MAX_SOURCE_BYTES, SourceFormat};
-use crate::web::{AppState, ReadingAccess};
+use crate::web::{AppState, Instructor, ReadingAccess};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, State};
@@ -41,10 +41,7 @@ struct TextPage {
     preview: Option<(Report, Vec<PreviewOrphan>)>,
 }
 
-async fn show_text(State(state): State<AppState>, access: ReadingAccess) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
+async fn show_text(State(state): State<AppState>, Instructor(access): Instructor<ReadingAccess>) -> Result<Response> {
     let reading = crate::db::readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
     let (format, source) = versions::source_of(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
     let page = TextPage {
@@ -132,10 +129,11 @@ async fn rest(mut form: Multipart, mut out: Fields) -> Result<Fields> {
     Ok(out)
 }
 
-async fn preview_or_save(State(state): State<AppState>, access: ReadingAccess, form: Multipart) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::NotFound);
-    }
+async fn preview_or_save(
+    State(state): State<AppState>,
+    Instructor(access): Instructor<ReadingAccess>,
+    form: Multipart,
+) -> Result<Response> {
     let fields = fields(form).await?;
     let page = |error: Option<String>, preview| TextPage {
         layout: Layout::for_user(Some(&access.user)),

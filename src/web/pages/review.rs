@@ -12,7 +12,7 @@ use crate::review::tables::ReadingTable;
 use crate::review::tally::{Column, Sort, Tally, total};
 use crate::snapshot::Revisioned;
 use crate::web::forms::{Form, Query};
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -141,10 +141,9 @@ struct ReviewQuery {
 
 async fn show_review(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Query(query): Query<ReviewQuery>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     let sort = if query.sort.is_empty() { Sort::default() } else { query.sort.parse()? };
     let members = match query.group {
         Some(group) => {
@@ -188,8 +187,8 @@ async fn review_page(
         layout: Layout::for_user(Some(&access.user)),
         post_first: dashboard.post_first,
         keeps_departed_work: crate::db::departures::keeps_departed_work(&state.db, access.course_id).await?,
-        lms_auto: crate::db::lti::provision::push_on_write(&state.db, access.course_id).await?,
-        lms_grades: match crate::db::lti::provision::context_of_course(&state.db, access.course_id).await? {
+        lms_auto: crate::db::lti::contexts::push_on_write(&state.db, access.course_id).await?,
+        lms_grades: match crate::db::lti::contexts::context_of_course(&state.db, access.course_id).await? {
             Some(_) => Some(crate::db::lti::grade_report(&state.db, access.course_id).await?),
             None => None,
         },
@@ -222,10 +221,9 @@ fn table_view(table: &ReadingTable, sort: Sort, members: Option<&[i64]>) -> Tabl
 
 async fn save_rubric(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(fields): Form<RubricFields>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     match Rubric::parse(&fields) {
         Ok(rubric) => {
             settings::save_rubric(&state.db, access.course_id, &rubric).await?;
@@ -247,10 +245,9 @@ struct SettingsForm {
 
 async fn save_settings(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     settings::set_post_first(&state.db, access.course_id, form.post_first.is_some()).await?;
     // What students see changes wholesale: every open page of the course redraws whole.
     for reading in crate::db::readings::list_for_course(&state.db, access.course_id).await? {

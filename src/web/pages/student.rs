@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::review::student::{StudentReading, work_of};
 use crate::review::{Student, students_of};
 use crate::web::forms::Path;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -29,10 +29,9 @@ struct StudentPage {
 
 async fn show_student(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Path((_, user_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     let students = students_of(&state.db, access.course_id).await?;
     let student = students.into_iter().find(|s| s.id == user_id).ok_or(Error::NotFound)?;
     let readings = work_of(&state.db, access.course_id, &student).await?;

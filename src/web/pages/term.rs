@@ -5,7 +5,7 @@ use crate::db::course_copy::DueDates;
 use crate::domain::UtcOffset;
 use crate::error::{Error, Result};
 use crate::web::forms::Form;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -33,10 +33,9 @@ struct CopyForm {
 
 async fn copy_course(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<CopyForm>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     let due = match form.due_dates.as_str() {
         "clear" => Ok(DueDates::Clear),
         _ => match form.shift_days.trim() {
@@ -70,10 +69,9 @@ struct ZoneForm {
 
 async fn save_time_zone(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<ZoneForm>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     match UtcOffset::parse(&form.time_zone) {
         Ok(zone) => {
             crate::db::assignments::set_time_zone(&state.db, access.course_id, zone).await?;

@@ -5,9 +5,9 @@
 
 use super::RequestIris;
 use crate::annotation_import::{ImportBudget, import_annotations as import};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::web::forms::Json;
-use crate::web::{AppState, ReadingAccess};
+use crate::web::{AppState, Instructor, ReadingAccess};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,13 +15,10 @@ use serde_json::Value;
 
 pub async fn import_annotations(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    Instructor(access): Instructor<ReadingAccess>,
     RequestIris(iris): RequestIris,
     Json(body): Json<Value>,
 ) -> Result<Response> {
-    if !access.viewer.is_instructor() {
-        return Err(Error::Forbidden("only instructors import annotations"));
-    }
     let quotas = &state.config.quotas;
     let budget = ImportBudget {
         max_passage: quotas.max_passage,

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::web::forms::Form;
-use crate::web::{AppState, CourseAccess};
+use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,12 +21,11 @@ pub fn router() -> Router<AppState> {
 /// The course setting: send the scores by themselves once writes pause (a checkbox, `on` when ticked).
 async fn set_auto_grades(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     let on = form.contains_key("on");
-    if !crate::db::lti::provision::set_push_on_write(&state.db, access.course_id, on).await? {
+    if !crate::db::lti::contexts::set_push_on_write(&state.db, access.course_id, on).await? {
         return Err(Error::Conflict("this course was not created by an LMS launch".into()));
     }
     Ok(Redirect::to(&format!("/courses/{}/review", access.course_id)).into_response())
@@ -34,10 +33,9 @@ async fn set_auto_grades(
 
 async fn sync_roster(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(_): Form<HashMap<String, String>>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     match crate::lti::roster::sync(&state.db, &state.lti, access.course_id, access.user.user.id).await {
         // A failure to reach the LMS is kept and shown on the course page.
         Ok(_) | Err(Error::Rejected { .. }) => {
@@ -49,10 +47,9 @@ async fn sync_roster(
 
 async fn send_grades(
     State(state): State<AppState>,
-    access: CourseAccess,
+    Instructor(access): Instructor<CourseAccess>,
     Form(_): Form<HashMap<String, String>>,
 ) -> Result<Response> {
-    access.require_instructor_or_hide()?;
     let course = crate::db::courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     match crate::lti::grades::push_detached(&state.db, &state.lti, course.id, &course.title).await {
         // The outcome, failures included, is kept and shown on the review page.

@@ -1,0 +1,175 @@
+//! Storing annotations: a new one with its links and provenance, an author's
+//! changes, and a re-attachment to a new passage.
+
+use super::LinkTarget;
+use crate::db::now;
+use crate::domain::{AnnotationId, Kind, NewAnnotation, Relation, Visibility};
+use crate::formats::w3c::Provenance;
+use crate::text::anchor::{TextPosition, TextQuote};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// Stores a new annotation, already anchored (`position` and `quote` set), with its links.
+pub async fn insert_annotation(
+    db: &SqlitePool,
+    reading_id: i64,
+    author_id: i64,
+    new: &NewAnnotation,
+    links: &[(LinkTarget, Relation)],
+) -> sqlx::Result<AnnotationId> {
+    let insert =
+        Insert { reading_id, author_id, new: new.clone(), links: links.to_vec(), provenance: Provenance::default() };
+    let mut tx = db.begin().await?;
+    let id = insert_in(&mut tx, &insert, &now()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A new annotation to store: anchored (`position` and `quote` set), its links
+/// checked, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Insert {
+    pub reading_id: i64,
+    pub author_id: i64,
+    pub new: NewAnnotation,
+    pub links: Vec<(LinkTarget, Relation)>,
+    pub provenance: Provenance,
+}
+
+impl Insert {
+    /// Whether storing it takes one statement (so needs no savepoint to be all or nothing).
+    pub(in crate::db) fn is_one_statement(&self) -> bool {
+        self.links.is_empty() && self.provenance.is_empty()
+    }
+}
+
+/// Stores `insert` with its links and provenance inside the caller's transaction.
+pub(in crate::db) async fn insert_in(
+    conn: &mut SqliteConnection,
+    insert: &Insert,
+    now: &str,
+) -> sqlx::Result<AnnotationId> {
+    let (id, row_id) = insert_row(conn, insert.reading_id, insert.author_id, &insert.new, now).await?;
+    for (target, relation) in &insert.links {
+        insert_link(conn, row_id, target.row_id, *relation).await?;
+    }
+    crate::db::w3c::insert_provenance(conn, "annotation_id", row_id, &insert.provenance).await?;
+    Ok(id)
+}
+
+/// Inserts one anchored annotation (`position` and `quote` set) inside the caller's
+/// transaction; returns its id and row id.
+pub(crate) async fn insert_row(
+    conn: &mut SqliteConnection,
+    reading_id: i64,
+    author_id: i64,
+    new: &NewAnnotation,
+    now: &str,
+) -> sqlx::Result<(AnnotationId, i64)> {
+    let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
+    let id = AnnotationId::new_v4();
+    let position = new.position.ok_or_else(|| sqlx::Error::Protocol("annotation not anchored".into()))?;
+    let quote = new.quote.clone().unwrap_or_default();
+    let (row_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
+             start, end, exact, prefix, suffix, created_at, modified_at, anchored_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT version FROM readings WHERE id = ?))
+         RETURNING id",
+    )
+    .bind(id.to_string())
+    .bind(reading_id)
+    .bind(author_id)
+    .bind(new.kind.as_str())
+    .bind(new.comment.as_str())
+    .bind(new.citation.as_str())
+    .bind(serde_json::to_string(new.tags.as_slice()).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+    .bind(new.visibility.as_str())
+    .bind(i64::try_from(position.start).map_err(encode)?)
+    .bind(i64::try_from(position.end).map_err(encode)?)
+    .bind(&quote.exact)
+    .bind(&quote.prefix)
+    .bind(&quote.suffix)
+    .bind(now)
+    .bind(now)
+    .bind(reading_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((id, row_id))
+}
+
+async fn insert_link(conn: &mut SqliteConnection, from: i64, to: i64, relation: Relation) -> sqlx::Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
+        .bind(from)
+        .bind(to)
+        .bind(relation.as_str())
+        .bind(now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What an author may change after creating an annotation.
+#[derive(Debug, Clone)]
+pub struct AnnotationUpdate<'a> {
+    pub kind: Kind,
+    pub comment: &'a str,
+    pub citation: &'a str,
+    pub tags: &'a [String],
+    pub visibility: Visibility,
+}
+
+/// Updates what an author may change and, when `links` is given, replaces the outgoing links.
+pub async fn update_annotation(
+    db: &SqlitePool,
+    id: AnnotationId,
+    update: &AnnotationUpdate<'_>,
+    links: Option<&[(LinkTarget, Relation)]>,
+) -> sqlx::Result<()> {
+    let tags = serde_json::to_string(update.tags).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let mut tx = db.begin().await?;
+    let (row_id,): (i64,) = sqlx::query_as(
+        "UPDATE annotations SET kind = ?, comment = ?, citation = ?, tags = ?, visibility = ?, modified_at = ?
+         WHERE uuid = ? RETURNING id",
+    )
+    .bind(update.kind.as_str())
+    .bind(update.comment)
+    .bind(update.citation)
+    .bind(tags)
+    .bind(update.visibility.as_str())
+    .bind(now())
+    .bind(id.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(links) = links {
+        sqlx::query("DELETE FROM links WHERE from_id = ?").bind(row_id).execute(&mut *tx).await?;
+        for (target, relation) in links {
+            insert_link(&mut tx, row_id, target.row_id, *relation).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// Places an annotation again (an orphan, or one moved by its author) at an
+/// anchored position of the reading's current text.
+pub async fn reattach(
+    db: &SqlitePool,
+    id: AnnotationId,
+    position: TextPosition,
+    quote: &TextQuote,
+) -> sqlx::Result<()> {
+    let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
+    sqlx::query(
+        "UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?, suffix = ?, orphaned = 0, modified_at = ?,
+             anchored_version = (SELECT version FROM readings r WHERE r.id = annotations.reading_id)
+         WHERE uuid = ?",
+    )
+    .bind(i64::try_from(position.start).map_err(encode)?)
+    .bind(i64::try_from(position.end).map_err(encode)?)
+    .bind(&quote.exact)
+    .bind(&quote.prefix)
+    .bind(&quote.suffix)
+    .bind(now())
+    .bind(id.to_string())
+    .execute(db)
+    .await?;
+    Ok(())
+}
