@@ -13,7 +13,7 @@ use sqlx::SqlitePool;
 pub const MAX_GROUP_MEMBERS: usize = 1_000;
 
 /// A group as an instructor sends it: a name and the students in it.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
 pub struct GroupForm {
     pub name: String,
     #[serde(default)]

@@ -15,6 +15,7 @@ mod lti;
 mod openapi;
 pub mod readings;
 pub mod search;
+pub mod wire;
 
 pub use annotations::create_annotation_for;
 pub(crate) use course_copy::charge as charge_copy;

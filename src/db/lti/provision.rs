@@ -290,7 +290,7 @@ pub async fn subs_of_course(db: &SqlitePool, course_id: i64, platform_id: i64) -
 }
 
 /// What a roster sync changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RosterChanges {
     pub added: usize,
     pub updated: usize,

@@ -12,6 +12,7 @@ use crate::domain::{Annotation, AnnotationId, Comment, Link, LinkError, Relation
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, Iris, LinkRequest, ParsedAnnotation, Provenance};
 use crate::text::anchor::{self, Agreement, Anchored, TextPosition, TextQuote};
+use crate::web::api::wire::annotations::{Creator, Reply};
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
 use crate::web::snapshots::ReadingText;
@@ -25,8 +26,9 @@ use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use protocol::{check_if_match, jsonld};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
@@ -347,8 +349,9 @@ async fn delete_annotation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct NewReply {
+/// A reply to an annotation.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct NewReply {
     text: String,
 }
 
@@ -356,7 +359,7 @@ async fn create_reply(
     State(state): State<AppState>,
     access: AnnotationAccess,
     Json(body): Json<NewReply>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<Reply>)> {
     let annotation = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
     let text = Comment::parse("text", &body.text)?;
     if text.as_str().is_empty() {
@@ -365,10 +368,12 @@ async fn create_reply(
     let reply = replies::insert_reply(&state.db, access.id, access.viewer.user_id, text.as_str()).await?;
     state.events.publish(Event::new(Change::Replied, &annotation));
     state.inbox.announce(&state.db).await;
-    let body = json!({
-        "id": reply.id, "annotation": reply.annotation_id, "text": reply.text,
-        "creator": {"id": reply.author_id, "name": reply.author_name},
-        "created": crate::db::timestamp(reply.created),
-    });
+    let body = Reply {
+        id: reply.id,
+        annotation: reply.annotation_id,
+        text: reply.text,
+        creator: Creator { id: reply.author_id, name: reply.author_name, role: None },
+        created: crate::db::timestamp(reply.created),
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -2,22 +2,25 @@
 
 use crate::db::course_copy::DueDates;
 use crate::error::Result;
+use crate::web::api::wire::courses::CreatedCourse;
 use crate::web::forms::Json;
 use crate::web::{AppState, CourseAccess};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/courses/{course_id}/copy", post(copy_course))
 }
 
-#[derive(Deserialize)]
+/// A course to copy for another term.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Body {
+#[schemars(rename = "CopyCourse")]
+pub(super) struct Body {
     title: String,
     /// Days to move every due and opening date by (default 0).
     #[serde(default)]
@@ -50,7 +53,7 @@ async fn copy_course(
     State(state): State<AppState>,
     access: CourseAccess,
     Json(body): Json<Body>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<CreatedCourse>)> {
     charge(&state, &access).await?;
     let due = if body.clear_due_dates { DueDates::Clear } else { DueDates::Shift(body.shift_days) };
     let course = crate::courses::copy_course(
@@ -62,5 +65,5 @@ async fn copy_course(
         body.instructors_annotations,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": course.id, "title": course.title, "join_code": course.join_code}))))
+    Ok((StatusCode::CREATED, Json(CreatedCourse { id: course.id, title: course.title, join_code: course.join_code })))
 }

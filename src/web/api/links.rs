@@ -8,6 +8,7 @@ use crate::db::links;
 use crate::domain::{AnnotationId, LinkError, Relation};
 use crate::error::{Error, Result};
 use crate::formats::w3c;
+use crate::web::api::wire::annotations::Link;
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState};
@@ -17,8 +18,8 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 use sqlx::SqlitePool;
 
 pub fn router() -> Router<AppState> {
@@ -41,11 +42,14 @@ pub async fn refuse_cycles(db: &SqlitePool, from: Option<AnnotationId>, new: &[(
     Ok(())
 }
 
-#[derive(Deserialize)]
+/// A link from this annotation to another of the same reading.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewLink {
+pub(super) struct NewLink {
     /// The other annotation: its uuid or its IRI.
     target: String,
+    /// Follows from the two kinds unless stated.
+    #[schemars(extend("enum" = ["rebuts", "supports", null]))]
     relation: Option<String>,
 }
 
@@ -85,11 +89,11 @@ async fn create_link(
         }
     }
     state.inbox.announce(&state.db).await;
-    let body = json!({
-        "source": iris.annotation(source.reading_id, source.id),
-        "target": iris.annotation(source.reading_id, to),
-        "relation": relation.as_str(),
-    });
+    let body = Link {
+        source: iris.annotation(source.reading_id, source.id),
+        target: iris.annotation(source.reading_id, to),
+        relation: relation.as_str(),
+    };
     state.events.publish(Event::new(Change::Linked, &source));
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/annotations/{}/links/{to}", source.id)) {

@@ -1,13 +1,14 @@
 //! The LMS services of a course launched from an LMS (instructors): roster sync
 //! (Names and Roles) and grade push (Assignment and Grade Services).
 
+use crate::db::lti::GradeReport;
+use crate::db::lti::provision::RosterChanges;
 use crate::error::{Error, Result};
 use crate::web::forms::Json;
 use crate::web::{AppState, CourseAccess};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -16,16 +17,16 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `POST /api/courses/{id}/lti/roster`: `{added, updated, removed, kept_out}`.
-async fn sync_roster(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
+async fn sync_roster(State(state): State<AppState>, access: CourseAccess) -> Result<Json<RosterChanges>> {
     access.require_instructor("only instructors can sync the roster")?;
     let changes = crate::lti::roster::sync(&state.db, &state.lti, access.course_id, access.user.user.id).await?;
-    Ok(Json(json!(changes)))
+    Ok(Json(changes))
 }
 
 /// `POST /api/courses/{id}/lti/grades`: `{pushed_at, sent, failed, skipped, message}`.
-async fn send_grades(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
+async fn send_grades(State(state): State<AppState>, access: CourseAccess) -> Result<Json<GradeReport>> {
     access.require_instructor("only instructors can send grades")?;
     let course = crate::db::courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let report = crate::lti::grades::push_detached(&state.db, &state.lti, course.id, &course.title).await?;
-    Ok(Json(json!(report)))
+    Ok(Json(report))
 }

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// How many annotations a page of a container holds.
 pub const PAGE_SIZE: usize = 100;
@@ -63,7 +63,7 @@ pub async fn list_annotations(
         let one = |&i: &usize| -> Value {
             let a = &snapshot.annotations[i];
             if form.iris_only {
-                json!(iris.annotation(a.reading_id, a.id))
+                Value::String(iris.annotation(a.reading_id, a.id))
             } else {
                 w3c::to_jsonld_with(&snapshot.as_seen(i, &mask), &iris, snapshot.provenance.get(&a.id))
             }
@@ -71,7 +71,7 @@ pub async fn list_annotations(
         let shown: std::collections::HashSet<_> = visible.iter().map(|&i| snapshot.annotations[i].id).collect();
         let orphan = |a: &&crate::domain::Annotation| -> Value {
             if form.iris_only {
-                json!(iris.annotation(a.reading_id, a.id))
+                Value::String(iris.annotation(a.reading_id, a.id))
             } else {
                 // Its links as the viewer may see them: to anchored annotations they see.
                 let mut seen = (*a).clone();
