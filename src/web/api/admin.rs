@@ -38,6 +38,7 @@ async fn list_users(
 pub(super) struct NewUser {
     email: String,
     name: String,
+    #[schemars(length(min = 10))]
     password: String,
 }
 

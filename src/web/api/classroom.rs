@@ -123,6 +123,7 @@ async fn show_tags(State(state): State<AppState>, access: CourseAccess) -> Resul
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "SetTags")]
 pub(super) struct TagsBody {
+    #[schemars(length(max = 100), inner(length(max = 64)))]
     tags: Vec<String>,
 }
 

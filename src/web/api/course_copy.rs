@@ -21,9 +21,11 @@ pub fn router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "CopyCourse")]
 pub(super) struct Body {
+    #[schemars(length(max = 200))]
     title: String,
     /// Days to move every due and opening date by (default 0).
     #[serde(default)]
+    #[schemars(range(min = -3660, max = 3660))]
     shift_days: i64,
     /// Drop the due dates instead (default false).
     #[serde(default)]

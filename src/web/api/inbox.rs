@@ -25,6 +25,7 @@ async fn show_inbox(State(state): State<AppState>, user: CurrentUser) -> Result<
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "MarkRead")]
 pub(super) struct Read {
+    #[schemars(length(max = 1000))]
     ids: Option<Vec<i64>>,
     #[serde(default)]
     all: bool,
