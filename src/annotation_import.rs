@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const MAX_ITEMS: usize = 5_000;
 
 /// What an import did, or why it did nothing.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     /// Annotations stored (0 when anything was refused).
@@ -42,14 +42,14 @@ pub struct ImportReport {
 }
 
 /// An item of the input: its place and, when it had one, its id.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ItemRef {
     pub index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Refusal {
     pub index: usize,
     #[serde(skip_serializing_if = "Option::is_none")]

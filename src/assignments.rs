@@ -34,12 +34,13 @@ pub async fn clear(db: &SqlitePool, viewer: Viewer, reading_id: i64) -> Result<(
 }
 
 /// A reading's assignment as the API answers it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AssignmentView {
     pub reading_id: i64,
     /// RFC 3339 in UTC, or null when the reading has no due date.
     pub due_at: Option<String>,
     pub opens_at: Option<String>,
+    #[schemars(extend("enum" = ["count", "mark", "exclude", null]))]
     pub late_policy: Option<&'static str>,
     /// The course's time zone, as an offset from UTC (`+01:00`).
     pub time_zone: String,

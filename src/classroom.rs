@@ -13,9 +13,11 @@ use sqlx::SqlitePool;
 pub const MAX_GROUP_MEMBERS: usize = 1_000;
 
 /// A group as an instructor sends it: a name and the students in it.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
 pub struct GroupForm {
+    #[schemars(length(max = 80))]
     pub name: String,
+    /// User ids of students of the course.
     #[serde(default)]
     pub members: Vec<i64>,
 }

@@ -5,7 +5,8 @@
 //! the open pages of those who just received something, so their badges move.
 
 use crate::db::inbox::{self, Item};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 use sqlx::SqlitePool;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::broadcast;
@@ -16,24 +17,69 @@ pub const LIST_LIMIT: u32 = 100;
 pub const MAX_READ_IDS: usize = 1_000;
 
 /// The member's unread count and newest items, as `GET /api/inbox` answers.
-pub async fn listing(db: &SqlitePool, user_id: i64) -> sqlx::Result<Value> {
-    let unread = inbox::unread(db, user_id).await?;
-    let items = inbox::list(db, user_id, LIST_LIMIT).await?;
-    Ok(json!({"unread": unread, "items": items.iter().map(item_json).collect::<Vec<_>>()}))
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Inbox")]
+pub struct Listing {
+    pub unread: i64,
+    /// Newest first.
+    pub items: Vec<ListedItem>,
 }
 
-fn item_json(item: &Item) -> Value {
-    json!({
-        "id": item.id,
-        "type": item.item_type,
-        "annotation": item.annotation,
-        "reading": {"id": item.reading_id, "title": item.reading_title},
-        "by": {"name": item.by_name},
-        "text": item.text,
-        "at": crate::db::timestamp(item.at),
-        "read": item.read,
-        "url": url(item),
-    })
+/// One thing that answered the member's work.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "InboxItem")]
+pub struct ListedItem {
+    pub id: i64,
+    #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["reply", "rebuttal", "support", "feedback", "spotlight"]))]
+    pub item_type: String,
+    /// The annotation to open.
+    pub annotation: crate::domain::AnnotationId,
+    pub reading: ListedReading,
+    pub by: ListedBy,
+    /// The reply's or feedback's text, else the annotation's quote.
+    pub text: String,
+    #[schemars(extend("format" = "date-time"))]
+    pub at: String,
+    pub read: bool,
+    /// Where the item opens.
+    pub url: String,
+}
+
+/// The reading an inbox item is in.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "InboxReading")]
+pub struct ListedReading {
+    pub id: i64,
+    pub title: String,
+}
+
+/// Who answered.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "InboxAuthor")]
+pub struct ListedBy {
+    pub name: String,
+}
+
+/// The member's unread count and newest items.
+pub async fn listing(db: &SqlitePool, user_id: i64) -> sqlx::Result<Listing> {
+    let unread = inbox::unread(db, user_id).await?;
+    let items = inbox::list(db, user_id, LIST_LIMIT).await?;
+    Ok(Listing { unread, items: items.iter().map(item_json).collect() })
+}
+
+fn item_json(item: &Item) -> ListedItem {
+    ListedItem {
+        id: item.id,
+        item_type: item.item_type.clone(),
+        annotation: item.annotation,
+        reading: ListedReading { id: item.reading_id, title: item.reading_title.clone() },
+        by: ListedBy { name: item.by_name.clone() },
+        text: item.text.clone(),
+        at: crate::db::timestamp(item.at),
+        read: item.read,
+        url: url(item),
+    }
 }
 
 /// Where an item opens: the reading, at the annotation's thread.

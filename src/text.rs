@@ -29,7 +29,7 @@ pub struct Document {
 }
 
 /// A structural piece of a reading, with its inline styles.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Block {
     #[serde(flatten)]
     pub kind: BlockKind,
@@ -43,7 +43,7 @@ pub struct Block {
 }
 
 /// What kind of block: serialised as `{"kind": "heading", "level": 2}` etc.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockKind {
     Heading { level: u8 },
@@ -53,7 +53,7 @@ pub enum BlockKind {
 }
 
 /// An inline style over a range of code points.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StyleSpan {
     #[serde(flatten)]
     pub style: Style,
@@ -62,7 +62,7 @@ pub struct StyleSpan {
 }
 
 /// An inline style. Links keep their target; the renderer decides whether it is safe.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "style", rename_all = "snake_case")]
 pub enum Style {
     Emphasis,

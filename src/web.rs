@@ -20,6 +20,8 @@ mod snapshots;
 mod transfer;
 
 pub use access::{AnnotationAccess, CourseAccess, Instructor, ReadingAccess};
+/// The derived JSON Schemas of the API's bodies (`openapi.json`'s components are checked against them).
+pub use api::wire::components as api_schemas;
 pub use auth::{CurrentUser, SESSION_COOKIE};
 
 use crate::config::Config;

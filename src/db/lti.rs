@@ -231,7 +231,7 @@ pub async fn delete_deep_link(db: &SqlitePool, id_hash: &str) -> sqlx::Result<()
 }
 
 /// The outcome of a course's latest grade push.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, schemars::JsonSchema)]
 pub struct GradeReport {
     pub pushed_at: String,
     pub sent: i64,

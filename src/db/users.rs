@@ -119,7 +119,7 @@ pub async fn set_disabled(db: &SqlitePool, user_id: i64, disabled: bool) -> sqlx
 }
 
 /// An account as the administrator's list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, schemars::JsonSchema)]
 pub struct AccountRow {
     pub id: i64,
     pub email: String,

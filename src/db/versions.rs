@@ -165,7 +165,7 @@ pub async fn replace_text(db: &SqlitePool, edit: &Replacement<'_>) -> Result<(i6
 }
 
 /// One version of a reading's text.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, schemars::JsonSchema)]
 pub struct Version {
     pub version: i64,
     pub created_at: String,

@@ -8,7 +8,8 @@ use crate::domain::{Annotation, Relation};
 use serde::Serialize;
 
 /// An AIF document: `{"nodes": [...], "edges": [...], "locutions": []}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "AifDocument")]
 pub struct Document {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
@@ -16,7 +17,8 @@ pub struct Document {
 }
 
 /// An information node (I) or a scheme node (RA for inference, CA for conflict).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "AifNode")]
 pub struct Node {
     #[serde(rename = "nodeID")]
     pub node_id: String,
@@ -25,7 +27,8 @@ pub struct Node {
     pub kind: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "AifEdge")]
 pub struct Edge {
     #[serde(rename = "edgeID")]
     pub edge_id: String,

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SOURCE_BYTES: usize = 2 * 1024 * 1024;
 
 /// The format a reading's source is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
     Markdown,

@@ -15,6 +15,7 @@ mod lti;
 mod openapi;
 pub mod readings;
 pub mod search;
+pub mod wire;
 
 use super::AppState;
 use axum::Router;

@@ -6,7 +6,7 @@ use crate::db::now;
 use sqlx::SqlitePool;
 
 /// What a roster sync changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RosterChanges {
     pub added: usize,
     pub updated: usize,

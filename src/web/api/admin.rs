@@ -4,6 +4,7 @@ use crate::accounts::create_account;
 use crate::db::users;
 use crate::error::{Error, Result};
 use crate::web::AppState;
+use crate::web::api::wire::account::{AccountsPage, CreatedAccount};
 use crate::web::auth::Admin;
 use crate::web::forms::{Json, Path, Query};
 use crate::web::pages::{AccountSearch, set_disabled};
@@ -11,8 +12,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,16 +26,19 @@ async fn list_users(
     State(state): State<AppState>,
     _: Admin,
     Query(search): Query<AccountSearch>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AccountsPage>> {
     let (q, page) = search.bounded();
     let (items, more) = users::list_accounts_page(&state.db, &q, page).await?;
-    Ok(Json(json!({"items": items, "page": page, "more": more})))
+    Ok(Json(AccountsPage { items, page, more }))
 }
 
-#[derive(Deserialize)]
-struct NewUser {
+/// An account the administrator creates.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "NewAccount")]
+pub(super) struct NewUser {
     email: String,
     name: String,
+    #[schemars(length(min = 10))]
     password: String,
 }
 
@@ -43,9 +47,9 @@ async fn add_user(
     State(state): State<AppState>,
     _: Admin,
     Json(body): Json<NewUser>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<CreatedAccount>)> {
     let id = create_account(&state.db, &body.email, &body.name, &body.password).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))))
+    Ok((StatusCode::CREATED, Json(CreatedAccount { id })))
 }
 
 /// `POST /api/admin/users/{id}/disable` or `/enable`: 204.

@@ -11,6 +11,7 @@ use crate::db::{annotations, courses, readings, w3c as store};
 use crate::domain::{Annotation, AnnotationId};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, Iris, Provenance};
+use crate::web::api::wire::annotations::{Creator, Reply};
 use crate::web::effects;
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
@@ -23,8 +24,9 @@ use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use protocol::{check_if_match, jsonld};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub fn router() -> Router<AppState> {
     let container = get(container::list_annotations).post(create_annotation).options(protocol::options);
@@ -152,8 +154,9 @@ async fn delete_annotation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct NewReply {
+/// A reply to an annotation.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct NewReply {
     text: String,
 }
 
@@ -161,14 +164,16 @@ async fn create_reply(
     State(state): State<AppState>,
     access: AnnotationAccess,
     Json(body): Json<NewReply>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<Reply>)> {
     let (annotation, reply) =
         crate::annotations::reply(&state.services(), (access.id, access.viewer), &body.text).await?;
     state.events.publish(Event::new(Change::Replied, &annotation));
-    let body = json!({
-        "id": reply.id, "annotation": reply.annotation_id, "text": reply.text,
-        "creator": {"id": reply.author_id, "name": reply.author_name},
-        "created": crate::db::timestamp(reply.created),
-    });
+    let body = Reply {
+        id: reply.id,
+        annotation: reply.annotation_id,
+        text: reply.text,
+        creator: Creator { id: reply.author_id, name: reply.author_name, role: None },
+        created: crate::db::timestamp(reply.created),
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -9,19 +9,28 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/readings/{reading_id}/assignment", get(show).put(set).delete(clear))
 }
 
-#[derive(Deserialize)]
+/// A reading's due date, opening date and late policy.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Body {
+#[schemars(rename = "SetAssignment")]
+pub(super) struct Body {
+    /// RFC 3339, years 2000 to 2200.
+    #[schemars(extend("format" = "date-time"))]
     due_at: String,
+    /// Before `due_at`.
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     opens_at: Option<String>,
+    /// What happens to late work (default `mark`).
     #[serde(default)]
+    #[schemars(extend("enum" = ["count", "mark", "exclude", null]))]
     late_policy: Option<String>,
 }
 

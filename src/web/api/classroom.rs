@@ -8,6 +8,7 @@ use crate::db::{review, tags};
 use crate::error::{Error, Result};
 use crate::formats::w3c;
 use crate::web::api::annotations::RequestIris;
+use crate::web::api::wire::classroom::{CourseSettings, Group as GroupBody, Groups, Tags};
 use crate::web::events::Event;
 use crate::web::forms::{Json, Path};
 use crate::web::{AnnotationAccess, AppState, CourseAccess, Instructor};
@@ -15,8 +16,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,23 +30,22 @@ pub fn router() -> Router<AppState> {
         .route("/annotations/{annotation_id}/answered", post(answered).delete(unanswered))
 }
 
-fn group_json(group: &Group) -> Value {
-    let members: Vec<Value> = group.members.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
-    json!({"id": group.id, "name": group.name, "members": members})
+fn group_json(group: &Group) -> GroupBody {
+    GroupBody::from(group)
 }
 
 /// `GET /api/courses/{id}/groups`: every group for instructors, one's own for students.
-async fn list_groups(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
+async fn list_groups(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Groups>> {
     let only = (!access.viewer.is_instructor()).then_some(access.viewer.user_id);
     let list = groups::list_groups(&state.db, access.course_id, only).await?;
-    Ok(Json(json!({"groups": list.iter().map(group_json).collect::<Vec<_>>()})))
+    Ok(Json(Groups { groups: list.iter().map(group_json).collect() }))
 }
 
 async fn create_group(
     State(state): State<AppState>,
     Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<GroupForm>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<GroupBody>)> {
     let group = classroom::save_group(&state.db, (access.course_id, access.viewer), None, &body).await?;
     Ok((StatusCode::CREATED, Json(group_json(&group))))
 }
@@ -54,7 +55,7 @@ async fn update_group(
     Instructor(access): Instructor<CourseAccess>,
     Path((_, group_id)): Path<(i64, i64)>,
     Json(body): Json<GroupForm>,
-) -> Result<Json<Value>> {
+) -> Result<Json<GroupBody>> {
     let group = classroom::save_group(&state.db, (access.course_id, access.viewer), Some(group_id), &body).await?;
     Ok(Json(group_json(&group)))
 }
@@ -68,20 +69,23 @@ async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn settings_json(state: &AppState, course_id: i64) -> Result<Value> {
+async fn settings_json(state: &AppState, course_id: i64) -> Result<CourseSettings> {
     let discussion = groups::discussion(&state.db, course_id).await?;
     let post_first = review::post_first(&state.db, course_id).await?;
-    Ok(json!({"discussion": discussion.as_str(), "post_first": post_first}))
+    Ok(CourseSettings { discussion: discussion.as_str(), post_first })
 }
 
 /// `GET /api/courses/{id}/settings`: `{discussion, post_first}`, for every member.
-async fn show_settings(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
+async fn show_settings(State(state): State<AppState>, access: CourseAccess) -> Result<Json<CourseSettings>> {
     Ok(Json(settings_json(&state, access.course_id).await?))
 }
 
-#[derive(Deserialize)]
+/// A change of a course's settings: either or both.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Settings {
+#[schemars(rename = "SettingsChange")]
+pub(super) struct Settings {
+    #[schemars(extend("enum" = ["class", "groups", null]))]
     discussion: Option<String>,
     post_first: Option<bool>,
 }
@@ -91,7 +95,7 @@ async fn update_settings(
     State(state): State<AppState>,
     Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<Settings>,
-) -> Result<Json<Value>> {
+) -> Result<Json<CourseSettings>> {
     if body.discussion.is_none() && body.post_first.is_none() {
         return Err(Error::invalid("settings", "send discussion (class or groups) or post_first"));
     }
@@ -109,13 +113,16 @@ async fn update_settings(
 }
 
 /// `GET /api/courses/{id}/tags`: the course's vocabulary, for every member (the editor offers it).
-async fn show_tags(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Value>> {
+async fn show_tags(State(state): State<AppState>, access: CourseAccess) -> Result<Json<Tags>> {
     let vocabulary = tags::vocabulary(&state.db, access.course_id).await?;
-    Ok(Json(json!({"tags": vocabulary.as_slice()})))
+    Ok(Json(Tags { tags: vocabulary.as_slice().to_vec() }))
 }
 
-#[derive(Deserialize)]
-struct TagsBody {
+/// A course's new tag vocabulary, in its order.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "SetTags")]
+pub(super) struct TagsBody {
+    #[schemars(length(max = 100), inner(length(max = 64)))]
     tags: Vec<String>,
 }
 
@@ -124,9 +131,9 @@ async fn update_tags(
     State(state): State<AppState>,
     Instructor(access): Instructor<CourseAccess>,
     Json(body): Json<TagsBody>,
-) -> Result<Json<Value>> {
+) -> Result<Json<Tags>> {
     let vocabulary = classroom::set_vocabulary(&state.db, (access.course_id, access.viewer), &body.tags).await?;
-    Ok(Json(json!({"tags": vocabulary.as_slice()})))
+    Ok(Json(Tags { tags: vocabulary.as_slice().to_vec() }))
 }
 
 async fn mark(

@@ -2,21 +2,23 @@
 //! feedback on an annotation they can see, shown to its author.
 
 use crate::error::Result;
+use crate::web::api::wire::annotations::{Creator, Feedback as FeedbackBody};
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/annotations/{annotation_id}/feedback", post(create_feedback))
 }
 
-#[derive(Deserialize)]
-struct NewFeedback {
+/// An instructor's feedback: some text, or the annotation marked exemplary, or both.
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct NewFeedback {
     #[serde(default)]
     text: String,
     #[serde(default)]
@@ -27,14 +29,17 @@ async fn create_feedback(
     State(state): State<AppState>,
     access: AnnotationAccess,
     Json(body): Json<NewFeedback>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<FeedbackBody>)> {
     let given =
         crate::feedback::leave_feedback(&state.services(), (access.id, access.viewer), &body.text, body.exemplary)
             .await?;
-    let body = json!({
-        "id": given.id, "annotation": given.annotation_id, "text": given.text, "exemplary": given.exemplary,
-        "creator": {"id": given.author_id, "name": given.author_name, "role": "instructor"},
-        "created": crate::db::timestamp(given.created),
-    });
+    let body = FeedbackBody {
+        id: given.id,
+        annotation: given.annotation_id,
+        text: given.text,
+        exemplary: given.exemplary,
+        creator: Creator { id: given.author_id, name: given.author_name, role: Some("instructor") },
+        created: crate::db::timestamp(given.created),
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }

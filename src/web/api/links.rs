@@ -7,6 +7,7 @@ use crate::domain::{AnnotationId, Relation};
 use crate::error::{Error, Result};
 use crate::formats::w3c;
 use crate::links;
+use crate::web::api::wire::annotations::Link;
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
 use crate::web::{AnnotationAccess, AppState};
@@ -16,8 +17,8 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,11 +26,14 @@ pub fn router() -> Router<AppState> {
         .route("/annotations/{annotation_id}/links/{target_id}", delete(delete_link))
 }
 
-#[derive(Deserialize)]
+/// A link from this annotation to another of the same reading.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewLink {
+pub(super) struct NewLink {
     /// The other annotation: its uuid or its IRI.
     target: String,
+    /// Follows from the two kinds unless stated.
+    #[schemars(extend("enum" = ["rebuts", "supports", null]))]
     relation: Option<String>,
 }
 
@@ -45,11 +49,11 @@ async fn create_link(
     let to = w3c::annotation_id(&body.target).map_err(|e| Error::invalid("target", e.message))?;
     let stated = body.relation.as_deref().map(str::parse::<Relation>).transpose()?;
     let relation = links::link(&state.services(), (&source, access.viewer), to, stated).await?;
-    let body = json!({
-        "source": iris.annotation(source.reading_id, source.id),
-        "target": iris.annotation(source.reading_id, to),
-        "relation": relation.as_str(),
-    });
+    let body = Link {
+        source: iris.annotation(source.reading_id, source.id),
+        target: iris.annotation(source.reading_id, to),
+        relation: relation.as_str(),
+    };
     state.events.publish(Event::new(Change::Linked, &source));
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/annotations/{}/links/{to}", source.id)) {

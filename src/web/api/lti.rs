@@ -1,13 +1,14 @@
 //! The LMS services of a course launched from an LMS (instructors): roster sync
 //! (Names and Roles) and grade push (Assignment and Grade Services).
 
+use crate::db::lti::GradeReport;
+use crate::db::lti::roster::RosterChanges;
 use crate::error::{Error, Result};
 use crate::web::forms::Json;
 use crate::web::{AppState, CourseAccess, Instructor};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -19,17 +20,17 @@ pub fn router() -> Router<AppState> {
 async fn sync_roster(
     State(state): State<AppState>,
     Instructor(access): Instructor<CourseAccess>,
-) -> Result<Json<Value>> {
+) -> Result<Json<RosterChanges>> {
     let changes = crate::lti::roster::sync(&state.db, &state.lti, access.course_id, access.user.user.id).await?;
-    Ok(Json(json!(changes)))
+    Ok(Json(changes))
 }
 
 /// `POST /api/courses/{id}/lti/grades`: `{pushed_at, sent, failed, skipped, message}`.
 async fn send_grades(
     State(state): State<AppState>,
     Instructor(access): Instructor<CourseAccess>,
-) -> Result<Json<Value>> {
+) -> Result<Json<GradeReport>> {
     let course = crate::db::courses::find_course(&state.db, access.course_id).await?.ok_or(Error::NotFound)?;
     let report = crate::lti::grades::push_detached(&state.db, &state.lti, course.id, &course.title).await?;
-    Ok(Json(json!(report)))
+    Ok(Json(report))
 }

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::reading_edits::{self, NewText};
 use crate::readings::NewPdf;
 use crate::text::import::SourceFormat;
+use crate::web::api::wire::readings::{Reading, ReadingVersions, TextReplaced};
 use crate::web::forms::Json;
 use crate::web::{AppState, CourseAccess, Instructor, MAX_BODY_BYTES, ReadingAccess};
 use axum::Router;
@@ -12,8 +13,8 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,8 +25,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The formats a reading may be sent in: the text formats, or a PDF's bytes in base64.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "ReadingFormat")]
 enum Format {
     Markdown,
     Text,
@@ -33,9 +35,10 @@ enum Format {
     Pdf,
 }
 
-#[derive(Deserialize)]
-struct NewReading {
-    /// Required for the text formats; a PDF's defaults to its metadata title or first heading.
+/// A reading to add: its source in one of the formats (a PDF's bytes in base64).
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct NewReading {
+    /// Required for the text formats; for a PDF, empty or absent takes the file's metadata title, else its first heading.
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -53,7 +56,7 @@ async fn create_reading(
     State(state): State<AppState>,
     Instructor(access): Instructor<CourseAccess>,
     request: axum::extract::Request,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<Reading>)> {
     // Who may add was checked first, by the extractor: a stranger's large body is not read at all.
     let Json(body) = json_body::<NewReading>(request, body_limit(&state)).await?;
     let text_format = match body.format {
@@ -75,28 +78,22 @@ async fn create_reading(
         }
     };
     let reading = readings::find_reading(&state.db, id).await?.ok_or(Error::NotFound)?;
-    Ok((StatusCode::CREATED, Json(reading_json(&reading))))
+    Ok((StatusCode::CREATED, Json(reading_json(reading))))
 }
 
-async fn show_reading(State(state): State<AppState>, access: ReadingAccess) -> Result<Json<Value>> {
+async fn show_reading(State(state): State<AppState>, access: ReadingAccess) -> Result<Json<Reading>> {
     let reading = readings::find_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
-    Ok(Json(reading_json(&reading)))
+    Ok(Json(reading_json(reading)))
 }
 
-fn reading_json(reading: &readings::Reading) -> Value {
-    json!({
-        "id": reading.id,
-        "course_id": reading.course_id,
-        "title": reading.title,
-        "author": reading.author,
-        "text": reading.doc.text,
-        "blocks": reading.doc.blocks,
-    })
+fn reading_json(reading: readings::Reading) -> Reading {
+    let readings::Reading { id, course_id, title, author, doc } = reading;
+    Reading { id, course_id, title, author, text: doc.text, blocks: doc.blocks }
 }
 
 /// The body of `PUT /api/readings/{id}`: a new text in one of the text formats.
-#[derive(Deserialize)]
-struct ReplacedText {
+#[derive(Deserialize, JsonSchema)]
+pub(super) struct ReplacedText {
     title: String,
     #[serde(default)]
     author: String,
@@ -110,28 +107,22 @@ async fn replace_reading(
     State(state): State<AppState>,
     Instructor(access): Instructor<ReadingAccess>,
     Json(body): Json<ReplacedText>,
-) -> Result<Json<Value>> {
+) -> Result<Json<TextReplaced>> {
     let new = NewText { title: &body.title, author: &body.author, format: body.format, source: &body.source };
     let (version, report) =
         reading_edits::save(&state.db, &state.offload, (access.reading_id, access.viewer.user_id), &new).await?;
     crate::web::effects::text_replaced(&state, access.reading_id);
-    Ok(Json(json!({
-        "id": access.reading_id,
-        "version": version,
-        "kept": report.kept,
-        "moved": report.moved,
-        "edited": report.edited,
-        "orphaned": report.orphaned,
-    })))
+    let reading_edits::Report { kept, moved, edited, orphaned } = report;
+    Ok(Json(TextReplaced { id: access.reading_id, version, kept, moved, edited, orphaned }))
 }
 
 /// `GET /api/readings/{id}/versions`: the text's versions, newest first (instructors).
 async fn list_versions(
     State(state): State<AppState>,
     Instructor(access): Instructor<ReadingAccess>,
-) -> Result<Json<Value>> {
+) -> Result<Json<ReadingVersions>> {
     let versions = versions::list_versions(&state.db, access.reading_id).await?;
-    Ok(Json(json!({ "id": access.reading_id, "versions": versions })))
+    Ok(Json(ReadingVersions { id: access.reading_id, versions }))
 }
 
 /// Reads a JSON body of at most `limit` bytes (413 beyond it).

@@ -7,12 +7,12 @@ use crate::course_search::{SearchParams, search_course};
 use crate::db::search::HitType;
 use crate::domain::Kind;
 use crate::error::Result;
+use crate::web::api::wire::search::{ReadingRef, SearchItem, SearchResults};
 use crate::web::forms::Query as QueryParams;
 use crate::web::{AppState, CourseAccess};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/courses/{course_id}/search", get(search))
@@ -23,34 +23,37 @@ async fn search(
     access: CourseAccess,
     RequestIris(iris): RequestIris,
     QueryParams(params): QueryParams<SearchParams>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<SearchResults>> {
     let results = search_course(&state.db, &state.config.search, (access.course_id, access.viewer), &params).await?;
-    let items: Vec<Value> = results
+    let items = results
         .items
         .iter()
         .map(|item| {
             let hit = &item.hit;
-            let mut out = json!({
-                "type": hit.hit_type.as_str(),
-                "reading": {"id": hit.reading_id, "title": hit.reading_title},
-                "snippet": item.snippet,
-                "highlights": item.highlights.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>(),
-                "score": hit.score,
-                "url": item.url(),
-            });
+            let mut out = SearchItem {
+                hit_type: hit.hit_type.as_str(),
+                reading: ReadingRef { id: hit.reading_id, title: hit.reading_title.clone() },
+                snippet: item.snippet.clone(),
+                highlights: item.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+                score: hit.score,
+                url: item.url(),
+                annotation: None,
+                kind: None,
+                author: None,
+                reply: None,
+                start: None,
+            };
             if let Some(id) = hit.annotation {
-                out["annotation"] = json!(iris.annotation(hit.reading_id, id));
-                out["kind"] = json!(hit.kind.map(Kind::as_str));
-                out["author"] = json!(hit.author_name);
+                out.annotation = Some(iris.annotation(hit.reading_id, id));
+                out.kind = Some(hit.kind.map(Kind::as_str));
+                out.author = Some(hit.author_name.clone());
             }
             if let (HitType::Reply, Some(parent), Some(id)) = (hit.hit_type, hit.annotation, hit.reply) {
-                out["reply"] = json!(iris.reply(parent, id));
+                out.reply = Some(iris.reply(parent, id));
             }
-            if let Some(start) = hit.block_start {
-                out["start"] = json!(start);
-            }
+            out.start = hit.block_start;
             out
         })
         .collect();
-    Ok(axum::Json(json!({"total": results.total, "page": results.page, "pages": results.pages, "items": items})))
+    Ok(axum::Json(SearchResults { total: results.total, page: results.page, pages: results.pages, items }))
 }

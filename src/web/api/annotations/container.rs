@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// How many annotations a page of a container holds.
 pub const PAGE_SIZE: usize = 100;
@@ -58,14 +58,14 @@ pub async fn list_annotations(
         let one = |&i: &usize| -> Value {
             let a = view.at(i);
             if form.iris_only {
-                json!(iris.annotation(a.reading_id, a.id))
+                Value::String(iris.annotation(a.reading_id, a.id))
             } else {
                 w3c::to_jsonld_with(&view.seen_at(i), &iris, snapshot.provenance.get(&a.id))
             }
         };
         let orphan = |a: &crate::domain::Annotation| -> Value {
             if form.iris_only {
-                json!(iris.annotation(a.reading_id, a.id))
+                Value::String(iris.annotation(a.reading_id, a.id))
             } else {
                 w3c::to_jsonld_with(a, &iris, snapshot.provenance.get(&a.id))
             }

@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn if_match_accepts_the_current_etag_or_a_star_and_refuses_others() -> Result<(), InvalidHeaderValue> {
-        let body = serde_json::json!({"id": 1});
+        let body = Value::Object(std::iter::once(("id".to_owned(), Value::from(1))).collect());
         let mut headers = HeaderMap::new();
         assert!(check_if_match(&headers, &body).is_ok(), "no If-Match, no check");
         for (sent, ok) in [(etag_of(&body), true), ("*".to_owned(), true), ("\"stale\"".to_owned(), false)] {

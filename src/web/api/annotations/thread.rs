@@ -7,11 +7,11 @@ use crate::db::annotations;
 use crate::error::{Error, Result};
 use crate::export::reply_items;
 use crate::formats::w3c;
+use crate::web::api::wire::annotations::RepliesPage;
 use crate::web::{AnnotationAccess, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::json;
 
 pub async fn list_replies(
     State(state): State<AppState>,
@@ -21,12 +21,13 @@ pub async fn list_replies(
     let parent = annotations::find_visible(&state.db, access.id, access.viewer).await?.ok_or(Error::NotFound)?;
     let items = reply_items(&state.db, &[parent.id], parent.reading_id, &iris).await?;
     let id = iris.replies(parent.id);
-    let body = json!({
-        "@context": [w3c::ANNO_CONTEXT, iris.context()],
-        "id": id,
-        "type": "AnnotationPage",
-        "startIndex": 0,
-        "items": items,
-    });
+    let page = RepliesPage {
+        context: [w3c::ANNO_CONTEXT.to_owned(), iris.context()],
+        id: id.clone(),
+        page_type: "AnnotationPage",
+        start_index: 0,
+        items,
+    };
+    let body = serde_json::to_value(page).map_err(anyhow::Error::from)?;
     Ok(jsonld(StatusCode::OK, &body, Some(&id)))
 }

@@ -6,6 +6,7 @@
 use super::RequestIris;
 use crate::annotation_import::{ImportBudget, import_annotations as import};
 use crate::error::Result;
+use crate::web::api::wire::annotations::ImportAnswer;
 use crate::web::forms::Json;
 use crate::web::{AppState, Instructor, ReadingAccess};
 use axum::extract::State;
@@ -32,9 +33,5 @@ pub async fn import_annotations(
         state.events.publish(crate::web::events::Event::resync(access.reading_id));
     }
     let error = report.refused.first().map(|r| format!("item {}: {}; nothing was imported", r.index, r.reason));
-    let mut body = serde_json::to_value(&report).map_err(anyhow::Error::from)?;
-    if let Some(error) = error {
-        body["error"] = Value::String(error);
-    }
-    Ok((status, axum::Json(body)).into_response())
+    Ok((status, axum::Json(ImportAnswer { report, error })).into_response())
 }
