@@ -101,18 +101,18 @@ async fn page_timing() {
     for i in 0..20 {
         claims.push(app.annotation(reading, &ana, "claim", &format!("Sentence {i} weighs"), json!({})).await);
     }
-    for i in 0..20 {
+    for (i, claim) in claims.iter().enumerate() {
         let private = json!({"visibility": "private"});
         let hidden = app.annotation(reading, &ben, "claim", &format!("Sentence {} weighs", 100 + i), private).await;
         let body = json!({"body": [
             {"type": "TextualBody", "purpose": "classifying", "value": "counterargument"},
-            {"type": "SpecificResource", "purpose": "linking", "source": claims[i]},
+            {"type": "SpecificResource", "purpose": "linking", "source": claim},
             {"type": "SpecificResource", "purpose": "linking", "source": hidden},
         ]});
         app.annotation(reading, &ben, "counterargument", &format!("Sentence {} weighs", 200 + i), body).await;
         let reply = json!({"text": format!("Reply {i} <i>with</i> markup")});
         assert_eq!(
-            app.post(&format!("/api/annotations/{}/replies", claims[i]), &ben, reply).await.status,
+            app.post(&format!("/api/annotations/{claim}/replies"), &ben, reply).await.status,
             StatusCode::CREATED
         );
     }
