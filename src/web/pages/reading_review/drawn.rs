@@ -4,8 +4,9 @@
 //! see of the reading, its students, each annotation's text and feedback
 //! escaped, the whole class's heatmap and side panel. A page then draws the
 //! list entries whole with the viewer's own parts (their CSRF token in each
-//! feedback form) — or, for one student alone, that student's few annotations. The last few whole-class pages
-//! are kept as they were sent, for the instructor who reloads one.
+//! feedback form) — or, for one student alone, that student's few
+//! annotations. The last few whole-class pages are kept as they were sent, for
+//! the instructor who reloads one.
 
 use super::super::{Layout, heatmap};
 use crate::db::feedback::{self, Feedback};
