@@ -7,6 +7,7 @@ pub use admin::{Search as AccountSearch, set_disabled};
 mod assignment;
 mod course;
 mod course_classroom;
+mod escaped;
 mod feedback;
 mod heatmap;
 mod highlights;

@@ -24,6 +24,7 @@ mod live_fragments;
 mod lti;
 mod map;
 mod openapi;
+mod page_timing;
 mod pages;
 mod pdf_readings;
 mod protocol;

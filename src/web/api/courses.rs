@@ -81,7 +81,10 @@ async fn show_course(State(state): State<AppState>, access: CourseAccess) -> Res
         let members = courses::list_members(&state.db, course.id).await?;
         out.join_code = Some(course.join_code);
         out.members = Some(
-            members.into_iter().map(|m| Member { id: m.user_id, name: m.name, email: m.email, role: m.role.as_str() }).collect(),
+            members
+                .into_iter()
+                .map(|m| Member { id: m.user_id, name: m.name, email: m.email, role: m.role.as_str() })
+                .collect(),
         );
     }
     Ok(Json(out))

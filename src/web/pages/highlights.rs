@@ -1,7 +1,7 @@
 //! The reading's article as the template draws it: blocks of runs from the
-//! overlay core, each run with the `<mark>` elements that close and open before
-//! it (each listing the annotations it adds to those around it) and its inline
-//! style elements.
+//! overlay core, each run with how many marks close and which open before it
+//! (each listing the annotations it adds to those around it) and its inline
+//! style elements. The template (`partials/reading_block.html`) writes every tag.
 
 use crate::domain::{Annotation, Kind};
 use crate::text::overlay::{self, Highlight};
@@ -12,14 +12,14 @@ pub struct BlockView<'a> {
     pub class: &'static str,
     pub start: usize,
     pub runs: Vec<RunView<'a>>,
-    /// The marks still open after the last run.
-    pub close: CloseMarks,
+    /// How many marks are still open after the last run.
+    pub close: usize,
 }
 
 pub struct RunView<'a> {
     pub text: &'a str,
-    /// The marks that end before this run.
-    pub close: CloseMarks,
+    /// How many marks end before this run.
+    pub close: usize,
     /// The marks that begin before this run, outermost first.
     pub open: Vec<MarkView<'a>>,
     pub styles: Vec<StyleView<'a>>,
@@ -49,17 +49,6 @@ pub fn page_capacity(largest: usize) -> usize {
 /// Marks drawn deeper than this look the same.
 const MAX_DRAWN_DEPTH: usize = 4;
 
-/// `n` closing `</mark>` tags.
-pub struct CloseMarks(usize);
-
-impl std::fmt::Display for CloseMarks {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (0..self.0).try_for_each(|_| f.write_str("</mark>"))
-    }
-}
-
-impl askama::filters::HtmlSafe for CloseMarks {}
-
 /// The ids a mark lists, space-separated, written straight into the page. They
 /// are UUIDs, which need no escaping: the template writes them as they are.
 pub struct MarkIds<'a> {
@@ -81,10 +70,9 @@ impl std::fmt::Display for MarkIds<'_> {
 
 impl askama::filters::HtmlSafe for MarkIds<'_> {}
 
-/// An inline style element: static tags, and a link's target (escaped by the template).
+/// An inline style element: its tag's name, and a link's target (escaped by the template).
 pub struct StyleView<'a> {
-    pub open: &'static str,
-    pub close: &'static str,
+    pub tag: &'static str,
     pub href: Option<&'a str>,
 }
 
@@ -131,13 +119,13 @@ fn view<'a>(block: overlay::BlockRuns<'a>, annotations: &[&Annotation], ids: &'a
                 let open = run.open.into_iter().enumerate();
                 RunView {
                     text: run.text,
-                    close: CloseMarks(run.close),
+                    close: run.close,
                     open: open.filter_map(|(n, listed)| mark(listed, outer + n + 1, annotations, ids)).collect(),
                     styles: run.styles.into_iter().filter_map(style).collect(),
                 }
             })
             .collect(),
-        close: CloseMarks(block.close),
+        close: block.close,
     }
 }
 
@@ -203,14 +191,14 @@ fn mark_class(kind: Kind, stacked: bool) -> &'static str {
 }
 
 pub(super) fn style(style: &Style) -> Option<StyleView<'_>> {
-    let (open, close, href) = match style {
-        Style::Emphasis => ("<em>", "</em>", None),
-        Style::Strong => ("<strong>", "</strong>", None),
-        Style::Code => ("<code>", "</code>", None),
-        Style::Link { href } if is_safe_href(href) => ("", "</a>", Some(href.as_str())),
+    let (tag, href) = match style {
+        Style::Emphasis => ("em", None),
+        Style::Strong => ("strong", None),
+        Style::Code => ("code", None),
+        Style::Link { href } if is_safe_href(href) => ("a", Some(href.as_str())),
         Style::Link { .. } => return None,
     };
-    Some(StyleView { open, close, href })
+    Some(StyleView { tag, href })
 }
 
 /// Links may go to the web, to mail or within the site; never to script.

@@ -8,7 +8,8 @@ mod drawn;
 pub use drawn::Drawn;
 
 use super::Layout;
-use super::highlights::{self, BlockView};
+use super::highlights;
+use super::reading::DrawnBlock;
 use crate::db::readings::Reading;
 use crate::db::review;
 use crate::domain::Annotation;
@@ -35,8 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/annotations/{annotation_id}/feedback", post(create_feedback))
 }
 
-/// The page: the parts every instructor shares come drawn (see [`Drawn`]); `|safe`
-/// in the template only ever writes those, which askama escaped as it drew them.
+/// The page: the heatmap and side panel every instructor shares come drawn (see
+/// [`Drawn`]); `|safe` in the template only ever writes those, which askama
+/// escaped as it drew them. Each list entry is drawn whole here, from its text
+/// escaped once per revision.
 #[derive(Template)]
 #[template(path = "reading_review.html")]
 struct ReadingReviewPage<'a> {
@@ -45,7 +48,7 @@ struct ReadingReviewPage<'a> {
     /// The heatmap, when the page shows the whole class.
     heat: Option<&'a str>,
     /// One student's highlights, when the page shows them alone.
-    blocks: Vec<BlockView<'a>>,
+    blocks: Vec<DrawnBlock>,
     student: Option<&'a Student>,
     students: &'a [Student],
     panel: &'a str,
@@ -124,6 +127,7 @@ async fn review_page(
         Some(_) => {
             let refs: Vec<&Annotation> = theirs.iter().collect();
             let blocks = highlights::article(&reading.doc, &drawn.cached.snapshot.index, &refs, &ids);
+            let blocks = blocks.into_iter().map(DrawnBlock::draw).collect::<Result<_>>()?;
             (None, blocks, Some(Panel::of(&theirs).render()?), shown.iter().map(|&i| &drawn.items[i]).collect())
         }
     };

@@ -6,7 +6,8 @@
 //! highlights cost a few blocks of their own, not a whole article.
 //!
 //! The page and the live fragments both take their blocks from here, drawn by
-//! one template (`partials/reading_block.html`).
+//! one template (`partials/reading_block.html`), which the review draws its
+//! blocks with too ([`DrawnBlock::draw`]).
 
 use super::super::highlights::{self, BlockView};
 use crate::domain::{Annotation, AnnotationId, Kind};
@@ -52,6 +53,16 @@ impl askama::filters::HtmlSafe for DrawnBlock {}
 #[template(path = "partials/reading_block.html")]
 struct BlockPart<'a> {
     block: BlockView<'a>,
+    /// Drawn for the reading page: blocks are link targets, highlights focus stops.
+    interactive: bool,
+}
+
+impl DrawnBlock {
+    /// `block` drawn as the review shows it: as on the reading page, but
+    /// neither a link target nor with highlights to focus.
+    pub fn draw(block: BlockView<'_>) -> Result<Self> {
+        Ok(Self(Arc::from(BlockPart { block, interactive: false }.render()?)))
+    }
 }
 
 impl BlockCache {
@@ -87,7 +98,7 @@ impl BlockCache {
         let drawn = match highlights::block(&reading.doc, &snapshot.index, b, &annotations, &ids) {
             Some(mut block) => {
                 highlights::mark_new(std::slice::from_mut(&mut block), fresh);
-                DrawnBlock(Arc::from(BlockPart { block }.render()?))
+                DrawnBlock(Arc::from(BlockPart { block, interactive: true }.render()?))
             }
             None => DrawnBlock(Arc::from("")),
         };

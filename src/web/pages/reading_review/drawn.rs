@@ -1,21 +1,23 @@
 //! The parts of a reading's review page that every instructor shares, drawn
 //! once per revision of the course (which every write to the reading moves,
 //! see the `revisions` migration) and kept in `Reviews`: what instructors may
-//! see of the reading, its students, each annotation's list entry with its
-//! feedback, the whole class's heatmap and side panel. A page then only adds
-//! the viewer's own parts (their name and CSRF token) — or, for one student
-//! alone, draws that student's few annotations. The last few whole-class pages
-//! are kept as they were sent, for the instructor who reloads one.
+//! see of the reading, its students, each annotation's text and feedback
+//! escaped, the whole class's heatmap and side panel. A page then draws the
+//! list entries whole with the viewer's own parts (their CSRF token in each
+//! feedback form) — or, for one student alone, that student's few
+//! annotations. The last few whole-class pages are kept as they were sent, for
+//! the instructor who reloads one.
 
 use super::super::{Layout, heatmap};
 use crate::db::feedback::{self, Feedback};
 use crate::db::review;
-use crate::domain::{Annotation, AnnotationId, Kind};
+use crate::domain::{Annotation, AnnotationId, Kind, Visibility};
 use crate::error::{Error, Result};
 use crate::export::EXPORT_VIEWER;
 use crate::review::{Student, passages, students_of};
 use crate::text::heat::{self, StudentRange};
 use crate::web::AppState;
+use crate::web::pages::escaped::Escaped;
 use crate::web::snapshots::Cached;
 use askama::Template;
 use axum::body::Bytes;
@@ -75,20 +77,47 @@ impl KeptPage {
     }
 }
 
-/// An annotation's list entry, drawn by askama in two parts around where the
-/// viewer's CSRF token goes in its feedback form.
+/// What every instructor shares of an annotation's list entry: its text and
+/// feedback escaped once; `partials/review_item.html` draws the entry whole.
 pub struct ItemHtml {
-    pub head: String,
-    pub tail: String,
+    pub id: Escaped,
+    pub kind: Kind,
+    pub visibility: Visibility,
+    pub late: bool,
+    pub author: Escaped,
+    /// The passage's start.
+    pub quote: Escaped,
+    pub comment: Escaped,
+    pub feedback: Vec<FeedbackHtml>,
 }
 
-#[derive(Template)]
-#[template(path = "partials/review_item.html")]
-struct ItemParts<'a> {
-    part: &'static str,
-    annotation: &'a Annotation,
-    quote: String,
-    feedback: &'a [&'a Feedback],
+/// One instructor's feedback on an annotation, escaped.
+pub struct FeedbackHtml {
+    pub author: Escaped,
+    pub exemplary: bool,
+    pub text: Escaped,
+}
+
+impl ItemHtml {
+    fn of(annotation: &Annotation, feedback: &[Feedback]) -> Self {
+        Self {
+            id: Escaped::uuid(annotation.id),
+            kind: annotation.kind,
+            visibility: annotation.visibility,
+            late: annotation.late,
+            author: Escaped::of(&annotation.author_name),
+            quote: Escaped::of(&shorten(&annotation.quote.exact, 240)),
+            comment: Escaped::of(&annotation.comment),
+            feedback: feedback
+                .iter()
+                .map(|f| FeedbackHtml {
+                    author: Escaped::of(&f.author_name),
+                    exemplary: f.exemplary,
+                    text: Escaped::of(&f.text),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The side panel: counts by kind, the most contested passages, unanswered questions, unsupported claims.
@@ -161,15 +190,7 @@ pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
         feedback.entry(f.annotation_id).or_default().push(f);
     }
     let annotations: Vec<Annotation> = cached.view(EXPORT_VIEWER).seen();
-    let items = annotations
-        .iter()
-        .map(|annotation| {
-            let shown: Vec<&Feedback> = feedback.get(&annotation.id).map(|f| f.iter().collect()).unwrap_or_default();
-            let quote = shorten(&annotation.quote.exact, 240);
-            let part = |part| ItemParts { part, annotation, quote: quote.clone(), feedback: &shown }.render();
-            Ok(ItemHtml { head: part("head")?, tail: part("tail")? })
-        })
-        .collect::<askama::Result<Vec<_>>>()?;
+    let items = annotations.iter().map(|a| ItemHtml::of(a, feedback.get(&a.id).map_or(&[], Vec::as_slice))).collect();
     let ids: HashSet<i64> = students.iter().map(|s| s.id).collect();
     let ranges: Vec<StudentRange> = annotations
         .iter()
