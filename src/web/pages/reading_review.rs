@@ -18,12 +18,12 @@ use crate::feedback::leave_feedback;
 use crate::review::Student;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::{Form, Query};
+use crate::web::transfer;
 use crate::web::{AnnotationAccess, AppState, Instructor, ReadingAccess};
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use drawn::{ItemHtml, Panel};
@@ -65,13 +65,45 @@ struct ReviewQuery {
     group: Option<i64>,
 }
 
+/// `GET /readings/{id}/review`: the page, or `304` when the browser holds it
+/// at this revision of the course (which every write to the reading moves).
 async fn show_reading_review(
     State(state): State<AppState>,
     Instructor(access): Instructor<ReadingAccess>,
     Query(query): Query<ReviewQuery>,
+    headers: HeaderMap,
 ) -> Result<Response> {
     let who = Who { student: query.student, group: query.group };
-    review_page(&state, &access.user, (access.course_id, access.reading_id), who, None).await
+    let places = (access.course_id, access.reading_id);
+    let (_, course_revision) =
+        review::revisions_of_reading(&state.db, access.reading_id).await?.ok_or(Error::NotFound)?;
+    let etag = page_tag(&access.user, places, who, course_revision);
+    if transfer::is_fresh(&headers, &etag) {
+        return Ok(transfer::not_modified(&etag));
+    }
+    let page = review_page(&state, &access.user, places, who, None).await?;
+    Ok(transfer::tagged(page, &etag))
+}
+
+/// The page's ETag: the course's revision, and all else it shows that differs
+/// between requests (the viewer, their name and CSRF token, the page's script
+/// and stylesheet, whose work it shows alone).
+fn page_tag(user: &CurrentUser, (course_id, reading_id): (i64, i64), who: Who, revision: i64) -> String {
+    let layout = Layout::for_user(Some(user));
+    let name = layout.user_name.as_deref().unwrap_or_default();
+    let alone = format!("student {:?}, group {:?}", who.student, who.group);
+    let parts: [&[u8]; 9] = [
+        b"reading review",
+        &course_id.to_le_bytes(),
+        &reading_id.to_le_bytes(),
+        &user.user.id.to_le_bytes(),
+        name.as_bytes(),
+        layout.csrf.as_bytes(),
+        layout.css.as_bytes(),
+        layout.js.as_bytes(),
+        alone.as_bytes(),
+    ];
+    transfer::revision_tag(revision, &parts)
 }
 
 /// Whose work the page shows alone: one student's, or one group's.
@@ -131,12 +163,6 @@ async fn review_page(
             (None, blocks, Some(Panel::of(&theirs).render()?), shown.iter().map(|&i| &drawn.items[i]).collect())
         }
     };
-    let layout = Layout::for_user(Some(user));
-    // The whole class with no message is the same page for the same viewer until the revision moves on.
-    let keep = alone.is_none() && error.is_none();
-    if let Some(body) = drawn.kept_page(&layout).filter(|_| keep) {
-        return Ok(Html(body).into_response());
-    }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ReadingReviewPage {
         layout: Layout::for_user(Some(user)),
@@ -155,10 +181,6 @@ async fn review_page(
     let mut body = String::with_capacity(super::highlights::page_capacity(drawn.page_bytes.load(Ordering::Relaxed)));
     page.render_into(&mut body)?;
     drawn.page_bytes.fetch_max(body.len(), Ordering::Relaxed);
-    let body = Bytes::from(body);
-    if keep {
-        drawn.keep_page(&layout, body.clone());
-    }
     Ok((status, Html(body)).into_response())
 }
 

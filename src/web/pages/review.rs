@@ -30,8 +30,8 @@ pub struct Reviews {
 
 impl Default for Reviews {
     fn default() -> Self {
-        // A course's dashboard is a few kilobytes; a reading's drawn parts with its kept pages are
-        // a few times its page (about 10 MB for 2,000 annotations), so few readings stay.
+        // A course's dashboard is a few kilobytes; a reading's drawn parts are about its page's
+        // size again (a few MB for 2,000 annotations), so few readings stay.
         Self { dashboards: Revisioned::new(64), readings: Revisioned::new(4) }
     }
 }

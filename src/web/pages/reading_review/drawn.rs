@@ -5,10 +5,10 @@
 //! escaped, the whole class's heatmap and side panel. A page then draws the
 //! list entries whole with the viewer's own parts (their CSRF token in each
 //! feedback form) — or, for one student alone, that student's few
-//! annotations. The last few whole-class pages are kept as they were sent, for
-//! the instructor who reloads one.
+//! annotations. An instructor who reloads an unchanged page gets `304` (the
+//! page's revision-based ETag) and no body.
 
-use super::super::{Layout, heatmap};
+use super::super::heatmap;
 use crate::db::feedback::{self, Feedback};
 use crate::db::review;
 use crate::domain::{Annotation, AnnotationId, Kind, Visibility};
@@ -20,13 +20,9 @@ use crate::web::AppState;
 use crate::web::pages::escaped::Escaped;
 use crate::web::snapshots::Cached;
 use askama::Template;
-use axum::body::Bytes;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, Mutex};
-
-/// How many whole-class pages each [`Drawn`] keeps; the oldest goes first.
-const PAGES_KEPT: usize = 4;
 
 pub struct Drawn {
     /// The reading as of (at least) the revision these parts were drawn at.
@@ -41,40 +37,6 @@ pub struct Drawn {
     pub panel: String,
     /// The largest page drawn from these so far, in bytes.
     pub page_bytes: AtomicUsize,
-    /// Whole-class pages as sent, newest last.
-    pages: Mutex<VecDeque<KeptPage>>,
-}
-
-/// A whole-class page as drawn for one viewer: pages differ only in the
-/// viewer's name and CSRF token (the layout), which are its key.
-struct KeptPage {
-    user_name: Option<String>,
-    csrf: String,
-    body: Bytes,
-}
-
-impl Drawn {
-    /// The whole-class page drawn for `layout` before, if it is still kept.
-    pub fn kept_page(&self, layout: &Layout) -> Option<Bytes> {
-        let pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        pages.iter().find(|p| p.drawn_for(layout)).map(|p| p.body.clone())
-    }
-
-    /// Keeps the whole-class page drawn for `layout`.
-    pub fn keep_page(&self, layout: &Layout, body: Bytes) {
-        let mut pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        pages.retain(|p| !p.drawn_for(layout));
-        if pages.len() >= PAGES_KEPT {
-            pages.pop_front();
-        }
-        pages.push_back(KeptPage { user_name: layout.user_name.clone(), csrf: layout.csrf.clone(), body });
-    }
-}
-
-impl KeptPage {
-    fn drawn_for(&self, layout: &Layout) -> bool {
-        self.csrf == layout.csrf && self.user_name == layout.user_name
-    }
 }
 
 /// What every instructor shares of an annotation's list entry: its text and
@@ -207,7 +169,6 @@ pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
         heat,
         panel,
         page_bytes: AtomicUsize::new(0),
-        pages: Mutex::new(VecDeque::new()),
     };
     Ok((course_revision, drawn))
 }
