@@ -3,7 +3,7 @@
 //! annotation, a reply, feedback, a rubric change, a member joining or leaving,
 //! a change of visibility, a setting, a new reading.
 
-use crate::support::{Browser, TestApp, TestUser};
+use crate::support::{Browser, TestApp, TestUser, bearer_get};
 use axum::http::{Method, StatusCode};
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
@@ -185,17 +185,6 @@ async fn each_review_page_carries_only_its_own_viewers_name_and_token() {
     }
 }
 
-fn review_request(path: &str, user: &TestUser, if_none_match: Option<&str>) -> axum::http::Request<axum::body::Body> {
-    let mut request = axum::http::Request::builder()
-        .uri(path)
-        .header(axum::http::header::HOST, "counterpoint.test")
-        .header(axum::http::header::AUTHORIZATION, format!("Bearer {}", user.token));
-    if let Some(tag) = if_none_match {
-        request = request.header(axum::http::header::IF_NONE_MATCH, tag);
-    }
-    request.body(axum::body::Body::empty()).expect("request")
-}
-
 #[tokio::test]
 async fn an_unchanged_review_page_is_not_sent_again_and_a_changed_one_is() {
     let app = TestApp::new().await;
@@ -204,27 +193,27 @@ async fn an_unchanged_review_page_is_not_sent_again_and_a_changed_one_is() {
     let reading = app.reading(course, &teacher, "text", TEXT).await;
     app.annotation(reading, &ana, "claim", "Alpha holds", json!({})).await;
     let path = format!("/readings/{reading}/review");
-    let first = app.send(review_request(&path, &teacher, None)).await;
+    let first = app.send(bearer_get(&path, &teacher, &[])).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     let etag = first.header("etag").to_owned();
     assert!(etag.starts_with("W/\""), "{etag}");
     assert_eq!(first.header("cache-control"), "private, no-cache");
-    let again = app.send(review_request(&path, &teacher, Some(&etag))).await;
+    let again = app.send(bearer_get(&path, &teacher, &[("if-none-match", &etag)])).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert!(again.text.is_empty());
     // One student's work alone is another page, with its own tag.
     let ana_id = app.user_id(&ana).await;
-    let alone = app.send(review_request(&format!("{path}?student={ana_id}"), &teacher, Some(&etag))).await;
+    let alone = app.send(bearer_get(&format!("{path}?student={ana_id}"), &teacher, &[("if-none-match", &etag)])).await;
     assert_eq!(alone.status, StatusCode::OK);
     assert_ne!(alone.header("etag"), etag);
     // A student never gets the page, tag or no tag.
-    let student = app.send(review_request(&path, &ana, Some(&etag))).await;
+    let student = app.send(bearer_get(&path, &ana, &[("if-none-match", &etag)])).await;
     assert_eq!(student.status, StatusCode::NOT_FOUND);
     // A write moves the revision: the page is sent again, with the new annotation.
     let annotations = format!("/api/readings/{reading}/annotations/");
     let made = app.api(Method::POST, &annotations, Some(&ana), Some(made("question", "Beta doubts", "class"))).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
-    let after = app.send(review_request(&path, &teacher, Some(&etag))).await;
+    let after = app.send(bearer_get(&path, &teacher, &[("if-none-match", &etag)])).await;
     assert_eq!(after.status, StatusCode::OK);
     assert_ne!(after.header("etag"), etag);
     let comment = "One two three four five.";

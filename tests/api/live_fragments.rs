@@ -3,9 +3,8 @@
 //! may not see, and the snapshot behind them is brought up to date in place;
 //! pages and the container answer `304` when unchanged, and are compressed.
 
-use crate::support::{TestApp, TestUser};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::support::{TestApp, bearer_get as get};
+use axum::http::{StatusCode, header};
 use counterpoint::web::events::Change;
 use serde_json::json;
 
@@ -152,17 +151,6 @@ async fn bad_fragment_requests_are_refused() {
     assert!(templates(&unknown.text, "<template data-block=").is_empty());
     let stranger = app.browser(&eve).await.get(&format!("/readings/{reading}/fragments")).await;
     assert_eq!(stranger.status, StatusCode::NOT_FOUND, "not a member");
-}
-
-fn get(path: &str, user: &TestUser, headers: &[(&str, &str)]) -> Request<Body> {
-    let mut request = Request::builder()
-        .uri(path)
-        .header(header::HOST, "counterpoint.test")
-        .header(header::AUTHORIZATION, format!("Bearer {}", user.token));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    request.body(Body::empty()).expect("request")
 }
 
 #[tokio::test]

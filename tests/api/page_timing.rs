@@ -10,9 +10,8 @@
 //! With `PAGE_DUMP=DIR` it also writes each page it timed to `DIR`, to compare
 //! two builds' markup (ids and tokens differ between runs; compare them normalised).
 
-use crate::support::{TestApp, TestUser};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::support::{TestApp, TestUser, bearer_get};
+use axum::http::StatusCode;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -48,15 +47,6 @@ fn lecture(text: &str, reading: i64, n: usize) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn get(path: &str, user: &TestUser) -> Request<Body> {
-    Request::builder()
-        .uri(path)
-        .header(header::HOST, "counterpoint.test")
-        .header(header::AUTHORIZATION, format!("Bearer {}", user.token))
-        .body(Body::empty())
-        .expect("request")
-}
-
 /// The median and the 90th percentile of `times`.
 fn summary(mut times: Vec<Duration>) -> String {
     times.sort_unstable();
@@ -71,7 +61,7 @@ fn summary(mut times: Vec<Duration>) -> String {
 
 async fn timed(app: &TestApp, path: &str, user: &TestUser) -> (Duration, String) {
     let started = Instant::now();
-    let answer = app.send(get(path, user)).await;
+    let answer = app.send(bearer_get(path, user, &[])).await;
     let took = started.elapsed();
     assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.text);
     (took, answer.text)

@@ -197,6 +197,18 @@ fn meta_or_field_csrf(html: &str) -> String {
     doc.select(&selector).next().and_then(|e| e.value().attr("value")).unwrap_or_default().to_owned()
 }
 
+/// `GET path` as `user` (their Bearer token), with `headers` besides.
+pub fn bearer_get(path: &str, user: &TestUser, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::builder()
+        .uri(path)
+        .header(header::HOST, "counterpoint.test")
+        .header(header::AUTHORIZATION, format!("Bearer {}", user.token));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::empty()).expect("request")
+}
+
 /// A browser: carries the session cookie and sends forms with the CSRF token.
 pub struct Browser<'a> {
     pub app: &'a TestApp,
