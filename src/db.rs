@@ -55,6 +55,10 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // Each query is a trip to its connection's thread, and a ping before handing one out
+        // would be another: an SQLite connection does not drop like a network one, and sqlx
+        // pings every connection coming back anyway, which flushes a dropped query's leftovers.
+        .test_before_acquire(false)
         .after_release(|conn, _| Box::pin(async move { Ok(is_settled(conn).await) }))
         .connect_with(options)
         .await
@@ -79,7 +83,13 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
 /// transaction, and nothing here runs `BEGIN`, `COMMIT` or `ROLLBACK` outside
 /// sqlx's own transactions (`begin`, `begin_with`).
 async fn is_settled(conn: &mut sqlx::SqliteConnection) -> bool {
-    // A dropped transaction queues its rollback; the ping runs after it, so the count is current.
+    // The count can read "in a transaction" while a dropped transaction's rollback is still queued,
+    // never "out of one" while SQLite is in one (a `BEGIN` still queued is rolled back by sqlx if
+    // nobody awaits it, before any later command). So only a connection that reads "in" needs the
+    // ping, which runs after the queued rollback, to make the count current.
+    if !conn.is_in_transaction() {
+        return true;
+    }
     if conn.ping().await.is_err() {
         return false;
     }
