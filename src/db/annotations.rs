@@ -6,9 +6,9 @@ mod row;
 mod writes;
 
 pub(super) use row::{COLUMNS, Row, decode};
-pub(super) use writes::insert_in;
 pub(crate) use writes::insert_row;
 pub use writes::{AnnotationUpdate, Insert, insert_annotation, reattach, update_annotation};
+pub(super) use writes::{insert_in, insert_rows};
 
 use super::visibility::VISIBLE;
 use crate::domain::{Annotation, AnnotationId, Kind, Link, Relation, Viewer};

@@ -14,7 +14,7 @@
 //! connection that met any other failure (a full disk, a disk error) is
 //! closed, never reused: see [`super::connect`] for how one goes wrong.
 
-use super::annotations::{Insert, insert_in};
+use super::annotations::{Insert, insert_in, insert_rows};
 use super::fault::share;
 use super::{now, parse_time};
 use crate::domain::AnnotationId;
@@ -83,16 +83,34 @@ pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stor
         // is; IMMEDIATE takes the write lock now, so a lock held elsewhere fails before any work.
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         let mut results = Vec::with_capacity(inserts.len());
-        for insert in inserts {
-            let result = if insert.is_one_statement() {
-                // A statement that breaks a constraint undoes only itself; the transaction goes on.
-                insert_in(&mut tx, insert, &now).await
-            } else {
-                let mut one = tx.begin().await?; // a savepoint
-                match insert_in(&mut one, insert, &now).await {
-                    Ok(id) => one.commit().await.map(|()| id),
-                    Err(e) => Err(e), // dropping `one` rolls back to the savepoint
+        let mut rest = inserts;
+        while !rest.is_empty() {
+            let run = rest.iter().take_while(|insert| insert.is_one_statement()).count();
+            if run > 0 {
+                let (plain, after) = rest.split_at(run);
+                rest = after;
+                match insert_rows(&mut tx, plain, &now).await {
+                    Ok(ids) => results.extend(ids.into_iter().map(Ok)),
+                    // One broke a constraint (its reading deleted meanwhile) and the statement undid
+                    // itself: store them one by one, each undoing only itself.
+                    Err(e) if is_constraint(&e) => {
+                        for insert in plain {
+                            match insert_in(&mut tx, insert, &now).await {
+                                Err(e) if !is_constraint(&e) => return Err(e),
+                                result => results.push(result),
+                            }
+                        }
+                    }
+                    Err(e) => return Err(e),
                 }
+                continue;
+            }
+            let (insert, after) = rest.split_first().expect("rest is not empty");
+            rest = after;
+            let mut one = tx.begin().await?; // a savepoint: links and provenance take several statements
+            let result = match insert_in(&mut one, insert, &now).await {
+                Ok(id) => one.commit().await.map(|()| id),
+                Err(e) => Err(e), // dropping `one` rolls back to the savepoint
             };
             match result {
                 // Any other failure (I/O, a full disk) may have ended the transaction: give up the group.
