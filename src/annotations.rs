@@ -5,7 +5,7 @@
 //! an annotation's thread. Each returns what changed; the web layer tells the
 //! open pages.
 
-use crate::db::{annotations, moderation, readings, replies, w3c as store};
+use crate::db::{annotations, assignments, moderation, readings, replies, w3c as store};
 use crate::domain::{Annotation, AnnotationId, Comment, Link, LinkError, NewAnnotation, Relation, Reply, User, Viewer};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance};
@@ -37,9 +37,10 @@ pub async fn create(
         }
     }
     let db = services.db;
+    let (assignment, authored) = assignments::for_new_annotation(db, place.reading_id, author.id).await?;
     if !viewer.is_instructor() {
         let max = services.quotas.max_annotations_per_reading;
-        if annotations::count_by_author(db, place.reading_id, author.id).await? >= max {
+        if authored >= max {
             let message = format!(
                 "You already have {max} annotations in this reading, the most one person may make; delete one to add another."
             );
@@ -78,7 +79,7 @@ pub async fn create(
         modified: created,
         links: stored_links(id, &links),
         reply_count: 0,
-        late: crate::db::assignments::find(db, place.reading_id).await?.is_some_and(|a| a.is_late(created)),
+        late: assignment.is_some_and(|a| a.is_late(created)),
         orphaned: false,
         spotlight: false,
         answered: false,

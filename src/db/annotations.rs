@@ -144,13 +144,3 @@ pub async fn count_in_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<
         sqlx::query_as("SELECT count(*) FROM annotations WHERE reading_id = ?").bind(reading_id).fetch_one(db).await?;
     Ok(count)
 }
-
-/// How many annotations `author_id` has in a reading (the per-reading quota counts them).
-pub async fn count_by_author(db: &SqlitePool, reading_id: i64, author_id: i64) -> sqlx::Result<usize> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM annotations WHERE reading_id = ? AND author_id = ?")
-        .bind(reading_id)
-        .bind(author_id)
-        .fetch_one(db)
-        .await?;
-    Ok(usize::try_from(count).unwrap_or(usize::MAX))
-}

@@ -27,6 +27,37 @@ pub async fn find(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Assig
     row.as_ref().map(into_assignment).transpose()
 }
 
+/// What a new annotation of `author_id` in the reading is checked against, in one
+/// query (one trip to the database for every create): the reading's assignment, which
+/// says whether it is late, and how many annotations the author already has there, for
+/// the quota (kept by trigger in `annotation_counts`, so this costs the same at any count).
+pub async fn for_new_annotation(
+    db: &SqlitePool,
+    reading_id: i64,
+    author_id: i64,
+) -> sqlx::Result<(Option<Assignment>, usize)> {
+    let (authored, reading, due_at, opens_at, policy): (
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT coalesce((SELECT authored FROM annotation_counts WHERE reading_id = ?1 AND author_id = ?2), 0),
+                    s.reading_id, s.due_at, s.opens_at, s.late_policy
+             FROM (SELECT 1) LEFT JOIN assignments s ON s.reading_id = ?1",
+    )
+    .bind(reading_id)
+    .bind(author_id)
+    .fetch_one(db)
+    .await?;
+    let assignment = match (reading, due_at, policy) {
+        (Some(reading), Some(due_at), Some(policy)) => Some(into_assignment(&(reading, due_at, opens_at, policy))?),
+        _ => None,
+    };
+    Ok((assignment, usize::try_from(authored).unwrap_or(usize::MAX)))
+}
+
 /// Every assignment of the course's readings, by reading.
 pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<HashMap<i64, Assignment>> {
     let rows: Vec<Row> = sqlx::query_as(

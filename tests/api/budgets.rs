@@ -4,7 +4,7 @@
 
 use crate::support::{TestApp, TestUser};
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Method, Request, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -105,6 +105,30 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         out.push(n);
     }
     out
+}
+
+/// The quota counts what the author has in this reading now: a deletion makes room
+/// again, another reading has its own count, and instructors have none.
+#[tokio::test]
+async fn the_annotation_quota_counts_what_the_author_has_now() {
+    let (app, teacher, ana, course, reading) = small_quotas().await;
+    let first = app.annotation(reading, &ana, "claim", "One claim", json!({})).await;
+    app.annotation(reading, &ana, "claim", "Another claim", json!({})).await;
+    let third = app.annotate(reading, &ana, "claim", "claim there", json!({})).await;
+    assert_eq!(third.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", third.text);
+    let deleted = app.api(Method::DELETE, &format!("/api/annotations/{first}"), Some(&ana), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    app.annotation(reading, &ana, "claim", "claim there", json!({})).await;
+    let fourth = app.annotate(reading, &ana, "claim", "One claim", json!({})).await;
+    assert_eq!(fourth.status, StatusCode::UNPROCESSABLE_ENTITY, "full again after one more: {}", fourth.text);
+    for exact in ["One claim", "Another claim", "claim there"] {
+        app.annotation(reading, &teacher, "claim", exact, json!({})).await;
+    }
+    // Only one reading is allowed per course here: a second course holds the next one.
+    let other_course = app.course(&teacher, &[&ana]).await;
+    let other = app.reading(other_course, &teacher, "text", "One claim here. Another claim there.").await;
+    app.annotation(other, &ana, "claim", "One claim", json!({})).await;
+    assert_ne!(course, other_course);
 }
 
 #[tokio::test]

@@ -104,6 +104,7 @@ async fn an_author_reads_feedback_on_their_own_work_only_while_in_the_course() {
 /// triggers would leave pages stale. Add a new table here only with a reason.
 const NO_REVISION_TRIGGERS: &[(&str, &str)] = &[
     ("_sqlx_migrations", "sqlx's own bookkeeping"),
+    ("annotation_counts", "the per-reading quota's tally, kept by the annotations' triggers, read per create"),
     ("annotation_tombstones", "the protocol's 410 for deleted ids, read per request; the delete moves the revision"),
     ("api_tokens", "credentials, read per request"),
     ("sessions", "credentials, read per request"),
