@@ -84,9 +84,9 @@ pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stor
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         let mut results = Vec::with_capacity(inserts.len());
         let mut rest = inserts;
-        while !rest.is_empty() {
-            let run = rest.iter().take_while(|insert| insert.is_one_statement()).count();
-            if run > 0 {
+        while let Some(insert) = rest.first() {
+            if insert.is_one_statement() {
+                let run = rest.iter().take_while(|insert| insert.is_one_statement()).count();
                 let (plain, after) = rest.split_at(run);
                 rest = after;
                 match insert_rows(&mut tx, plain, &now).await {
@@ -105,8 +105,7 @@ pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stor
                 }
                 continue;
             }
-            let (insert, after) = rest.split_first().expect("rest is not empty");
-            rest = after;
+            rest = &rest[1..];
             let mut one = tx.begin().await?; // a savepoint: links and provenance take several statements
             let result = match insert_in(&mut one, insert, &now).await {
                 Ok(id) => one.commit().await.map(|()| id),
