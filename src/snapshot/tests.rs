@@ -14,7 +14,8 @@ fn by(author_id: i64, n: u128, visibility: Visibility) -> Annotation {
     Annotation { author_id, visibility, ..annotation(n, Kind::Claim, &[]) }
 }
 
-fn snapshot(annotations: Vec<Annotation>, post_first: bool) -> Snapshot {
+/// A snapshot of a one-word reading holding `annotations`.
+pub(super) fn snapshot(annotations: Vec<Annotation>, post_first: bool) -> Snapshot {
     let reading = Reading {
         id: 1,
         course_id: 1,

@@ -172,9 +172,7 @@ impl Snapshot {
 mod tests {
     use super::*;
     use crate::argument::tests::annotation;
-    use crate::db::readings::Reading;
     use crate::domain::{Role, Visibility};
-    use crate::text::Document;
 
     #[test]
     fn a_view_hands_out_only_what_its_viewer_sees_and_links_between_those() {
@@ -186,14 +184,7 @@ mod tests {
             with(2, Visibility::Class, annotation(2, Source, &[(1, Supports), (3, Supports)])),
             with(2, Visibility::Class, annotation(3, Claim, &[])),
         ];
-        let reading = Reading {
-            id: 1,
-            course_id: 1,
-            title: "T".into(),
-            author: String::new(),
-            doc: Document { text: "text".into(), blocks: Vec::new() },
-        };
-        let snapshot = Arc::new(Snapshot::new(1, reading, all, Vec::new(), false));
+        let snapshot = Arc::new(super::super::tests::snapshot(all, false));
         let ben = snapshot.view(Viewer { user_id: 2, role: Role::Student });
         let ids: Vec<u128> = ben.seen().iter().map(|a| a.id.as_u128()).collect();
         assert_eq!(ids, [2, 3], "not Ana's private claim");
