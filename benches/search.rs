@@ -3,12 +3,13 @@
 //! readings, with and without the post-first setting. Before criterion runs,
 //! each query is also timed 200 times alone and its median and p95 printed.
 
+use counterpoint::db::Db;
+use counterpoint::db::store;
 use counterpoint::db::{self, search};
 use counterpoint::domain::{Role, Viewer};
 use counterpoint::search::{PER_PAGE, Query, SearchLimits};
 use counterpoint::text::import::{SourceFormat, import};
 use criterion::{Criterion, criterion_group, criterion_main};
-use sqlx::SqlitePool;
 use std::time::{Duration, Instant};
 
 const WORDS: &[&str] = &[
@@ -67,31 +68,31 @@ impl Rng {
 }
 
 /// The course's id and a student's id, in a fresh database under `dir`.
-async fn seed(dir: &std::path::Path) -> (SqlitePool, i64, i64, Vec<i64>) {
+async fn seed(dir: &std::path::Path) -> (Db, i64, i64, Vec<i64>) {
     let pool = db::connect(&dir.join("search.db")).await.expect("database");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut tx = pool.begin().await.expect("tx");
     let now = db::now();
-    sqlx::query("INSERT INTO courses (id, title, join_code, created_at) VALUES (1, 'Geopolitics', 'CODE', ?)")
+    store::query("INSERT INTO courses (id, title, join_code, created_at) VALUES (1, 'Geopolitics', 'CODE', ?)")
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .expect("course");
     for user in 1..=41 {
-        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, 'x', ?)")
+        store::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, 'x', ?)")
             .bind(user)
             .bind(format!("u{user}@example.org"))
             .bind(format!("Student {user}"))
             .bind(&now)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
             .expect("user");
         let role = if user == 1 { "instructor" } else { "student" };
-        sqlx::query("INSERT INTO memberships (course_id, user_id, role, joined_at) VALUES (1, ?, ?, ?)")
+        store::query("INSERT INTO memberships (course_id, user_id, role, joined_at) VALUES (1, ?, ?, ?)")
             .bind(user)
             .bind(role)
             .bind(&now)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
             .expect("member");
     }
@@ -102,7 +103,7 @@ async fn seed(dir: &std::path::Path) -> (SqlitePool, i64, i64, Vec<i64>) {
     let chars: Vec<char> = doc.text.chars().collect();
     let mut readings = Vec::new();
     for reading in 1..=5 {
-        sqlx::query(
+        store::query(
             "INSERT INTO readings (id, course_id, title, author, format, source, text, blocks, created_at)
              VALUES (?, 1, ?, '', 'text', ?, ?, ?, ?)",
         )
@@ -112,7 +113,7 @@ async fn seed(dir: &std::path::Path) -> (SqlitePool, i64, i64, Vec<i64>) {
         .bind(&doc.text)
         .bind(&blocks)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .expect("reading");
         readings.push(reading);
@@ -127,7 +128,7 @@ async fn seed(dir: &std::path::Path) -> (SqlitePool, i64, i64, Vec<i64>) {
             _ => "private",
         };
         let words = 5 + rng.below(25);
-        sqlx::query(
+        store::query(
             "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, visibility, start, end, exact,
                                       prefix, suffix, created_at, modified_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)",
@@ -143,18 +144,18 @@ async fn seed(dir: &std::path::Path) -> (SqlitePool, i64, i64, Vec<i64>) {
         .bind(chars[start..end].iter().collect::<String>())
         .bind(&now)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .expect("annotation");
     }
     for i in 0..2_000_i64 {
-        sqlx::query("INSERT INTO replies (uuid, annotation_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?)")
+        store::query("INSERT INTO replies (uuid, annotation_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?)")
             .bind(uuid::Uuid::from_u64_pair(2, u64::try_from(i).unwrap_or(0)).to_string())
             .bind(1 + (i * 7) % 10_000)
             .bind(2 + (i * 3) % 40)
             .bind(rng.sentence(12))
             .bind(&now)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
             .expect("reply");
     }
@@ -162,7 +163,7 @@ async fn seed(dir: &std::path::Path) -> (SqlitePool, i64, i64, Vec<i64>) {
     (pool, 1, 7, readings)
 }
 
-async fn run(pool: &SqlitePool, course: i64, viewer: Viewer, q: &Query, reading: Option<i64>) -> i64 {
+async fn run(pool: &Db, course: i64, viewer: Viewer, q: &Query, reading: Option<i64>) -> i64 {
     let filters = search::Filters { reading_id: reading, query: Some(q), ..search::Filters::default() };
     search::search_course(pool, course, viewer, filters, PER_PAGE, 0).await.expect("search").0
 }
@@ -183,7 +184,7 @@ fn bench_search(c: &mut Criterion) {
     ];
     for post_first in [false, true] {
         runtime.block_on(async {
-            sqlx::query("INSERT OR REPLACE INTO course_settings (course_id, post_first, updated_at) VALUES (?, ?, ?)")
+            store::query("INSERT OR REPLACE INTO course_settings (course_id, post_first, updated_at) VALUES (?, ?, ?)")
                 .bind(course)
                 .bind(post_first)
                 .bind(db::now())

@@ -6,6 +6,7 @@
 //! importing a reading's text is another thing (`text::import`).
 
 use crate::config::Quotas;
+use crate::db::Db;
 use crate::db::w3c::{Existing, ImportPlan, ImportedAnnotation, store_import};
 use crate::db::{annotations, readings};
 use crate::domain::{AnnotationId, Comment, Kind, LinkError, Relation, Viewer, links_on_cycles};
@@ -16,7 +17,6 @@ use crate::text::CharIndex;
 use crate::text::anchor::{self, Agreement::QuoteWins, AnchoredBy};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use std::collections::{BTreeMap, HashMap};
 
 /// The most items one import may hold.
@@ -96,7 +96,7 @@ struct Anchoring {
 /// Imports `input` into a reading as `importer` (an instructor of its course).
 /// A report with refusals means nothing was stored.
 pub async fn import_annotations(
-    db: &SqlitePool,
+    db: &Db,
     reading_id: i64,
     importer: Viewer,
     input: Value,
@@ -249,7 +249,7 @@ fn refuse_item(report: &mut ImportReport, item: &ItemRef, reason: &str) {
 
 /// An annotation a link or reply names: one of the import's, else one the importer sees in the reading.
 async fn resolve(
-    db: &SqlitePool,
+    db: &Db,
     reading_id: i64,
     importer: Viewer,
     keys: &HashMap<AnnotationId, usize>,
@@ -266,7 +266,7 @@ async fn resolve(
 /// `counterpoint import-annotations FILE --reading ID --as EMAIL`: imports a JSON
 /// file as that instructor. Refusals are an error naming each item.
 pub async fn import_annotations_file(
-    db: &SqlitePool,
+    db: &Db,
     file: &std::path::Path,
     reading_id: i64,
     email: &str,

@@ -5,6 +5,7 @@
 //! an annotation's thread. Each returns what changed; the web layer tells the
 //! open pages.
 
+use crate::db::Db;
 use crate::db::{annotations, assignments, moderation, readings, replies, w3c as store};
 use crate::domain::{Annotation, AnnotationId, Comment, Link, LinkError, NewAnnotation, Relation, Reply, User, Viewer};
 use crate::error::{Error, Result};
@@ -12,7 +13,6 @@ use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance};
 use crate::services::Services;
 use crate::text::anchor::{self, Agreement, Anchored, TextPosition, TextQuote};
 use crate::text::{CharIndex, ReadingText};
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// Where an annotation goes or is: its course and reading.
@@ -92,7 +92,7 @@ pub async fn create(
 
 /// The annotation `viewer` wants to change: 404 unless they may see it, 403
 /// unless they wrote it or, as an instructor, may place a class member's orphan.
-pub async fn editable(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
+pub async fn editable(db: &Db, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
     let current = annotations::find_visible(db, id, viewer).await?.ok_or(Error::NotFound)?;
     if current.author_id != viewer.user_id && !placing_only(&current, viewer) {
         return Err(Error::Forbidden("only the author can change an annotation"));
@@ -156,7 +156,7 @@ pub async fn update(
 /// The annotation `viewer` wants to delete: 404 unless they may see it (others
 /// may not even learn that a private annotation exists), 403 unless they wrote
 /// it or teach the course.
-pub async fn deletable(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
+pub async fn deletable(db: &Db, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
     let annotation = annotations::find_visible(db, id, viewer).await?.ok_or(Error::NotFound)?;
     if annotation.author_id != viewer.user_id && !viewer.is_instructor() {
         return Err(Error::Forbidden("only the author (or an instructor) can delete an annotation"));
@@ -241,7 +241,7 @@ fn stored_links(from: AnnotationId, links: &[(annotations::LinkTarget, Relation)
 
 /// Finds and checks each requested link's target: same reading, visible to the author, kinds that fit.
 async fn resolve_links(
-    db: &SqlitePool,
+    db: &Db,
     reading_id: i64,
     viewer: Viewer,
     kind: crate::domain::Kind,

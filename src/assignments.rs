@@ -2,6 +2,7 @@
 //! a reading's due date (instructors), reading it back in the course's time
 //! zone, and what a member's course page says of each reading.
 
+use crate::db::Db;
 use crate::db::assignments::{self as store, ReadingProgress};
 use crate::db::readings::ReadingSummary;
 use crate::domain::{Assignment, DueStatus, UtcOffset, Viewer};
@@ -9,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::formats::w3c::utc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 /// The domain's rule: only the course's instructors set due dates (403). The
@@ -20,14 +20,14 @@ fn require_instructor(viewer: Viewer) -> Result<()> {
 
 /// Gives the reading a due date, opening date and late policy; what is late
 /// and every score re-derive at once (the revision triggers move the caches).
-pub async fn set(db: &SqlitePool, viewer: Viewer, reading_id: i64, assignment: &Assignment) -> Result<()> {
+pub async fn set(db: &Db, viewer: Viewer, reading_id: i64, assignment: &Assignment) -> Result<()> {
     require_instructor(viewer)?;
     store::save(db, reading_id, assignment).await?;
     tracing::info!(reading_id, due_at = %utc(assignment.due_at()), "due date set");
     Ok(())
 }
 
-pub async fn clear(db: &SqlitePool, viewer: Viewer, reading_id: i64) -> Result<()> {
+pub async fn clear(db: &Db, viewer: Viewer, reading_id: i64) -> Result<()> {
     require_instructor(viewer)?;
     store::clear(db, reading_id).await?;
     Ok(())
@@ -46,7 +46,7 @@ pub struct AssignmentView {
     pub time_zone: String,
 }
 
-pub async fn view(db: &SqlitePool, reading_id: i64, course_id: i64) -> Result<AssignmentView> {
+pub async fn view(db: &Db, reading_id: i64, course_id: i64) -> Result<AssignmentView> {
     let assignment = store::find(db, reading_id).await?;
     let zone = store::time_zone(db, course_id).await?;
     Ok(AssignmentView {
@@ -99,7 +99,7 @@ impl ReadingLine {
 /// Each reading of the course with its due status in the course's time zone
 /// and, for a member who asks, their progress and what is new for them.
 pub async fn reading_lines(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     readings: Vec<ReadingSummary>,
     progress_of: Option<Viewer>,

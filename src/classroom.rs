@@ -2,12 +2,12 @@
 //! course's discussion mode, its tag vocabulary, and marks on annotations
 //! (an instructor's spotlight, a question answered).
 
+use crate::db::Db;
 use crate::db::groups::{self, Group};
 use crate::db::marks::{self, Mark};
 use crate::db::{annotations, tags};
 use crate::domain::{Annotation, AnnotationId, Discussion, GroupName, Kind, Viewer, Vocabulary};
 use crate::error::{Error, Result, is_unique_violation};
-use sqlx::SqlitePool;
 
 /// The most members one group may list.
 pub const MAX_GROUP_MEMBERS: usize = 1_000;
@@ -29,7 +29,7 @@ fn require_instructor(viewer: Viewer, what: &'static str) -> Result<()> {
 /// Creates a group (or, with `id`, replaces one) in the course: instructors only;
 /// every member must be a student of the course (422 otherwise), names are unique.
 pub async fn save_group(
-    db: &SqlitePool,
+    db: &Db,
     (course_id, viewer): (i64, Viewer),
     id: Option<i64>,
     form: &GroupForm,
@@ -57,13 +57,13 @@ pub async fn save_group(
     all.into_iter().find(|g| g.id == id).ok_or(Error::NotFound)
 }
 
-pub async fn delete_group(db: &SqlitePool, (course_id, viewer): (i64, Viewer), id: i64) -> Result<()> {
+pub async fn delete_group(db: &Db, (course_id, viewer): (i64, Viewer), id: i64) -> Result<()> {
     require_instructor(viewer, "only the course's instructors can remove groups")?;
     if groups::delete_group(db, course_id, id).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
 /// Sets whether the course discusses as a class or in groups (instructors only).
-pub async fn set_discussion(db: &SqlitePool, (course_id, viewer): (i64, Viewer), value: &str) -> Result<Discussion> {
+pub async fn set_discussion(db: &Db, (course_id, viewer): (i64, Viewer), value: &str) -> Result<Discussion> {
     require_instructor(viewer, "only the course's instructors can change its settings")?;
     let discussion: Discussion = value.parse()?;
     groups::set_discussion(db, course_id, discussion).await?;
@@ -71,11 +71,7 @@ pub async fn set_discussion(db: &SqlitePool, (course_id, viewer): (i64, Viewer),
 }
 
 /// Replaces the course's tag vocabulary (instructors only); an empty one allows any tag.
-pub async fn set_vocabulary(
-    db: &SqlitePool,
-    (course_id, viewer): (i64, Viewer),
-    tags: &[String],
-) -> Result<Vocabulary> {
+pub async fn set_vocabulary(db: &Db, (course_id, viewer): (i64, Viewer), tags: &[String]) -> Result<Vocabulary> {
     require_instructor(viewer, "only the course's instructors can set its tags")?;
     let vocabulary = Vocabulary::parse(tags.iter().map(String::as_str))?;
     tags::set_vocabulary(db, course_id, &vocabulary).await?;
@@ -83,7 +79,7 @@ pub async fn set_vocabulary(
 }
 
 /// 422 when an annotation's tags fall outside the course's non-empty vocabulary.
-pub async fn check_tags(db: &SqlitePool, course_id: i64, tags: &[String]) -> Result<()> {
+pub async fn check_tags(db: &Db, course_id: i64, tags: &[String]) -> Result<()> {
     if tags.is_empty() {
         return Ok(());
     }
@@ -93,7 +89,7 @@ pub async fn check_tags(db: &SqlitePool, course_id: i64, tags: &[String]) -> Res
 /// Spotlights an annotation or takes the spotlight off (instructors only), or marks
 /// a question answered or not (its author or an instructor). The annotation must be
 /// one the caller may see (404 otherwise). Returns it as the caller now sees it.
-pub async fn set_mark(db: &SqlitePool, id: AnnotationId, viewer: Viewer, mark: Mark, on: bool) -> Result<Annotation> {
+pub async fn set_mark(db: &Db, id: AnnotationId, viewer: Viewer, mark: Mark, on: bool) -> Result<Annotation> {
     let annotation = annotations::find_visible(db, id, viewer).await?.ok_or(Error::NotFound)?;
     match mark {
         Mark::Spotlight => require_instructor(viewer, "only instructors can spotlight annotations")?,

@@ -302,7 +302,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Imports a reading from a file into a course (`counterpoint import`), choosing the format by its extension.
 pub async fn import_reading_file(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::db::Db,
     file: &Path,
     course: i64,
     title: Option<&str>,
@@ -326,7 +326,7 @@ pub async fn import_reading_file(
 
 /// Imports a PDF (its text layer) with the default PDF limits, keeping the file as the original.
 async fn import_pdf(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::db::Db,
     file: &Path,
     course: i64,
     title: Option<&str>,
@@ -359,16 +359,12 @@ async fn import_pdf(
 }
 
 /// `VACUUM INTO`: a consistent, compact copy, safe while the server writes.
-async fn backup(pool: &sqlx::SqlitePool, file: &Path) -> anyhow::Result<()> {
+async fn backup(pool: &crate::db::Db, file: &Path) -> anyhow::Result<()> {
     if file.exists() {
         bail!("{} already exists; choose a new file", file.display());
     }
     let path = file.to_str().ok_or_else(|| anyhow!("the backup path must be UTF-8"))?;
-    sqlx::query("VACUUM INTO ?")
-        .bind(path)
-        .execute(pool)
-        .await
-        .with_context(|| format!("cannot write {}", file.display()))?;
+    crate::db::backup_to(pool, path).await.with_context(|| format!("cannot write {}", file.display()))?;
     eprintln!("backed up to {}", file.display());
     Ok(())
 }

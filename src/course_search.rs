@@ -3,12 +3,12 @@
 //! one use case behind the search page and `GET /api/courses/{id}/search`;
 //! `search` parses queries, `db::search` runs them.
 
+use crate::db::Db;
 use crate::db::search::{self, Filters, Hit};
 use crate::domain::{Kind, Viewer};
 use crate::error::{Error, Result};
 use crate::search::{PER_PAGE, Query, SearchLimits, highlights};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 /// The query string, as typed: empty fields are absent, the rest parsed by [`search_course`].
 #[derive(Debug, Default, Deserialize)]
@@ -62,7 +62,7 @@ fn optional<T: std::str::FromStr>(value: &str, field: &'static str, message: &st
 /// Searches the course as `viewer` may see it. Bad input (too long, too many
 /// terms, an unknown kind, a page out of range) is a 422; no query, no results.
 pub async fn search_course(
-    db: &SqlitePool,
+    db: &Db,
     limits: &SearchLimits,
     (course_id, viewer): (i64, Viewer),
     params: &SearchParams,

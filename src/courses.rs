@@ -1,12 +1,12 @@
 //! Course use cases shared by the pages and the API.
 
+use crate::db::Db;
 use crate::db::courses::{self, Course};
 use crate::domain::{JoinCode, Role, Title};
 use crate::error::{Error, Result};
-use sqlx::SqlitePool;
 
 /// Creates a course titled `title` with `user_id` as its first instructor.
-pub async fn create_course(db: &SqlitePool, user_id: i64, title: &str) -> Result<Course> {
+pub async fn create_course(db: &Db, user_id: i64, title: &str) -> Result<Course> {
     let title = Title::parse(title)?;
     Ok(courses::insert_course(db, &title, user_id).await?)
 }
@@ -17,7 +17,7 @@ pub const REMOVED: &str = "An instructor removed you from this course; ask them 
 /// Joins the course whose code `code` is, as a student (a member keeps their role).
 /// An unknown code is 422; a student an instructor removed is refused (403)
 /// until re-admitted.
-pub async fn join_by_code(db: &SqlitePool, user_id: i64, code: &str) -> Result<Course> {
+pub async fn join_by_code(db: &Db, user_id: i64, code: &str) -> Result<Course> {
     let code = JoinCode::parse(code)?;
     let course = courses::find_by_join_code(db, &code)
         .await?
@@ -36,7 +36,7 @@ pub enum MemberChange {
 /// Changes a member's place in a course. A course keeps at least one
 /// instructor: the last one can be neither demoted nor removed (422). A user
 /// who is not a member is 404.
-pub async fn change_member(db: &SqlitePool, course_id: i64, user_id: i64, change: MemberChange) -> Result<()> {
+pub async fn change_member(db: &Db, course_id: i64, user_id: i64, change: MemberChange) -> Result<()> {
     let role = courses::role_of(db, course_id, user_id).await?.ok_or(Error::NotFound)?;
     let last_instructor = role == Role::Instructor && courses::count_instructors(db, course_id).await? <= 1;
     if last_instructor && change != MemberChange::Promote {
@@ -55,7 +55,7 @@ pub async fn change_member(db: &SqlitePool, course_id: i64, user_id: i64, change
 /// instructors to hand over in person: the link and when it expires. Only for
 /// the course's students (never another instructor, never a stranger: 404).
 pub async fn student_reset_link(
-    db: &SqlitePool,
+    db: &Db,
     (course_id, instructor_id): (i64, i64),
     student_id: i64,
     base: &str,
@@ -76,7 +76,7 @@ pub async fn student_reset_link(
 /// the instructors' own annotations; never students or their work. The copy
 /// has a new join code.
 pub async fn copy_course(
-    db: &SqlitePool,
+    db: &Db,
     viewer: crate::domain::Viewer,
     course_id: i64,
     title: &str,

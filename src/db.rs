@@ -24,6 +24,7 @@ pub mod review;
 pub mod search;
 pub mod sessions;
 pub mod snapshot;
+pub mod store;
 pub mod tags;
 pub mod tokens;
 pub mod users;
@@ -37,14 +38,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::path::Path;
 use std::time::Duration;
 
-/// The store's connection pool, by the name the layers above use: they never
-/// name sqlx themselves (see `tests/api/architecture.rs`), so a second SQL
-/// backend changes what this is, not them.
-pub use sqlx::SqlitePool;
+/// The database the layers above hold: they never name sqlx themselves (see
+/// `tests/api/architecture.rs`), nor which backend this is.
+pub use store::{Backend, Db};
 
 /// Opens (creating if needed) the database at `path`, in WAL mode with foreign
 /// keys on and a busy timeout, and applies the migrations.
-pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
+pub async fn connect(path: &Path) -> anyhow::Result<Db> {
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -67,7 +67,7 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .run(&pool)
         .await
         .map_err(|e| anyhow::anyhow!("cannot migrate the database {}: {e}", path.display()))?;
-    Ok(pool)
+    Ok(Db::Sqlite(pool))
 }
 
 /// Whether a connection going back to the pool is out of any transaction.
@@ -112,7 +112,10 @@ const CHECKPOINT_PAUSE: Duration = Duration::from_millis(500);
 /// idle leaves the log empty whatever order they close in. One that fails (a
 /// full disk, a lock) is retried, then reported: nothing is lost, the log stays
 /// beside the database and is folded in at the next start.
-pub async fn close(pool: &SqlitePool) {
+pub async fn close(db: &Db) {
+    let Some(pool) = db.as_sqlite() else {
+        return db.close().await;
+    };
     for attempt in 1..=CHECKPOINT_TRIES {
         match checkpoint(pool).await {
             Ok(()) => break,
@@ -131,7 +134,7 @@ pub async fn close(pool: &SqlitePool) {
 }
 
 /// One TRUNCATE checkpoint; an error when it could not complete.
-async fn checkpoint(pool: &SqlitePool) -> anyhow::Result<()> {
+async fn checkpoint(pool: &sqlx::SqlitePool) -> anyhow::Result<()> {
     let (busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
     anyhow::ensure!(busy == 0, "the checkpoint was blocked ({done} of {log} pages of the log folded in)");
     Ok(())
@@ -152,4 +155,14 @@ pub fn timestamp(time: DateTime<Utc>) -> String {
 /// Parses a stored time; the store only ever writes valid ones.
 pub(crate) fn parse_time(value: &str) -> Result<DateTime<Utc>, sqlx::Error> {
     DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc)).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// A consistent, compact copy of an SQLite database into the new file `path`
+/// (`VACUUM INTO`), safe while the server writes. PostgreSQL has its own tools.
+pub async fn backup_to(db: &Db, path: &str) -> anyhow::Result<()> {
+    let Some(pool) = db.as_sqlite() else {
+        anyhow::bail!("backup copies an SQLite database; back PostgreSQL up with pg_dump (see the README)");
+    };
+    sqlx::query("VACUUM INTO ?").bind(path).execute(pool).await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 use crate::accounts::create_account;
 use crate::config::Config;
+use crate::db::Db;
 use crate::db::marks::{self, Mark};
 use crate::db::{self, annotations, courses, groups, readings, replies, tags};
 use crate::domain::{
@@ -14,7 +15,6 @@ use crate::text::anchor::{self, Agreement, TextQuote};
 use crate::text::import::{self, SourceFormat};
 use anyhow::{Context, anyhow};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 const ESSAY: &str = include_str!("demo/essay.md");
 const ANNOTATIONS: &str = include_str!("demo/annotations.json");
@@ -65,7 +65,7 @@ pub async fn run(mut config: Config) -> anyhow::Result<()> {
 }
 
 /// Creates the demo's accounts, course, reading and annotations; returns the course id.
-pub async fn seed(pool: &SqlitePool) -> anyhow::Result<i64> {
+pub async fn seed(pool: &Db) -> anyhow::Result<i64> {
     let mut ids = Vec::new();
     for (login, name, _) in PEOPLE {
         let id =
@@ -133,7 +133,7 @@ pub async fn seed(pool: &SqlitePool) -> anyhow::Result<i64> {
 /// The classroom features, each shown once: the course's tag vocabulary, a
 /// spotlight, a question answered, and two seminar groups (the course still
 /// discusses as a class, so every demo login sees everything).
-async fn classroom(pool: &SqlitePool, course_id: i64, ids: &[i64], made: &[uuid::Uuid]) -> anyhow::Result<()> {
+async fn classroom(pool: &Db, course_id: i64, ids: &[i64], made: &[uuid::Uuid]) -> anyhow::Result<()> {
     let vocabulary = Vocabulary::parse(["governance", "security", "climate", "sanctions", "indigenous rights"])?;
     tags::set_vocabulary(pool, course_id, &vocabulary).await?;
     let (instructor, amira, ben, chloe) = (ids[0], ids[1], ids[2], ids[3]);

@@ -1,13 +1,13 @@
 //! Course exports, one entry point for the API and the command line. An export
 //! holds what a course's instructors may see, never private annotations.
 
+use crate::db::Db;
 use crate::db::{annotations, courses, readings, replies, w3c as store};
 use crate::domain::{Annotation, AnnotationId, Role, Viewer};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{self, About, Iris, Page, PageForm, ReplyOut};
 use serde::Deserialize;
 use serde_json::Value;
-use sqlx::SqlitePool;
 
 /// The formats a course can be exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -36,11 +36,7 @@ pub struct Export {
 pub const EXPORT_VIEWER: Viewer = Viewer { user_id: 0, role: Role::Instructor };
 
 /// The readings of a course to export: all of them, or the one asked for (which must be in the course).
-pub async fn readings_of(
-    db: &SqlitePool,
-    course_id: i64,
-    reading: Option<i64>,
-) -> Result<Vec<readings::ReadingSummary>> {
+pub async fn readings_of(db: &Db, course_id: i64, reading: Option<i64>) -> Result<Vec<readings::ReadingSummary>> {
     courses::find_course(db, course_id).await?.ok_or(Error::NotFound)?;
     let all = readings::list_for_course(db, course_id).await?;
     match reading {
@@ -53,7 +49,7 @@ pub async fn readings_of(
 }
 
 /// Every exportable annotation of the readings, reading by reading in text order.
-pub async fn annotations_of(db: &SqlitePool, readings: &[readings::ReadingSummary]) -> Result<Vec<Annotation>> {
+pub async fn annotations_of(db: &Db, readings: &[readings::ReadingSummary]) -> Result<Vec<Annotation>> {
     let mut all = Vec::new();
     for reading in readings {
         all.extend(annotations::list_visible(db, reading.id, EXPORT_VIEWER).await?);
@@ -63,7 +59,7 @@ pub async fn annotations_of(db: &SqlitePool, readings: &[readings::ReadingSummar
 
 /// Exports a course (or one of its readings) in `format`.
 pub async fn export_course(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     reading: Option<i64>,
     format: ExportFormat,
@@ -88,7 +84,7 @@ pub async fn export_course(
 /// A W3C `AnnotationCollection` of the readings' annotations followed by their
 /// replies (annotations with motivation `replying`), on one embedded page.
 async fn jsonld_collection(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     readings: &[readings::ReadingSummary],
     iris: &Iris,
@@ -116,12 +112,7 @@ async fn jsonld_collection(
 }
 
 /// The replies to `parents` (annotations the caller has checked the viewer may see), oldest first, as JSON-LD.
-pub async fn reply_items(
-    db: &SqlitePool,
-    parents: &[AnnotationId],
-    reading_id: i64,
-    iris: &Iris,
-) -> Result<Vec<Value>> {
+pub async fn reply_items(db: &Db, parents: &[AnnotationId], reading_id: i64, iris: &Iris) -> Result<Vec<Value>> {
     let provenance = store::provenance_in_reading(db, reading_id).await?;
     let all = replies::list_for_reading(db, reading_id).await?;
     let parents: std::collections::HashSet<&AnnotationId> = parents.iter().collect();
@@ -154,7 +145,7 @@ fn aif_export(course_id: i64, annotations: &[Annotation]) -> Result<Export> {
 /// ones too) and replies in every course they belong to, and the feedback they
 /// received, as one W3C `AnnotationCollection`. Feedback is an annotation with
 /// motivation `assessing` whose target is the annotation it is about.
-pub async fn export_account(db: &SqlitePool, user_id: i64, iris: &Iris) -> Result<Value> {
+pub async fn export_account(db: &Db, user_id: i64, iris: &Iris) -> Result<Value> {
     let mut items = Vec::new();
     let mut reply_list = Vec::new();
     for course in courses::list_for_user(db, user_id).await? {

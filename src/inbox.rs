@@ -4,10 +4,10 @@
 //! read in `db::inbox` under the visibility rule; and [`InboxHub`], which tells
 //! the open pages of those who just received something, so their badges move.
 
+use crate::db::Db;
 use crate::db::inbox::{self, Item};
 use schemars::JsonSchema;
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::broadcast;
 
@@ -62,7 +62,7 @@ pub struct ListedBy {
 }
 
 /// The member's unread count and newest items.
-pub async fn listing(db: &SqlitePool, user_id: i64) -> sqlx::Result<Listing> {
+pub async fn listing(db: &Db, user_id: i64) -> sqlx::Result<Listing> {
     let unread = inbox::unread(db, user_id).await?;
     let items = inbox::list(db, user_id, LIST_LIMIT).await?;
     Ok(Listing { unread, items: items.iter().map(item_json).collect() })
@@ -129,7 +129,7 @@ impl InboxHub {
 
     /// Announces the recipients of items stored since the last announcement. Best
     /// effort: a failure here costs a badge its live update, never the write.
-    pub async fn announce(&self, db: &SqlitePool) {
+    pub async fn announce(&self, db: &Db) {
         let after = self.announced.load(Ordering::Acquire);
         match inbox::recipients_since(db, after).await {
             Ok((users, newest)) => {

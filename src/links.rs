@@ -4,17 +4,17 @@
 //! `annotations`; a W3C import's, among its batch, with the same rule
 //! ([`crate::domain::links_on_cycles`]) in `annotation_import`.
 
+use crate::db::Db;
 use crate::db::annotations::{self, LinkTarget};
 use crate::db::links;
 use crate::domain::{Annotation, AnnotationId, LinkError, Relation, Viewer};
 use crate::error::{Error, Result};
 use crate::services::Services;
-use sqlx::SqlitePool;
 
 /// Refuses links from `from` that would close a cycle of `supports`. A new
 /// annotation (`from` is `None`) has nothing pointing at it yet, so its links
 /// cannot close one.
-pub async fn refuse_cycles(db: &SqlitePool, from: Option<AnnotationId>, new: &[(LinkTarget, Relation)]) -> Result<()> {
+pub async fn refuse_cycles(db: &Db, from: Option<AnnotationId>, new: &[(LinkTarget, Relation)]) -> Result<()> {
     let Some(from) = from else { return Ok(()) };
     let Some(from_row) = links::row_id(db, from).await? else { return Ok(()) };
     for (target, relation) in new {
@@ -26,7 +26,7 @@ pub async fn refuse_cycles(db: &SqlitePool, from: Option<AnnotationId>, new: &[(
 }
 
 /// The annotation whose links `viewer` wants to change: 404 unless they may see it, 403 unless they wrote it.
-pub async fn authored(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
+pub async fn authored(db: &Db, id: AnnotationId, viewer: Viewer) -> Result<Annotation> {
     let annotation = annotations::find_visible(db, id, viewer).await?.ok_or(Error::NotFound)?;
     if annotation.author_id != viewer.user_id {
         return Err(Error::Forbidden("only the author of an annotation can change its links"));
@@ -61,6 +61,6 @@ pub async fn link(
 }
 
 /// Removes the link from `source` (found with [`authored`]) to `to`; 404 when there is none.
-pub async fn unlink(db: &SqlitePool, source: &Annotation, to: AnnotationId) -> Result<()> {
+pub async fn unlink(db: &Db, source: &Annotation, to: AnnotationId) -> Result<()> {
     if links::delete_link(db, source.id, to).await? { Ok(()) } else { Err(Error::NotFound) }
 }

@@ -20,8 +20,8 @@ pub mod roster;
 
 pub use client::Lti;
 
+use crate::db::Db;
 use crate::db::lti::{self as store, NewPlatform};
-use sqlx::SqlitePool;
 
 /// The tool's URLs on a server at `base` (`https://host`), to paste into the LMS.
 #[must_use]
@@ -37,7 +37,7 @@ pub fn tool_urls(base: &str) -> [(&'static str, String); 4] {
 
 /// Checks a platform's registration (absolute http(s) URLs, nothing empty) and stores it;
 /// makes the tool's key pair if there is none yet. Returns the platform's id.
-pub async fn register(db: &SqlitePool, new: &NewPlatform<'_>) -> anyhow::Result<i64> {
+pub async fn register(db: &Db, new: &NewPlatform<'_>) -> anyhow::Result<i64> {
     for (field, value) in
         [("--issuer", new.issuer), ("--client-id", new.client_id), ("--deployment-id", new.deployment_id)]
     {

@@ -3,6 +3,7 @@
 //! computes the same plan again against the text as it then stands and stores
 //! it in one transaction.
 
+use crate::db::Db;
 use crate::db::readings;
 use crate::db::versions::{self, Anchored, Refused, Replacement};
 use crate::domain::{AnnotationId, Title, check_length};
@@ -12,7 +13,6 @@ use crate::text::Document;
 use crate::text::import::{self, SourceFormat};
 use crate::text::reanchor::{Fate, Limits, Outcome, Reanchorer};
 use serde::Serialize;
-use sqlx::SqlitePool;
 
 /// The replacement an instructor asks for.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ pub struct Plan {
 ///
 /// Bad input (a blank title, an empty or oversized source) is a 4xx. The import
 /// and the re-anchoring run off the async workers, under the heavy-task budget.
-pub async fn plan(db: &SqlitePool, offload: &Offload, reading_id: i64, new: &NewText<'_>) -> Result<Plan> {
+pub async fn plan(db: &Db, offload: &Offload, reading_id: i64, new: &NewText<'_>) -> Result<Plan> {
     let title = Title::parse(new.title)?;
     let author = new.author.trim().to_owned();
     check_length("author", &author, 200)?;
@@ -93,7 +93,7 @@ pub async fn plan(db: &SqlitePool, offload: &Offload, reading_id: i64, new: &New
 /// If another replacement was stored between the plan and the save, nothing is
 /// stored and the answer is a 409: the plan was made against a text that is gone.
 pub async fn save(
-    db: &SqlitePool,
+    db: &Db,
     offload: &Offload,
     (reading_id, editor_id): (i64, i64),
     new: &NewText<'_>,

@@ -9,10 +9,10 @@ pub mod student;
 pub mod tables;
 pub mod tally;
 
+use crate::db::Db;
 use crate::db::{annotations, assignments, courses, replies};
 use crate::domain::{Annotation, Assignment, Role};
 use crate::export::EXPORT_VIEWER;
-use sqlx::SqlitePool;
 use std::collections::HashSet;
 
 /// A student of the course, as the review lists them.
@@ -24,7 +24,7 @@ pub struct Student {
 }
 
 /// The course's students, by name.
-pub async fn students_of(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<Student>> {
+pub async fn students_of(db: &Db, course_id: i64) -> sqlx::Result<Vec<Student>> {
     let mut students: Vec<Student> = courses::list_members(db, course_id)
         .await?
         .into_iter()
@@ -45,7 +45,7 @@ pub struct ReadingWork {
     pub assignment: Option<Assignment>,
 }
 
-pub async fn reading_work(db: &SqlitePool, reading_id: i64) -> sqlx::Result<ReadingWork> {
+pub async fn reading_work(db: &Db, reading_id: i64) -> sqlx::Result<ReadingWork> {
     let annotations = annotations::list_visible(db, reading_id, EXPORT_VIEWER).await?;
     let visible: HashSet<_> = annotations.iter().map(|a| a.id).collect();
     let replies = replies::list_for_reading(db, reading_id)

@@ -4,15 +4,15 @@
 //! its state; nothing here knows HTTP.
 
 use crate::config::Quotas;
+use crate::db::Db;
 use crate::db::group_commit::Inserts;
 use crate::inbox::InboxHub;
 use crate::offload::Offload;
-use sqlx::SqlitePool;
 
 /// Borrowed for one call of a use case.
 #[derive(Clone, Copy)]
 pub struct Services<'a> {
-    pub db: &'a SqlitePool,
+    pub db: &'a Db,
     pub quotas: &'a Quotas,
     pub offload: &'a Offload,
     pub inserts: &'a Inserts,

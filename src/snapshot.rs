@@ -42,13 +42,13 @@ pub use revisioned::Revisioned;
 pub use view::View;
 
 use crate::argument::{self, Counts};
+use crate::db::Db;
 use crate::db::readings::Reading;
 use crate::db::replies::Reply;
 use crate::domain::{Annotation, AnnotationId, Circles, Kind, Link, Relation, Viewer, Visibility, Vocabulary};
 use crate::error::Result;
 use crate::formats::w3c::Provenance;
 use crate::text::CharIndex;
-use sqlx::SqlitePool;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -90,7 +90,7 @@ pub struct Snapshot {
 }
 
 /// The revision of `reading_id` as it stands, or `None` if there is no such reading.
-pub async fn revision_of(db: &SqlitePool, reading_id: i64) -> Result<Option<i64>> {
+pub async fn revision_of(db: &Db, reading_id: i64) -> Result<Option<i64>> {
     Ok(crate::db::snapshot::revision_of(db, reading_id).await?)
 }
 

@@ -25,7 +25,7 @@ pub use api::wire::components as api_schemas;
 pub use auth::{CurrentUser, SESSION_COOKIE};
 
 use crate::config::Config;
-use crate::db::SqlitePool;
+use crate::db::Db;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -40,7 +40,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 /// Everything a handler may need, cloned into each request.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: Db,
     pub config: Arc<Config>,
     pub limits: Arc<limits::Limits>,
     /// Live changes of each reading, for the pages open on it.
@@ -65,7 +65,7 @@ pub struct AppState {
 
 impl AppState {
     #[must_use]
-    pub fn new(db: SqlitePool, config: Config) -> Self {
+    pub fn new(db: Db, config: Config) -> Self {
         let limits = Arc::new(limits::Limits::new(config.rate_limit, &config.rates));
         limits::Limits::sweep_every_minute(&limits);
         let mailer = match (&config.smtp_url, &config.base_url) {

@@ -11,8 +11,9 @@ pub use writes::{AnnotationUpdate, Insert, insert_annotation, reattach, update_a
 pub(super) use writes::{insert_in, insert_rows};
 
 use super::visibility::VISIBLE;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::{Annotation, AnnotationId, Kind, Link, Relation, Viewer};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 /// The annotation a new link points at, if it is in `reading_id` and `viewer` may see it.
@@ -24,13 +25,13 @@ pub struct LinkTarget {
 }
 
 pub async fn find_link_target(
-    db: &SqlitePool,
+    db: &Db,
     reading_id: i64,
     id: AnnotationId,
     viewer: Viewer,
 ) -> sqlx::Result<Option<LinkTarget>> {
     let sql = format!("SELECT a.id, a.kind FROM annotations a WHERE a.uuid = ?3 AND a.reading_id = ?4 AND {VISIBLE}");
-    let row: Option<(i64, String)> = sqlx::query_as(&sql)
+    let row: Option<(i64, String)> = store::query_as(&sql)
         .bind(viewer.user_id)
         .bind(viewer.is_instructor())
         .bind(id.to_string())
@@ -42,23 +43,23 @@ pub async fn find_link_target(
 
 /// Everything `viewer` may see anchored in a reading, in text order, with links
 /// and reply counts. Orphans have no place in the text: see [`list_visible_orphans`].
-pub async fn list_visible(db: &SqlitePool, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
+pub async fn list_visible(db: &Db, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
     list_where(db, reading_id, viewer, "a.orphaned = 0").await
 }
 
 /// The reading's orphans `viewer` may see (their authors' and, unless private, the
 /// instructors'), oldest first.
-pub async fn list_visible_orphans(db: &SqlitePool, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
+pub async fn list_visible_orphans(db: &Db, reading_id: i64, viewer: Viewer) -> sqlx::Result<Vec<Annotation>> {
     list_where(db, reading_id, viewer, "a.orphaned = 1").await
 }
 
-async fn list_where(db: &SqlitePool, reading_id: i64, viewer: Viewer, filter: &str) -> sqlx::Result<Vec<Annotation>> {
+async fn list_where(db: &Db, reading_id: i64, viewer: Viewer, filter: &str) -> sqlx::Result<Vec<Annotation>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM annotations a JOIN users u ON u.id = a.author_id
          WHERE a.reading_id = ?3 AND {filter} AND {VISIBLE} ORDER BY a.start, a.end DESC, a.id"
     );
     let rows: Vec<Row> =
-        sqlx::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(reading_id).fetch_all(db).await?;
+        store::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(reading_id).fetch_all(db).await?;
     let mut index = HashMap::with_capacity(rows.len());
     let mut annotations = Vec::with_capacity(rows.len());
     for row in rows {
@@ -74,11 +75,11 @@ async fn list_where(db: &SqlitePool, reading_id: i64, viewer: Viewer, filter: &s
 }
 
 /// One annotation, if `viewer` may see it.
-pub async fn find_visible(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> sqlx::Result<Option<Annotation>> {
+pub async fn find_visible(db: &Db, id: AnnotationId, viewer: Viewer) -> sqlx::Result<Option<Annotation>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.uuid = ?3 AND {VISIBLE}"
     );
-    let row: Option<Row> = sqlx::query_as(&sql)
+    let row: Option<Row> = store::query_as(&sql)
         .bind(viewer.user_id)
         .bind(viewer.is_instructor())
         .bind(id.to_string())
@@ -92,14 +93,14 @@ pub async fn find_visible(db: &SqlitePool, id: AnnotationId, viewer: Viewer) -> 
 }
 
 /// Links whose source matches `filter` (binding `?3` to `value`) and whose target `viewer` may see.
-async fn visible_links(db: &SqlitePool, filter: &str, value: i64, viewer: Viewer) -> sqlx::Result<Vec<(i64, Link)>> {
+async fn visible_links(db: &Db, filter: &str, value: i64, viewer: Viewer) -> sqlx::Result<Vec<(i64, Link)>> {
     let sql = format!(
         "SELECT f.id, f.uuid, a.uuid, l.relation FROM links l
          JOIN annotations f ON f.id = l.from_id JOIN annotations a ON a.id = l.to_id
          WHERE {filter} AND {VISIBLE} ORDER BY l.id"
     );
     let rows: Vec<(i64, String, String, String)> =
-        sqlx::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(value).fetch_all(db).await?;
+        store::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(value).fetch_all(db).await?;
     rows.into_iter()
         .map(|(from_row, from, to, relation)| {
             let relation = relation.parse().map_err(decode)?;
@@ -116,8 +117,8 @@ pub struct Location {
     pub author_id: i64,
 }
 
-pub async fn locate(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Option<Location>> {
-    sqlx::query_as(
+pub async fn locate(db: &Db, id: AnnotationId) -> sqlx::Result<Option<Location>> {
+    store::query_as(
         "SELECT a.reading_id, r.course_id, a.author_id FROM annotations a JOIN readings r ON r.id = a.reading_id
          WHERE a.uuid = ?",
     )
@@ -127,8 +128,8 @@ pub async fn locate(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Option<Lo
 }
 
 /// The kinds and relations of the links that point at an annotation.
-pub async fn incoming_links(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Vec<(Kind, Relation)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
+pub async fn incoming_links(db: &Db, id: AnnotationId) -> sqlx::Result<Vec<(Kind, Relation)>> {
+    let rows: Vec<(String, String)> = store::query_as(
         "SELECT f.kind, l.relation FROM links l JOIN annotations f ON f.id = l.from_id
          JOIN annotations a ON a.id = l.to_id WHERE a.uuid = ?",
     )
@@ -139,8 +140,8 @@ pub async fn incoming_links(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<V
 }
 
 /// How many annotations a reading has, everyone's (its settings page says so before a text is replaced).
-pub async fn count_in_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<i64> {
+pub async fn count_in_reading(db: &Db, reading_id: i64) -> sqlx::Result<i64> {
     let (count,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM annotations WHERE reading_id = ?").bind(reading_id).fetch_one(db).await?;
+        store::query_as("SELECT count(*) FROM annotations WHERE reading_id = ?").bind(reading_id).fetch_one(db).await?;
     Ok(count)
 }

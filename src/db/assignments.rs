@@ -4,8 +4,9 @@
 //! it (`annotations::COLUMNS`, `snapshot`), never stored.
 
 use super::{now, parse_time, timestamp};
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::{Assignment, LatePolicy, UtcOffset};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 type Row = (i64, String, Option<String>, String);
@@ -18,9 +19,9 @@ fn into_assignment((_, due_at, opens_at, policy): &Row) -> sqlx::Result<Assignme
 }
 
 /// The reading's assignment, if it has a due date.
-pub async fn find(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Assignment>> {
+pub async fn find(db: &Db, reading_id: i64) -> sqlx::Result<Option<Assignment>> {
     let row: Option<Row> =
-        sqlx::query_as("SELECT reading_id, due_at, opens_at, late_policy FROM assignments WHERE reading_id = ?")
+        store::query_as("SELECT reading_id, due_at, opens_at, late_policy FROM assignments WHERE reading_id = ?")
             .bind(reading_id)
             .fetch_optional(db)
             .await?;
@@ -31,18 +32,14 @@ pub async fn find(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Assig
 /// query (one trip to the database for every create): the reading's assignment, which
 /// says whether it is late, and how many annotations the author already has there, for
 /// the quota (kept by trigger in `annotation_counts`, so this costs the same at any count).
-pub async fn for_new_annotation(
-    db: &SqlitePool,
-    reading_id: i64,
-    author_id: i64,
-) -> sqlx::Result<(Option<Assignment>, usize)> {
+pub async fn for_new_annotation(db: &Db, reading_id: i64, author_id: i64) -> sqlx::Result<(Option<Assignment>, usize)> {
     let (authored, reading, due_at, opens_at, policy): (
         i64,
         Option<i64>,
         Option<String>,
         Option<String>,
         Option<String>,
-    ) = sqlx::query_as(
+    ) = store::query_as(
         "SELECT coalesce((SELECT authored FROM annotation_counts WHERE reading_id = ?1 AND author_id = ?2), 0),
                     s.reading_id, s.due_at, s.opens_at, s.late_policy
              FROM (SELECT 1) LEFT JOIN assignments s ON s.reading_id = ?1",
@@ -59,8 +56,8 @@ pub async fn for_new_annotation(
 }
 
 /// Every assignment of the course's readings, by reading.
-pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<HashMap<i64, Assignment>> {
-    let rows: Vec<Row> = sqlx::query_as(
+pub async fn list_for_course(db: &Db, course_id: i64) -> sqlx::Result<HashMap<i64, Assignment>> {
+    let rows: Vec<Row> = store::query_as(
         "SELECT s.reading_id, s.due_at, s.opens_at, s.late_policy FROM assignments s
          JOIN readings r ON r.id = s.reading_id WHERE r.course_id = ?",
     )
@@ -71,8 +68,8 @@ pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<Ha
 }
 
 /// Gives the reading a due date (or changes it); the revision triggers re-score at once.
-pub async fn save(db: &SqlitePool, reading_id: i64, assignment: &Assignment) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn save(db: &Db, reading_id: i64, assignment: &Assignment) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO assignments (reading_id, due_at, opens_at, late_policy, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (reading_id) DO UPDATE SET due_at = excluded.due_at, opens_at = excluded.opens_at,
              late_policy = excluded.late_policy, updated_at = excluded.updated_at",
@@ -88,15 +85,15 @@ pub async fn save(db: &SqlitePool, reading_id: i64, assignment: &Assignment) -> 
 }
 
 /// Takes the reading's due date away; nothing is late any more.
-pub async fn clear(db: &SqlitePool, reading_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM assignments WHERE reading_id = ?").bind(reading_id).execute(db).await?;
+pub async fn clear(db: &Db, reading_id: i64) -> sqlx::Result<()> {
+    store::query("DELETE FROM assignments WHERE reading_id = ?").bind(reading_id).execute(db).await?;
     Ok(())
 }
 
 /// The course's time zone: its own setting, else the server's.
-pub async fn time_zone(db: &SqlitePool, course_id: i64) -> sqlx::Result<UtcOffset> {
+pub async fn time_zone(db: &Db, course_id: i64) -> sqlx::Result<UtcOffset> {
     let row: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT utc_offset_minutes FROM course_settings WHERE course_id = ?")
+        store::query_as("SELECT utc_offset_minutes FROM course_settings WHERE course_id = ?")
             .bind(course_id)
             .fetch_optional(db)
             .await?;
@@ -104,8 +101,8 @@ pub async fn time_zone(db: &SqlitePool, course_id: i64) -> sqlx::Result<UtcOffse
     Ok(minutes.and_then(|m| UtcOffset::from_minutes(m).ok()).unwrap_or_else(UtcOffset::local))
 }
 
-pub async fn set_time_zone(db: &SqlitePool, course_id: i64, zone: UtcOffset) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn set_time_zone(db: &Db, course_id: i64, zone: UtcOffset) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO course_settings (course_id, utc_offset_minutes, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (course_id) DO UPDATE SET utc_offset_minutes = excluded.utc_offset_minutes,
              updated_at = excluded.updated_at",
@@ -126,12 +123,12 @@ pub const VISIT_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 /// Records that `user_id` opened the reading now (unless they did less than
 /// [`VISIT_GRANULARITY`] ago); returns when they had last opened it before
 /// (what the page marks new work against), if ever.
-pub async fn record_visit(db: &SqlitePool, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn record_visit(db: &Db, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
     let before = last_visit(db, user_id, reading_id).await?;
     let now = chrono::Utc::now();
     let recent = before.as_deref().and_then(|t| parse_time(t).ok()).is_some_and(|t| now - t < VISIT_GRANULARITY);
     if !recent {
-        sqlx::query(
+        store::query(
             "INSERT INTO reading_visits (user_id, reading_id, visited_at) VALUES (?, ?, ?)
              ON CONFLICT (user_id, reading_id) DO UPDATE SET visited_at = excluded.visited_at",
         )
@@ -145,9 +142,9 @@ pub async fn record_visit(db: &SqlitePool, user_id: i64, reading_id: i64) -> sql
 }
 
 /// When `user_id` last opened the reading, if ever.
-pub async fn last_visit(db: &SqlitePool, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn last_visit(db: &Db, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT visited_at FROM reading_visits WHERE user_id = ? AND reading_id = ?")
+        store::query_as("SELECT visited_at FROM reading_visits WHERE user_id = ? AND reading_id = ?")
             .bind(user_id)
             .bind(reading_id)
             .fetch_optional(db)
@@ -176,7 +173,7 @@ pub struct ReadingProgress {
 /// Each reading of the course with the member's progress and what is new for
 /// them, under the visibility rule (`visibility::VISIBLE`).
 pub async fn progress_for(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     viewer: crate::domain::Viewer,
 ) -> sqlx::Result<Vec<ReadingProgress>> {
@@ -198,5 +195,5 @@ pub async fn progress_for(
          FROM readings r LEFT JOIN reading_visits v ON v.reading_id = r.id AND v.user_id = ?1
          WHERE r.course_id = ?3 ORDER BY r.id"
     );
-    sqlx::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(course_id).fetch_all(db).await
+    store::query_as(&sql).bind(viewer.user_id).bind(viewer.is_instructor()).bind(course_id).fetch_all(db).await
 }

@@ -6,8 +6,10 @@
 
 use super::courses::{Course, CourseRow};
 use super::{now, parse_time, timestamp};
+use crate::db::Db;
+use crate::db::store;
+use crate::db::store::Conn;
 use crate::domain::{AnnotationId, Assignment, Invalid, JoinCode, LatePolicy, Title};
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 /// What happens to the readings' due dates in the copy.
@@ -30,7 +32,7 @@ pub enum CopyError {
 
 /// Copies course `from` as a new course titled `title`, with a new join code.
 pub async fn copy_course(
-    db: &SqlitePool,
+    db: &Db,
     from: i64,
     title: &Title,
     due: DueDates,
@@ -38,26 +40,26 @@ pub async fn copy_course(
 ) -> Result<Course, CopyError> {
     let mut tx = db.begin().await?;
     let at = now();
-    let course: Course = sqlx::query_as::<_, CourseRow>(
+    let course: Course = store::query_as::<CourseRow>(
         "INSERT INTO courses (title, join_code, created_at) VALUES (?, ?, ?) RETURNING id, title, join_code",
     )
     .bind(title.as_str())
     .bind(JoinCode::generate().as_str())
     .bind(&at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?
     .into();
     let to = course.id;
-    sqlx::query(
+    store::query(
         "INSERT INTO memberships (course_id, user_id, role, joined_at)
          SELECT ?, user_id, 'instructor', ? FROM memberships WHERE course_id = ? AND role = 'instructor'",
     )
     .bind(to)
     .bind(&at)
     .bind(from)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
-    sqlx::query(
+    store::query(
         "INSERT INTO rubrics (course_id, claim_points, counterargument_points, source_points, question_points,
              note_points, reply_points, min_words, cap, updated_at)
          SELECT ?, claim_points, counterargument_points, source_points, question_points, note_points,
@@ -66,30 +68,30 @@ pub async fn copy_course(
     .bind(to)
     .bind(&at)
     .bind(from)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
-    sqlx::query(
+    store::query(
         "INSERT INTO course_settings (course_id, post_first, departed_work, utc_offset_minutes, discussion, updated_at)
          SELECT ?, post_first, departed_work, utc_offset_minutes, discussion, ? FROM course_settings WHERE course_id = ?",
     )
     .bind(to)
     .bind(&at)
     .bind(from)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     // The tag vocabulary, and the groups by name only: next term's students form them anew.
-    sqlx::query("INSERT INTO course_tags (course_id, tag, position) SELECT ?, tag, position FROM course_tags WHERE course_id = ?")
+    store::query("INSERT INTO course_tags (course_id, tag, position) SELECT ?, tag, position FROM course_tags WHERE course_id = ?")
         .bind(to)
         .bind(from)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-    sqlx::query(
+    store::query(
         "INSERT INTO course_groups (course_id, name, created_at) SELECT ?, name, ? FROM course_groups WHERE course_id = ?",
     )
     .bind(to)
     .bind(&at)
     .bind(from)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     let readings = copy_readings(&mut tx, from, to, &at).await?;
     if let DueDates::Shift(days) = due {
@@ -103,14 +105,14 @@ pub async fn copy_course(
 }
 
 /// Copies each reading (numbered as `readings::insert_reading` numbers them); old id → new id.
-async fn copy_readings(conn: &mut SqliteConnection, from: i64, to: i64, at: &str) -> sqlx::Result<Vec<(i64, i64)>> {
-    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM readings WHERE course_id = ? ORDER BY id")
+async fn copy_readings(conn: &mut Conn<'_>, from: i64, to: i64, at: &str) -> sqlx::Result<Vec<(i64, i64)>> {
+    let ids: Vec<(i64,)> = store::query_as("SELECT id FROM readings WHERE course_id = ? ORDER BY id")
         .bind(from)
         .fetch_all(&mut *conn)
         .await?;
     let mut pairs = Vec::with_capacity(ids.len());
     for (old,) in ids {
-        let (new,): (i64,) = sqlx::query_as(
+        let (new,): (i64,) = store::query_as(
             "INSERT INTO readings (id, course_id, title, author, format, source, text, blocks, created_at)
              SELECT 1 + max(coalesce((SELECT max(id) FROM readings), 0),
                             coalesce((SELECT high FROM retired_ids WHERE tbl = 'readings'), 0)),
@@ -126,15 +128,10 @@ async fn copy_readings(conn: &mut SqliteConnection, from: i64, to: i64, at: &str
     Ok(pairs)
 }
 
-async fn copy_assignments(
-    conn: &mut SqliteConnection,
-    readings: &[(i64, i64)],
-    days: i64,
-    at: &str,
-) -> Result<(), CopyError> {
+async fn copy_assignments(conn: &mut Conn<'_>, readings: &[(i64, i64)], days: i64, at: &str) -> Result<(), CopyError> {
     for &(old, new) in readings {
         let row: Option<(String, Option<String>, String)> =
-            sqlx::query_as("SELECT due_at, opens_at, late_policy FROM assignments WHERE reading_id = ?")
+            store::query_as("SELECT due_at, opens_at, late_policy FROM assignments WHERE reading_id = ?")
                 .bind(old)
                 .fetch_optional(&mut *conn)
                 .await?;
@@ -142,7 +139,7 @@ async fn copy_assignments(
         let policy: LatePolicy = policy.parse()?;
         let opens = opens_at.as_deref().map(parse_time).transpose()?;
         let shifted = Assignment::new(parse_time(&due_at)?, opens, policy)?.shifted(days)?;
-        sqlx::query(
+        store::query(
             "INSERT INTO assignments (reading_id, due_at, opens_at, late_policy, updated_at) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(new)
@@ -159,13 +156,13 @@ async fn copy_assignments(
 /// Copies what the course's instructors annotated (as of now: a former
 /// instructor's work stays behind) and the links among those annotations.
 async fn copy_instructor_annotations(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     from: i64,
     readings: &[(i64, i64)],
     at: &str,
 ) -> sqlx::Result<()> {
     let reading_map: HashMap<i64, i64> = readings.iter().copied().collect();
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64)> = store::query_as(
         "SELECT a.id, a.reading_id FROM annotations a JOIN readings r ON r.id = a.reading_id
          JOIN memberships m ON m.course_id = r.course_id AND m.user_id = a.author_id AND m.role = 'instructor'
          WHERE r.course_id = ? ORDER BY a.id",
@@ -176,7 +173,7 @@ async fn copy_instructor_annotations(
     let mut copied: HashMap<i64, i64> = HashMap::with_capacity(rows.len());
     for (old, reading) in rows {
         let Some(&new_reading) = reading_map.get(&reading) else { continue };
-        let (new,): (i64,) = sqlx::query_as(
+        let (new,): (i64,) = store::query_as(
             "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
                  start, end, exact, prefix, suffix, created_at, modified_at)
              SELECT ?, ?, author_id, kind, comment, citation, tags, visibility, start, end, exact, prefix, suffix, ?, ?
@@ -191,7 +188,7 @@ async fn copy_instructor_annotations(
         .await?;
         copied.insert(old, new);
     }
-    let links: Vec<(i64, i64, String)> = sqlx::query_as(
+    let links: Vec<(i64, i64, String)> = store::query_as(
         "SELECT l.from_id, l.to_id, l.relation FROM links l JOIN annotations a ON a.id = l.from_id
          JOIN readings r ON r.id = a.reading_id WHERE r.course_id = ? ORDER BY l.id",
     )
@@ -200,7 +197,7 @@ async fn copy_instructor_annotations(
     .await?;
     for (from_id, to_id, relation) in links {
         let (Some(new_from), Some(new_to)) = (copied.get(&from_id), copied.get(&to_id)) else { continue };
-        sqlx::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
+        store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
             .bind(new_from)
             .bind(new_to)
             .bind(relation)

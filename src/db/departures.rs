@@ -8,24 +8,25 @@
 //! hangs on it. Then the account, its sessions, tokens and memberships go.
 
 use super::now;
-use sqlx::SqlitePool;
+use crate::db::Db;
+use crate::db::store;
 
 /// The email domain of the accounts that stand in for departed ones (`.invalid` is reserved: it never receives mail).
 pub const DEPARTED_DOMAIN: &str = "departed.invalid";
 
 /// Deletes the account as described above; the stand-in's id, if one was needed.
-pub async fn delete_account(db: &SqlitePool, user_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn delete_account(db: &Db, user_id: i64) -> sqlx::Result<Option<i64>> {
     let mut tx = db.begin().await?;
     let (taught,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM memberships WHERE user_id = ? AND role = 'instructor'")
+        store::query_as("SELECT count(*) FROM memberships WHERE user_id = ? AND role = 'instructor'")
             .bind(user_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut tx)
             .await?;
     let name = if taught > 0 { "Former instructor" } else { "Former student" };
     // Courses whose setting keeps the work (no setting row means the default).
     let kept = "SELECT r.id FROM readings r LEFT JOIN course_settings s ON s.course_id = r.course_id
                 WHERE coalesce(s.departed_work, 'anonymise') = 'anonymise'";
-    let (anything,): (i64,) = sqlx::query_as(&format!(
+    let (anything,): (i64,) = store::query_as(format!(
         "SELECT (SELECT count(*) FROM annotations WHERE author_id = ?1 AND visibility <> 'private' AND reading_id IN ({kept}))
               + (SELECT count(*) FROM replies p JOIN annotations a ON a.id = p.annotation_id
                  WHERE p.author_id = ?1 AND a.reading_id IN ({kept}))
@@ -33,18 +34,18 @@ pub async fn delete_account(db: &SqlitePool, user_id: i64) -> sqlx::Result<Optio
                  WHERE f.author_id = ?1 AND a.reading_id IN ({kept}))"
     ))
     .bind(user_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     let mut stand_in = None;
     if anything > 0 {
         let email = format!("former-{}@{DEPARTED_DOMAIN}", uuid::Uuid::new_v4().simple());
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = store::query_as(
             "INSERT INTO users (email, name, password_hash, created_at, disabled_at) VALUES (?1, ?2, '!', ?3, ?3) RETURNING id",
         )
         .bind(&email)
         .bind(name)
         .bind(now())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         for statement in [
             format!(
@@ -62,27 +63,27 @@ pub async fn delete_account(db: &SqlitePool, user_id: i64) -> sqlx::Result<Optio
              WHERE m.user_id = ?2 AND coalesce(s.departed_work, 'anonymise') = 'anonymise'"
                 .to_owned(),
         ] {
-            sqlx::query(&statement).bind(id).bind(user_id).execute(&mut *tx).await?;
+            store::query(&statement).bind(id).bind(user_id).execute(&mut tx).await?;
         }
         stand_in = Some(id);
     }
     // Courses nobody else is in are theirs alone: they go too, readings and all.
-    sqlx::query(
+    store::query(
         "DELETE FROM courses WHERE id IN (SELECT course_id FROM memberships WHERE user_id = ?1)
            AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.course_id = courses.id AND o.user_id <> ?1)",
     )
     .bind(user_id)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     // Everything else of theirs goes with the account (ON DELETE CASCADE).
-    sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
+    store::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut tx).await?;
     tx.commit().await?;
     Ok(stand_in)
 }
 
 /// The course's setting for a departed student's work: true to keep it anonymised.
-pub async fn keeps_departed_work(db: &SqlitePool, course_id: i64) -> sqlx::Result<bool> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT departed_work FROM course_settings WHERE course_id = ?")
+pub async fn keeps_departed_work(db: &Db, course_id: i64) -> sqlx::Result<bool> {
+    let row: Option<(String,)> = store::query_as("SELECT departed_work FROM course_settings WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(db)
         .await?;
@@ -90,8 +91,8 @@ pub async fn keeps_departed_work(db: &SqlitePool, course_id: i64) -> sqlx::Resul
 }
 
 /// Sets what happens to a departed student's work in the course.
-pub async fn set_keeps_departed_work(db: &SqlitePool, course_id: i64, keep: bool) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn set_keeps_departed_work(db: &Db, course_id: i64, keep: bool) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO course_settings (course_id, departed_work, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (course_id) DO UPDATE SET departed_work = excluded.departed_work, updated_at = excluded.updated_at",
     )

@@ -3,8 +3,9 @@
 
 use super::visibility::VISIBLE;
 use super::{now, parse_time};
+use crate::db::Db;
+use crate::db::store;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,14 +49,14 @@ fn into_feedback(row: Row) -> sqlx::Result<Feedback> {
 
 /// Stores feedback by `author_id` on an annotation (which the caller has checked they may see).
 pub async fn insert_feedback(
-    db: &SqlitePool,
+    db: &Db,
     annotation_id: Uuid,
     author_id: i64,
     text: &str,
     exemplary: bool,
 ) -> sqlx::Result<Feedback> {
     let id = Uuid::new_v4();
-    sqlx::query(
+    store::query(
         "INSERT INTO feedback (uuid, annotation_id, author_id, text, exemplary, created_at)
          SELECT ?, a.id, ?, ?, ?, ? FROM annotations a WHERE a.uuid = ?",
     )
@@ -71,17 +72,17 @@ pub async fn insert_feedback(
         "SELECT {COLUMNS} FROM feedback f JOIN annotations a ON a.id = f.annotation_id
          JOIN users u ON u.id = f.author_id WHERE f.uuid = ?"
     );
-    into_feedback(sqlx::query_as(&sql).bind(id.to_string()).fetch_one(db).await?)
+    into_feedback(store::query_as(&sql).bind(id.to_string()).fetch_one(db).await?)
 }
 
 /// The feedback on a reading's annotations, oldest first, for its instructors
 /// (the caller keeps only what belongs to annotations they may see).
-pub async fn list_for_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Vec<Feedback>> {
+pub async fn list_for_reading(db: &Db, reading_id: i64) -> sqlx::Result<Vec<Feedback>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM feedback f JOIN annotations a ON a.id = f.annotation_id
          JOIN users u ON u.id = f.author_id WHERE a.reading_id = ? ORDER BY f.id"
     );
-    sqlx::query_as(&sql).bind(reading_id).fetch_all(db).await?.into_iter().map(into_feedback).collect()
+    store::query_as(&sql).bind(reading_id).fetch_all(db).await?.into_iter().map(into_feedback).collect()
 }
 
 /// One of a user's annotations that has feedback, with where it is.
@@ -96,7 +97,7 @@ pub struct FeedbackOnMine {
 }
 
 /// The feedback on `user_id`'s own annotations, in courses they still belong to, newest first.
-pub async fn list_for_author(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<FeedbackOnMine>> {
+pub async fn list_for_author(db: &Db, user_id: i64) -> sqlx::Result<Vec<FeedbackOnMine>> {
     // The author is the viewer, so VISIBLE holds; it stays for the one rule's sake.
     let sql = format!(
         "SELECT {COLUMNS}, r.id AS reading_id, r.title AS reading_title, a.kind, a.exact, a.comment FROM feedback f
@@ -105,7 +106,7 @@ pub async fn list_for_author(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<
          JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?1
          WHERE a.author_id = ?1 AND {VISIBLE} ORDER BY f.id DESC"
     );
-    let rows: Vec<MineRow> = sqlx::query_as(&sql).bind(user_id).bind(false).fetch_all(db).await?;
+    let rows: Vec<MineRow> = store::query_as(&sql).bind(user_id).bind(false).fetch_all(db).await?;
     rows.into_iter()
         .map(|row| {
             Ok(FeedbackOnMine {

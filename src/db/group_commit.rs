@@ -17,9 +17,10 @@
 use super::annotations::{Insert, insert_in, insert_rows};
 use super::fault::share;
 use super::{now, parse_time};
+use crate::db::Db;
+use crate::db::store::Conn;
 use crate::domain::AnnotationId;
 use chrono::{DateTime, Utc};
-use sqlx::{Acquire, Connection, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most annotations one transaction takes.
@@ -37,7 +38,7 @@ pub struct Inserts {
 impl Inserts {
     /// Starts the committing task on the current Tokio runtime. It ends when every `Inserts` is dropped.
     #[must_use]
-    pub fn start(db: SqlitePool) -> Self {
+    pub fn start(db: Db) -> Self {
         let (queue, jobs) = mpsc::unbounded_channel();
         tokio::spawn(commit_all(db, jobs));
         Self { queue }
@@ -51,7 +52,7 @@ impl Inserts {
     }
 }
 
-async fn commit_all(db: SqlitePool, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn commit_all(db: Db, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let mut group = Vec::new();
     while jobs.recv_many(&mut group, MOST).await > 0 {
         let (inserts, waiting): (Vec<Insert>, Vec<_>) = group.drain(..).unzip();
@@ -76,12 +77,12 @@ async fn commit_all(db: SqlitePool, mut jobs: mpsc::UnboundedReceiver<Job>) {
 }
 
 /// Stores `inserts` in one transaction, each all or nothing; one result each, in order.
-pub async fn commit(conn: &mut SqliteConnection, inserts: &[Insert]) -> Vec<Stored> {
+pub async fn commit(conn: &mut Conn<'_>, inserts: &[Insert]) -> Vec<Stored> {
     let now = now();
     let stored = async {
         // A custom BEGIN is refused if sqlx counts a transaction open, and fails in SQLite if one
         // is; IMMEDIATE takes the write lock now, so a lock held elsewhere fails before any work.
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = conn.begin_immediate().await?;
         let mut results = Vec::with_capacity(inserts.len());
         let mut rest = inserts;
         while let Some(insert) = rest.first() {

@@ -2,8 +2,10 @@
 //! The rule they make is [`super::visibility::GROUPS_RULE`] in SQL and `domain::Circles` in memory.
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
+use crate::db::store::Conn;
 use crate::domain::{Circles, Discussion, GroupName};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// A group with its members (id and name), by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,16 +16,16 @@ pub struct Group {
 }
 
 /// The course's discussion mode (`class` without a settings row).
-pub async fn discussion(db: &SqlitePool, course_id: i64) -> sqlx::Result<Discussion> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT discussion FROM course_settings WHERE course_id = ?")
+pub async fn discussion(db: &Db, course_id: i64) -> sqlx::Result<Discussion> {
+    let row: Option<(String,)> = store::query_as("SELECT discussion FROM course_settings WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(db)
         .await?;
     Ok(row.and_then(|(d,)| d.parse().ok()).unwrap_or_default())
 }
 
-pub async fn set_discussion(db: &SqlitePool, course_id: i64, discussion: Discussion) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn set_discussion(db: &Db, course_id: i64, discussion: Discussion) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO course_settings (course_id, discussion, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (course_id) DO UPDATE SET discussion = excluded.discussion, updated_at = excluded.updated_at",
     )
@@ -36,8 +38,8 @@ pub async fn set_discussion(db: &SqlitePool, course_id: i64, discussion: Discuss
 }
 
 /// The course's discussion mode, instructors and groups, as `Snapshot::allows` needs them.
-pub async fn circles_in(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Result<Circles> {
-    let discussion: Option<(String,)> = sqlx::query_as("SELECT discussion FROM course_settings WHERE course_id = ?")
+pub async fn circles_in(conn: &mut Conn<'_>, course_id: i64) -> sqlx::Result<Circles> {
+    let discussion: Option<(String,)> = store::query_as("SELECT discussion FROM course_settings WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -46,11 +48,11 @@ pub async fn circles_in(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Re
         return Ok(Circles::default());
     }
     let instructors: Vec<(i64,)> =
-        sqlx::query_as("SELECT user_id FROM memberships WHERE course_id = ? AND role = 'instructor'")
+        store::query_as("SELECT user_id FROM memberships WHERE course_id = ? AND role = 'instructor'")
             .bind(course_id)
             .fetch_all(&mut *conn)
             .await?;
-    let members: Vec<(i64, i64)> = sqlx::query_as(
+    let members: Vec<(i64, i64)> = store::query_as(
         "SELECT m.user_id, m.group_id FROM group_members m JOIN course_groups g ON g.id = m.group_id
          WHERE g.course_id = ?",
     )
@@ -66,8 +68,8 @@ pub async fn circles_in(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Re
 }
 
 /// The course's groups by name, each with its members by name; only those `user_id` is in when given.
-pub async fn list_groups(db: &SqlitePool, course_id: i64, only_of: Option<i64>) -> sqlx::Result<Vec<Group>> {
-    let groups: Vec<(i64, String)> = sqlx::query_as(
+pub async fn list_groups(db: &Db, course_id: i64, only_of: Option<i64>) -> sqlx::Result<Vec<Group>> {
+    let groups: Vec<(i64, String)> = store::query_as(
         "SELECT g.id, g.name FROM course_groups g WHERE g.course_id = ?1
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = ?2))
          ORDER BY g.name COLLATE NOCASE, g.id",
@@ -76,7 +78,7 @@ pub async fn list_groups(db: &SqlitePool, course_id: i64, only_of: Option<i64>) 
     .bind(only_of)
     .fetch_all(db)
     .await?;
-    let members: Vec<(i64, i64, String)> = sqlx::query_as(
+    let members: Vec<(i64, i64, String)> = store::query_as(
         "SELECT m.group_id, u.id, u.name FROM group_members m JOIN course_groups g ON g.id = m.group_id
          JOIN users u ON u.id = m.user_id WHERE g.course_id = ? ORDER BY u.name COLLATE NOCASE, u.id",
     )
@@ -94,9 +96,9 @@ pub async fn list_groups(db: &SqlitePool, course_id: i64, only_of: Option<i64>) 
 }
 
 /// Which of `user_ids` are students of the course.
-pub async fn students_among(db: &SqlitePool, course_id: i64, user_ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+pub async fn students_among(db: &Db, course_id: i64, user_ids: &[i64]) -> sqlx::Result<Vec<i64>> {
     let json = serde_json::to_string(user_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query_scalar(
+    store::query_scalar(
         "SELECT user_id FROM memberships WHERE course_id = ? AND role = 'student'
            AND user_id IN (SELECT value FROM json_each(?))",
     )
@@ -110,7 +112,7 @@ pub async fn students_among(db: &SqlitePool, course_id: i64, user_ids: &[i64]) -
 /// The caller has checked the members are students of the course. Fails with a
 /// unique violation when the name is taken.
 pub async fn save_group(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     id: Option<i64>,
     name: &GroupName,
@@ -119,37 +121,39 @@ pub async fn save_group(
     let mut tx = db.begin().await?;
     let id = match id {
         None => Some(
-            sqlx::query_scalar("INSERT INTO course_groups (course_id, name, created_at) VALUES (?, ?, ?) RETURNING id")
-                .bind(course_id)
-                .bind(name.as_str())
-                .bind(now())
-                .fetch_one(&mut *tx)
-                .await?,
+            store::query_scalar(
+                "INSERT INTO course_groups (course_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
+            )
+            .bind(course_id)
+            .bind(name.as_str())
+            .bind(now())
+            .fetch_one(&mut tx)
+            .await?,
         ),
         Some(id) => {
-            sqlx::query_scalar("UPDATE course_groups SET name = ? WHERE id = ? AND course_id = ? RETURNING id")
+            store::query_scalar("UPDATE course_groups SET name = ? WHERE id = ? AND course_id = ? RETURNING id")
                 .bind(name.as_str())
                 .bind(id)
                 .bind(course_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut tx)
                 .await?
         }
     };
     let Some(id) = id else { return Ok(None) };
-    sqlx::query("DELETE FROM group_members WHERE group_id = ?").bind(id).execute(&mut *tx).await?;
+    store::query("DELETE FROM group_members WHERE group_id = ?").bind(id).execute(&mut tx).await?;
     for member in members {
-        sqlx::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
+        store::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
             .bind(id)
             .bind(member)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     tx.commit().await?;
     Ok(Some(id))
 }
 
-pub async fn delete_group(db: &SqlitePool, course_id: i64, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM course_groups WHERE id = ? AND course_id = ?")
+pub async fn delete_group(db: &Db, course_id: i64, id: i64) -> sqlx::Result<bool> {
+    let done = store::query("DELETE FROM course_groups WHERE id = ? AND course_id = ?")
         .bind(id)
         .bind(course_id)
         .execute(db)
@@ -158,8 +162,8 @@ pub async fn delete_group(db: &SqlitePool, course_id: i64, id: i64) -> sqlx::Res
 }
 
 /// The members of one group of the course (for the review pages' filter); `None` if there is no such group.
-pub async fn members_of(db: &SqlitePool, course_id: i64, group_id: i64) -> sqlx::Result<Option<Vec<i64>>> {
-    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM course_groups WHERE id = ? AND course_id = ?")
+pub async fn members_of(db: &Db, course_id: i64, group_id: i64) -> sqlx::Result<Option<Vec<i64>>> {
+    let exists: Option<(i64,)> = store::query_as("SELECT id FROM course_groups WHERE id = ? AND course_id = ?")
         .bind(group_id)
         .bind(course_id)
         .fetch_optional(db)
@@ -167,7 +171,9 @@ pub async fn members_of(db: &SqlitePool, course_id: i64, group_id: i64) -> sqlx:
     if exists.is_none() {
         return Ok(None);
     }
-    let members =
-        sqlx::query_scalar("SELECT user_id FROM group_members WHERE group_id = ?").bind(group_id).fetch_all(db).await?;
+    let members = store::query_scalar("SELECT user_id FROM group_members WHERE group_id = ?")
+        .bind(group_id)
+        .fetch_all(db)
+        .await?;
     Ok(Some(members))
 }

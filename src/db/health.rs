@@ -5,7 +5,8 @@
 //! the write-ahead log, which may have been unable to fold in meanwhile.
 
 use super::fault::Fault;
-use sqlx::SqlitePool;
+use crate::db::Db;
+use crate::db::store;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -40,13 +41,13 @@ impl Health {
     }
 
     /// A probe succeeded: if the storage was degraded, it is healed.
-    fn healed(&self, db: &SqlitePool) {
+    fn healed(&self, db: &Db) {
         let Some(fault) = self.lock().fault.take() else { return };
         tracing::warn!(?fault, "storage healed: writes succeed again");
         let db = db.clone();
         tokio::spawn(async move {
             // The log may have grown while checkpoints could not complete; PASSIVE never waits on readers.
-            match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&db).await {
+            match store::query_as::<(i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&db).await {
                 Ok((_, log, done)) => tracing::info!(log, done, "write-ahead log checkpointed after healing"),
                 Err(e) => tracing::warn!("could not checkpoint the write-ahead log after healing: {e}"),
             }
@@ -56,7 +57,7 @@ impl Health {
     /// The fault writes meet now: while degraded, a real write (at most once a
     /// [`PROBE_EVERY`]) tests whether it has cleared, so a load balancer that
     /// stopped sending writes still sees the server come back.
-    pub async fn probe(&self, db: &SqlitePool) -> Option<Fault> {
+    pub async fn probe(&self, db: &Db) -> Option<Fault> {
         {
             let mut state = self.lock();
             let recent = state.last_probe.is_some_and(|at| at.elapsed() < PROBE_EVERY);
@@ -84,8 +85,8 @@ impl Health {
 
 /// Rewrites the probe row with 64 KiB of room, so a disk with a few pages left
 /// does not pass for healed.
-async fn write_probe(db: &SqlitePool) -> sqlx::Result<()> {
-    sqlx::query(
+async fn write_probe(db: &Db) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO storage_probe (id, checked_at, room) VALUES (1, ?, zeroblob(65536))
          ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, room = excluded.room",
     )

@@ -5,9 +5,10 @@
 use super::annotations::decode;
 use super::visibility::VISIBLE;
 use super::{now, parse_time};
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::AnnotationId;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 
 /// One thing that answered the member's work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,31 +51,31 @@ fn from_where() -> String {
 }
 
 /// The member's courses, and whether they teach each.
-async fn courses_of(db: &SqlitePool, user_id: i64) -> sqlx::Result<Vec<(i64, bool)>> {
-    sqlx::query_as("SELECT course_id, role = 'instructor' FROM memberships WHERE user_id = ?")
+async fn courses_of(db: &Db, user_id: i64) -> sqlx::Result<Vec<(i64, bool)>> {
+    store::query_as("SELECT course_id, role = 'instructor' FROM memberships WHERE user_id = ?")
         .bind(user_id)
         .fetch_all(db)
         .await
 }
 
 /// How many of the member's items they may see are unread.
-pub async fn unread(db: &SqlitePool, user_id: i64) -> sqlx::Result<i64> {
+pub async fn unread(db: &Db, user_id: i64) -> sqlx::Result<i64> {
     let sql = format!("SELECT count(*) {} AND i.read_at IS NULL", from_where());
     let mut total = 0;
     for (course_id, teaches) in courses_of(db, user_id).await? {
-        let count: i64 = sqlx::query_scalar(&sql).bind(user_id).bind(teaches).bind(course_id).fetch_one(db).await?;
+        let count: i64 = store::query_scalar(&sql).bind(user_id).bind(teaches).bind(course_id).fetch_one(db).await?;
         total += count;
     }
     Ok(total)
 }
 
 /// The member's newest `limit` items they may see, newest first.
-pub async fn list(db: &SqlitePool, user_id: i64, limit: u32) -> sqlx::Result<Vec<Item>> {
+pub async fn list(db: &Db, user_id: i64, limit: u32) -> sqlx::Result<Vec<Item>> {
     let sql = format!("{SELECT} {} ORDER BY i.id DESC LIMIT ?4", from_where());
     let mut items = Vec::new();
     for (course_id, teaches) in courses_of(db, user_id).await? {
         let rows: Vec<Row> =
-            sqlx::query_as(&sql).bind(user_id).bind(teaches).bind(course_id).bind(limit).fetch_all(db).await?;
+            store::query_as(&sql).bind(user_id).bind(teaches).bind(course_id).bind(limit).fetch_all(db).await?;
         for (id, item_type, annotation, reading_id, reading_title, by_name, text, at, read) in rows {
             items.push(Item {
                 id,
@@ -95,14 +96,14 @@ pub async fn list(db: &SqlitePool, user_id: i64, limit: u32) -> sqlx::Result<Vec
 }
 
 /// One item of the member's, if they may see it.
-pub async fn find(db: &SqlitePool, user_id: i64, id: i64) -> sqlx::Result<Option<Item>> {
+pub async fn find(db: &Db, user_id: i64, id: i64) -> sqlx::Result<Option<Item>> {
     Ok(list(db, user_id, u32::MAX).await?.into_iter().find(|i| i.id == id))
 }
 
 /// Marks the member's items `ids` (or all of them) read; how many changed.
-pub async fn mark_read(db: &SqlitePool, user_id: i64, ids: Option<&[i64]>) -> sqlx::Result<u64> {
+pub async fn mark_read(db: &Db, user_id: i64, ids: Option<&[i64]>) -> sqlx::Result<u64> {
     let ids = ids.map(serde_json::to_string).transpose().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let done = sqlx::query(
+    let done = store::query(
         "UPDATE inbox_items SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL
            AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))",
     )
@@ -115,12 +116,12 @@ pub async fn mark_read(db: &SqlitePool, user_id: i64, ids: Option<&[i64]>) -> sq
 }
 
 /// Who received items after `after` (an item id), and the newest item id.
-pub async fn recipients_since(db: &SqlitePool, after: i64) -> sqlx::Result<(Vec<i64>, i64)> {
-    let newest: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM inbox_items").fetch_one(db).await?;
+pub async fn recipients_since(db: &Db, after: i64) -> sqlx::Result<(Vec<i64>, i64)> {
+    let newest: i64 = store::query_scalar("SELECT coalesce(max(id), 0) FROM inbox_items").fetch_one(db).await?;
     if newest <= after {
         return Ok((Vec::new(), newest));
     }
-    let users = sqlx::query_scalar("SELECT DISTINCT user_id FROM inbox_items WHERE id > ? AND id <= ?")
+    let users = store::query_scalar("SELECT DISTINCT user_id FROM inbox_items WHERE id > ? AND id <= ?")
         .bind(after)
         .bind(newest)
         .fetch_all(db)

@@ -8,8 +8,9 @@ pub mod provision;
 pub mod roster;
 
 use super::{now, timestamp};
+use crate::db::Db;
+use crate::db::store;
 use chrono::{Duration, Utc};
-use sqlx::SqlitePool;
 
 /// A platform (an LMS) as registered with `counterpoint lti register`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -42,9 +43,9 @@ pub struct NewPlatform<'a> {
 
 /// Registers a platform, or updates its endpoints and adds the deployment when
 /// the issuer and client id are already registered. Returns its id.
-pub async fn register_platform(db: &SqlitePool, new: &NewPlatform<'_>) -> sqlx::Result<i64> {
+pub async fn register_platform(db: &Db, new: &NewPlatform<'_>) -> sqlx::Result<i64> {
     let mut tx = db.begin().await?;
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = store::query_as(
         "INSERT INTO lti_platforms (issuer, client_id, auth_url, jwks_url, token_url, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (issuer, client_id) DO UPDATE
@@ -57,32 +58,28 @@ pub async fn register_platform(db: &SqlitePool, new: &NewPlatform<'_>) -> sqlx::
     .bind(new.jwks_url)
     .bind(new.token_url)
     .bind(now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
-    sqlx::query("INSERT OR IGNORE INTO lti_deployments (platform_id, deployment_id) VALUES (?, ?)")
+    store::query("INSERT OR IGNORE INTO lti_deployments (platform_id, deployment_id) VALUES (?, ?)")
         .bind(id)
         .bind(new.deployment_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn list_platforms(db: &SqlitePool) -> sqlx::Result<Vec<Platform>> {
-    sqlx::query_as(&format!("{PLATFORM} ORDER BY p.id")).fetch_all(db).await
+pub async fn list_platforms(db: &Db) -> sqlx::Result<Vec<Platform>> {
+    store::query_as(format!("{PLATFORM} ORDER BY p.id")).fetch_all(db).await
 }
 
-pub async fn find_platform(db: &SqlitePool, id: i64) -> sqlx::Result<Option<Platform>> {
-    sqlx::query_as(&format!("{PLATFORM} WHERE p.id = ?")).bind(id).fetch_optional(db).await
+pub async fn find_platform(db: &Db, id: i64) -> sqlx::Result<Option<Platform>> {
+    store::query_as(format!("{PLATFORM} WHERE p.id = ?")).bind(id).fetch_optional(db).await
 }
 
 /// The platforms registered under `issuer`, only the one with `client_id` when given.
-pub async fn platforms_of_issuer(
-    db: &SqlitePool,
-    issuer: &str,
-    client_id: Option<&str>,
-) -> sqlx::Result<Vec<Platform>> {
-    sqlx::query_as(&format!("{PLATFORM} WHERE p.issuer = ? AND (? IS NULL OR p.client_id = ?) ORDER BY p.id"))
+pub async fn platforms_of_issuer(db: &Db, issuer: &str, client_id: Option<&str>) -> sqlx::Result<Vec<Platform>> {
+    store::query_as(format!("{PLATFORM} WHERE p.issuer = ? AND (? IS NULL OR p.client_id = ?) ORDER BY p.id"))
         .bind(issuer)
         .bind(client_id)
         .bind(client_id)
@@ -91,14 +88,14 @@ pub async fn platforms_of_issuer(
 }
 
 /// Removes a platform and everything linked to it (its courses and accounts stay); false if unknown.
-pub async fn remove_platform(db: &SqlitePool, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM lti_platforms WHERE id = ?").bind(id).execute(db).await?;
+pub async fn remove_platform(db: &Db, id: i64) -> sqlx::Result<bool> {
+    let done = store::query("DELETE FROM lti_platforms WHERE id = ?").bind(id).execute(db).await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn deployment_exists(db: &SqlitePool, platform_id: i64, deployment_id: &str) -> sqlx::Result<bool> {
+pub async fn deployment_exists(db: &Db, platform_id: i64, deployment_id: &str) -> sqlx::Result<bool> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM lti_deployments WHERE platform_id = ? AND deployment_id = ?")
+        store::query_as("SELECT 1 FROM lti_deployments WHERE platform_id = ? AND deployment_id = ?")
             .bind(platform_id)
             .bind(deployment_id)
             .fetch_optional(db)
@@ -107,8 +104,8 @@ pub async fn deployment_exists(db: &SqlitePool, platform_id: i64, deployment_id:
 }
 
 /// The signing key: the newest unretired one.
-pub async fn active_key(db: &SqlitePool) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as(
+pub async fn active_key(db: &Db) -> sqlx::Result<Option<(String, String)>> {
+    store::query_as(
         "SELECT kid, private_pem FROM lti_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid LIMIT 1",
     )
     .fetch_optional(db)
@@ -116,19 +113,19 @@ pub async fn active_key(db: &SqlitePool) -> sqlx::Result<Option<(String, String)
 }
 
 /// Stores a new key; with `retire_others`, every other key stops signing.
-pub async fn insert_key(db: &SqlitePool, kid: &str, private_pem: &str, retire_others: bool) -> sqlx::Result<()> {
+pub async fn insert_key(db: &Db, kid: &str, private_pem: &str, retire_others: bool) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
     if retire_others {
-        sqlx::query("UPDATE lti_keys SET retired_at = ? WHERE retired_at IS NULL")
+        store::query("UPDATE lti_keys SET retired_at = ? WHERE retired_at IS NULL")
             .bind(now())
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
-    sqlx::query("INSERT INTO lti_keys (kid, private_pem, created_at) VALUES (?, ?, ?)")
+    store::query("INSERT INTO lti_keys (kid, private_pem, created_at) VALUES (?, ?, ?)")
         .bind(kid)
         .bind(private_pem)
         .bind(now())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await
 }
@@ -137,8 +134,8 @@ pub async fn insert_key(db: &SqlitePool, kid: &str, private_pem: &str, retire_ot
 pub const RETIRED_KEY_PUBLISHED: Duration = Duration::days(1);
 
 /// The keys `/lti/jwks.json` publishes: unretired ones and those retired within a day.
-pub async fn published_keys(db: &SqlitePool) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
+pub async fn published_keys(db: &Db) -> sqlx::Result<Vec<(String, String)>> {
+    store::query_as(
         "SELECT kid, private_pem FROM lti_keys WHERE retired_at IS NULL OR retired_at > ? ORDER BY created_at",
     )
     .bind(timestamp(Utc::now() - RETIRED_KEY_PUBLISHED))
@@ -150,12 +147,12 @@ pub async fn published_keys(db: &SqlitePool) -> sqlx::Result<Vec<(String, String
 pub const LOGIN_LIFETIME: Duration = Duration::minutes(10);
 
 /// Notes a login in flight (and forgets those too old to be answered).
-pub async fn insert_login(db: &SqlitePool, state_hash: &str, platform_id: i64, nonce: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM lti_logins WHERE created_at <= ?")
+pub async fn insert_login(db: &Db, state_hash: &str, platform_id: i64, nonce: &str) -> sqlx::Result<()> {
+    store::query("DELETE FROM lti_logins WHERE created_at <= ?")
         .bind(timestamp(Utc::now() - LOGIN_LIFETIME))
         .execute(db)
         .await?;
-    sqlx::query("INSERT INTO lti_logins (state_hash, platform_id, nonce, created_at) VALUES (?, ?, ?, ?)")
+    store::query("INSERT INTO lti_logins (state_hash, platform_id, nonce, created_at) VALUES (?, ?, ?, ?)")
         .bind(state_hash)
         .bind(platform_id)
         .bind(nonce)
@@ -166,9 +163,9 @@ pub async fn insert_login(db: &SqlitePool, state_hash: &str, platform_id: i64, n
 }
 
 /// Consumes a login in flight: its platform and nonce, if it exists and is fresh.
-pub async fn take_login(db: &SqlitePool, state_hash: &str) -> sqlx::Result<Option<(i64, String)>> {
+pub async fn take_login(db: &Db, state_hash: &str) -> sqlx::Result<Option<(i64, String)>> {
     let row: Option<(i64, String, String)> =
-        sqlx::query_as("DELETE FROM lti_logins WHERE state_hash = ? RETURNING platform_id, nonce, created_at")
+        store::query_as("DELETE FROM lti_logins WHERE state_hash = ? RETURNING platform_id, nonce, created_at")
             .bind(state_hash)
             .fetch_optional(db)
             .await?;
@@ -190,12 +187,12 @@ pub struct DeepLink {
 /// How long an instructor may take to choose a reading.
 pub const DEEP_LINK_LIFETIME: Duration = Duration::hours(1);
 
-pub async fn insert_deep_link(db: &SqlitePool, id_hash: &str, link: &DeepLink) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM lti_deep_links WHERE created_at <= ?")
+pub async fn insert_deep_link(db: &Db, id_hash: &str, link: &DeepLink) -> sqlx::Result<()> {
+    store::query("DELETE FROM lti_deep_links WHERE created_at <= ?")
         .bind(timestamp(Utc::now() - DEEP_LINK_LIFETIME))
         .execute(db)
         .await?;
-    sqlx::query(
+    store::query(
         "INSERT INTO lti_deep_links (id_hash, user_id, course_id, platform_id, deployment_id, return_url, data, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -213,8 +210,8 @@ pub async fn insert_deep_link(db: &SqlitePool, id_hash: &str, link: &DeepLink) -
 }
 
 /// The fresh deep-linking request with this id hash, made by `user_id`.
-pub async fn find_deep_link(db: &SqlitePool, id_hash: &str, user_id: i64) -> sqlx::Result<Option<DeepLink>> {
-    sqlx::query_as(
+pub async fn find_deep_link(db: &Db, id_hash: &str, user_id: i64) -> sqlx::Result<Option<DeepLink>> {
+    store::query_as(
         "SELECT user_id, course_id, platform_id, deployment_id, return_url, data FROM lti_deep_links
          WHERE id_hash = ? AND user_id = ? AND created_at > ?",
     )
@@ -225,8 +222,8 @@ pub async fn find_deep_link(db: &SqlitePool, id_hash: &str, user_id: i64) -> sql
     .await
 }
 
-pub async fn delete_deep_link(db: &SqlitePool, id_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM lti_deep_links WHERE id_hash = ?").bind(id_hash).execute(db).await?;
+pub async fn delete_deep_link(db: &Db, id_hash: &str) -> sqlx::Result<()> {
+    store::query("DELETE FROM lti_deep_links WHERE id_hash = ?").bind(id_hash).execute(db).await?;
     Ok(())
 }
 
@@ -240,8 +237,8 @@ pub struct GradeReport {
     pub message: String,
 }
 
-pub async fn save_grade_report(db: &SqlitePool, course_id: i64, report: &GradeReport) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn save_grade_report(db: &Db, course_id: i64, report: &GradeReport) -> sqlx::Result<()> {
+    store::query(
         "INSERT OR REPLACE INTO lti_grade_reports (course_id, pushed_at, sent, failed, skipped, message)
          VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -256,8 +253,8 @@ pub async fn save_grade_report(db: &SqlitePool, course_id: i64, report: &GradeRe
     Ok(())
 }
 
-pub async fn grade_report(db: &SqlitePool, course_id: i64) -> sqlx::Result<Option<GradeReport>> {
-    sqlx::query_as("SELECT pushed_at, sent, failed, skipped, message FROM lti_grade_reports WHERE course_id = ?")
+pub async fn grade_report(db: &Db, course_id: i64) -> sqlx::Result<Option<GradeReport>> {
+    store::query_as("SELECT pushed_at, sent, failed, skipped, message FROM lti_grade_reports WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(db)
         .await

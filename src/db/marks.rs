@@ -3,8 +3,9 @@
 //! author's inbox (see the `classroom` migration).
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::AnnotationId;
-use sqlx::SqlitePool;
 
 /// A mark an annotation may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +25,9 @@ impl Mark {
 }
 
 /// Puts `mark` on the annotation (by `by_id`) or takes it off; whether anything changed.
-pub async fn set_mark(db: &SqlitePool, id: AnnotationId, mark: Mark, by_id: i64, on: bool) -> sqlx::Result<bool> {
+pub async fn set_mark(db: &Db, id: AnnotationId, mark: Mark, by_id: i64, on: bool) -> sqlx::Result<bool> {
     let done = if on {
-        sqlx::query(
+        store::query(
             "INSERT OR IGNORE INTO annotation_marks (annotation_id, mark, by_id, created_at)
              SELECT id, ?, ?, ? FROM annotations WHERE uuid = ?",
         )
@@ -37,7 +38,7 @@ pub async fn set_mark(db: &SqlitePool, id: AnnotationId, mark: Mark, by_id: i64,
         .execute(db)
         .await?
     } else {
-        sqlx::query(
+        store::query(
             "DELETE FROM annotation_marks WHERE mark = ? AND annotation_id = (SELECT id FROM annotations WHERE uuid = ?)",
         )
         .bind(mark.as_str())

@@ -1,16 +1,12 @@
 //! The record of annotations instructors deleted as moderators.
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::Annotation;
-use sqlx::SqlitePool;
 
-pub async fn record_deletion(
-    db: &SqlitePool,
-    course_id: i64,
-    moderator_id: i64,
-    annotation: &Annotation,
-) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn record_deletion(db: &Db, course_id: i64, moderator_id: i64, annotation: &Annotation) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO moderation_log (course_id, moderator_id, author_id, annotation_id, kind, quote, comment, deleted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -28,8 +24,10 @@ pub async fn record_deletion(
 }
 
 /// How many deletions were recorded for a course.
-pub async fn count_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM moderation_log WHERE course_id = ?").bind(course_id).fetch_one(db).await?;
+pub async fn count_for_course(db: &Db, course_id: i64) -> sqlx::Result<i64> {
+    let (n,): (i64,) = store::query_as("SELECT count(*) FROM moderation_log WHERE course_id = ?")
+        .bind(course_id)
+        .fetch_one(db)
+        .await?;
     Ok(n)
 }

@@ -1,10 +1,12 @@
 //! The original files of readings imported from PDFs (`reading_originals`).
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
+use crate::db::store::Conn;
 use crate::domain::Title;
 use crate::text::Document;
 use crate::text::import::SourceFormat;
-use sqlx::SqlitePool;
 
 /// An original file as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -27,7 +29,7 @@ pub struct NewOriginal<'a> {
 /// Stores a reading made from a file together with that file, in one transaction:
 /// the reading's source is its extracted text (see the migration).
 pub async fn insert_reading_with_original(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     title: &Title,
     author: &str,
@@ -36,8 +38,8 @@ pub async fn insert_reading_with_original(
 ) -> sqlx::Result<i64> {
     let mut tx = db.begin().await?;
     let id =
-        super::readings::insert_reading(&mut *tx, course_id, title, author, SourceFormat::Text, &doc.text, doc).await?;
-    sqlx::query(
+        super::readings::insert_reading(&mut tx, course_id, title, author, SourceFormat::Text, &doc.text, doc).await?;
+    store::query(
         "INSERT INTO reading_originals (reading_id, sha256, media_type, file_name, bytes, created_at)
          VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -47,15 +49,15 @@ pub async fn insert_reading_with_original(
     .bind(original.file_name)
     .bind(original.bytes)
     .bind(now())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// A reading's original file, if it was imported from one.
-pub async fn find_original(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Original>> {
-    sqlx::query_as("SELECT sha256, media_type, file_name, bytes FROM reading_originals WHERE reading_id = ?")
+pub async fn find_original(db: &Db, reading_id: i64) -> sqlx::Result<Option<Original>> {
+    store::query_as("SELECT sha256, media_type, file_name, bytes FROM reading_originals WHERE reading_id = ?")
         .bind(reading_id)
         .fetch_optional(db)
         .await
@@ -63,8 +65,8 @@ pub async fn find_original(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Opt
 
 /// The SHA-256 of a reading's original, without loading the file (for the reading page's
 /// link, which the snapshot carries: see `db::snapshot`).
-pub async fn sha256_in(conn: &mut sqlx::SqliteConnection, reading_id: i64) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT sha256 FROM reading_originals WHERE reading_id = ?")
+pub async fn sha256_in(conn: &mut Conn<'_>, reading_id: i64) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = store::query_as("SELECT sha256 FROM reading_originals WHERE reading_id = ?")
         .bind(reading_id)
         .fetch_optional(conn)
         .await?;

@@ -1,10 +1,11 @@
 //! Readings: their source, canonical text and blocks.
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::{Role, Title};
 use crate::text::import::SourceFormat;
 use crate::text::{Block, Document};
-use sqlx::SqlitePool;
 
 pub use crate::domain::Reading;
 
@@ -18,7 +19,7 @@ pub struct ReadingSummary {
 
 /// Stores a new reading; `db` is the pool or a transaction.
 pub async fn insert_reading(
-    db: impl sqlx::SqliteExecutor<'_>,
+    db: impl store::Executor<'_>,
     course_id: i64,
     title: &Title,
     author: &str,
@@ -28,7 +29,7 @@ pub async fn insert_reading(
 ) -> sqlx::Result<i64> {
     let blocks = serde_json::to_string(&doc.blocks).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let format = serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = store::query_as(
         // Above every id in use and every id ever deleted (see the `removals_and_ids` migration).
         "INSERT INTO readings (id, course_id, title, author, format, source, text, blocks, created_at)
          VALUES (1 + max(coalesce((SELECT max(id) FROM readings), 0),
@@ -48,9 +49,9 @@ pub async fn insert_reading(
     Ok(id)
 }
 
-pub async fn find_reading(db: &SqlitePool, id: i64) -> sqlx::Result<Option<Reading>> {
+pub async fn find_reading(db: &Db, id: i64) -> sqlx::Result<Option<Reading>> {
     let row: Option<Row> =
-        sqlx::query_as("SELECT id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
+        store::query_as("SELECT id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
             .bind(id)
             .fetch_optional(db)
             .await?;
@@ -65,19 +66,15 @@ pub(super) fn into_reading((id, course_id, title, author, text, blocks): Row) ->
 }
 
 /// The course a reading belongs to, without loading its text.
-pub async fn course_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn course_of(db: &Db, reading_id: i64) -> sqlx::Result<Option<i64>> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT course_id FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
+        store::query_as("SELECT course_id FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
     Ok(row.map(|(c,)| c))
 }
 
 /// A reading's course, its revision, and `user_id`'s role in that course (if a member), in one query.
-pub async fn access_of(
-    db: &SqlitePool,
-    reading_id: i64,
-    user_id: i64,
-) -> sqlx::Result<Option<(i64, i64, Option<Role>)>> {
-    let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+pub async fn access_of(db: &Db, reading_id: i64, user_id: i64) -> sqlx::Result<Option<(i64, i64, Option<Role>)>> {
+    let row: Option<(i64, i64, Option<String>)> = store::query_as(
         "SELECT r.course_id, r.revision, m.role FROM readings r
          LEFT JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?2 WHERE r.id = ?1",
     )
@@ -89,21 +86,21 @@ pub async fn access_of(
 }
 
 /// How many readings a course holds (the per-course quota counts them).
-pub async fn count_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<usize> {
+pub async fn count_for_course(db: &Db, course_id: i64) -> sqlx::Result<usize> {
     let (count,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM readings WHERE course_id = ?").bind(course_id).fetch_one(db).await?;
+        store::query_as("SELECT COUNT(*) FROM readings WHERE course_id = ?").bind(course_id).fetch_one(db).await?;
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
-pub async fn list_for_course(db: &SqlitePool, course_id: i64) -> sqlx::Result<Vec<ReadingSummary>> {
-    sqlx::query_as("SELECT id, title, author FROM readings WHERE course_id = ? ORDER BY id")
+pub async fn list_for_course(db: &Db, course_id: i64) -> sqlx::Result<Vec<ReadingSummary>> {
+    store::query_as("SELECT id, title, author FROM readings WHERE course_id = ? ORDER BY id")
         .bind(course_id)
         .fetch_all(db)
         .await
 }
 
-pub async fn update_details(db: &SqlitePool, id: i64, title: &Title, author: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE readings SET title = ?, author = ? WHERE id = ?")
+pub async fn update_details(db: &Db, id: i64, title: &Title, author: &str) -> sqlx::Result<()> {
+    store::query("UPDATE readings SET title = ?, author = ? WHERE id = ?")
         .bind(title.as_str())
         .bind(author)
         .bind(id)
@@ -113,7 +110,7 @@ pub async fn update_details(db: &SqlitePool, id: i64, title: &Title, author: &st
 }
 
 /// Deletes a reading with its annotations, links and replies.
-pub async fn delete_reading(db: &SqlitePool, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM readings WHERE id = ?").bind(id).execute(db).await?;
+pub async fn delete_reading(db: &Db, id: i64) -> sqlx::Result<()> {
+    store::query("DELETE FROM readings WHERE id = ?").bind(id).execute(db).await?;
     Ok(())
 }

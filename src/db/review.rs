@@ -3,8 +3,9 @@
 
 use super::courses::Course;
 use super::now;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::Rubric;
-use sqlx::SqlitePool;
 
 type RubricRow = (i64, i64, i64, i64, i64, i64, i64, i64);
 
@@ -14,8 +15,8 @@ fn number(value: i64) -> u32 {
 }
 
 /// The course's rubric, or the default when the instructor has not set one.
-pub async fn rubric_of(db: &SqlitePool, course_id: i64) -> sqlx::Result<Rubric> {
-    let row: Option<RubricRow> = sqlx::query_as(
+pub async fn rubric_of(db: &Db, course_id: i64) -> sqlx::Result<Rubric> {
+    let row: Option<RubricRow> = store::query_as(
         "SELECT claim_points, counterargument_points, source_points, question_points, note_points,
                 reply_points, min_words, cap FROM rubrics WHERE course_id = ?",
     )
@@ -30,9 +31,9 @@ pub async fn rubric_of(db: &SqlitePool, course_id: i64) -> sqlx::Result<Rubric> 
     }))
 }
 
-pub async fn save_rubric(db: &SqlitePool, course_id: i64, rubric: &Rubric) -> sqlx::Result<()> {
+pub async fn save_rubric(db: &Db, course_id: i64, rubric: &Rubric) -> sqlx::Result<()> {
     let [claim, counter, source, question, note] = rubric.points;
-    sqlx::query(
+    store::query(
         "INSERT INTO rubrics (course_id, claim_points, counterargument_points, source_points, question_points,
              note_points, reply_points, min_words, cap, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -58,16 +59,16 @@ pub async fn save_rubric(db: &SqlitePool, course_id: i64, rubric: &Rubric) -> sq
 }
 
 /// Whether students must post on a reading before they see classmates' annotations there.
-pub async fn post_first(db: &SqlitePool, course_id: i64) -> sqlx::Result<bool> {
-    let row: Option<(bool,)> = sqlx::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
+pub async fn post_first(db: &Db, course_id: i64) -> sqlx::Result<bool> {
+    let row: Option<(bool,)> = store::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(db)
         .await?;
     Ok(row.is_some_and(|(on,)| on))
 }
 
-pub async fn set_post_first(db: &SqlitePool, course_id: i64, on: bool) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn set_post_first(db: &Db, course_id: i64, on: bool) -> sqlx::Result<()> {
+    store::query(
         "INSERT INTO course_settings (course_id, post_first, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (course_id) DO UPDATE SET post_first = excluded.post_first, updated_at = excluded.updated_at",
     )
@@ -80,9 +81,9 @@ pub async fn set_post_first(db: &SqlitePool, course_id: i64, on: bool) -> sqlx::
 }
 
 /// The course and its revision (see the `revisions` migration): what a cached review of it must match.
-pub async fn course_with_revision(db: &SqlitePool, course_id: i64) -> sqlx::Result<Option<(Course, i64)>> {
+pub async fn course_with_revision(db: &Db, course_id: i64) -> sqlx::Result<Option<(Course, i64)>> {
     let row: Option<(i64, String, String, i64)> =
-        sqlx::query_as("SELECT id, title, join_code, revision FROM courses WHERE id = ?")
+        store::query_as("SELECT id, title, join_code, revision FROM courses WHERE id = ?")
             .bind(course_id)
             .fetch_optional(db)
             .await?;
@@ -90,8 +91,8 @@ pub async fn course_with_revision(db: &SqlitePool, course_id: i64) -> sqlx::Resu
 }
 
 /// A reading's revision and its course's, read together: what a cached review of the reading must match.
-pub async fn revisions_of_reading(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<(i64, i64)>> {
-    sqlx::query_as("SELECT r.revision, c.revision FROM readings r JOIN courses c ON c.id = r.course_id WHERE r.id = ?")
+pub async fn revisions_of_reading(db: &Db, reading_id: i64) -> sqlx::Result<Option<(i64, i64)>> {
+    store::query_as("SELECT r.revision, c.revision FROM readings r JOIN courses c ON c.id = r.course_id WHERE r.id = ?")
         .bind(reading_id)
         .fetch_optional(db)
         .await

@@ -9,9 +9,10 @@
 
 use super::annotations::decode;
 use super::visibility::VISIBLE;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::{AnnotationId, Kind, Viewer};
 use crate::search::{MARK_CLOSE, MARK_OPEN, Query};
-use sqlx::SqlitePool;
 
 /// What the search asks for besides the query's own words and filters.
 #[derive(Debug, Clone, Copy, Default)]
@@ -104,7 +105,7 @@ const AUTHOR: &str = "iif(search.rowid % 2 = 0, a.author_id, p.author_id)";
 
 /// The page (`offset`, `limit`) of what `viewer` may see in the course that matches, and how many match in all.
 pub async fn search_course(
-    db: &SqlitePool,
+    db: &Db,
     course_id: i64,
     viewer: Viewer,
     filters: Filters<'_>,
@@ -118,7 +119,7 @@ pub async fn search_course(
     // The first name: "Ana" finds "Ana Lima". LIKE's own characters in a name are escaped.
     let pattern = user.map(|u| format!("{} %", u.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     let clauses = from_where();
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {clauses}"))
+    let total: i64 = store::query_scalar(format!("SELECT count(*) {clauses}"))
         .bind(viewer.user_id)
         .bind(viewer.is_instructor())
         .bind(&fts)
@@ -139,7 +140,7 @@ pub async fn search_course(
                 snippet(search, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24), -rank
          {clauses} ORDER BY rank LIMIT ?9 OFFSET ?10"
     );
-    let rows: Vec<Row> = sqlx::query_as(&sql)
+    let rows: Vec<Row> = store::query_as(&sql)
         .bind(viewer.user_id)
         .bind(viewer.is_instructor())
         .bind(&fts)

@@ -4,10 +4,12 @@
 
 use super::annotations::{Row, decode};
 use super::{readings, replies};
+use crate::db::Db;
 use crate::db::replies::Reply;
+use crate::db::store;
+use crate::db::store::Conn;
 use crate::domain::{Annotation, AnnotationId, Link};
 use crate::snapshot::Snapshot;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
@@ -39,12 +41,12 @@ const REPLIES: &str =
     WHERE a.reading_id = ?1";
 
 async fn rows<T: serde::de::DeserializeOwned>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     sql: &str,
     reading_id: i64,
     only: Option<&str>,
 ) -> sqlx::Result<Vec<T>> {
-    let mut query = sqlx::query_as(sql).bind(reading_id);
+    let mut query = store::query_as(sql).bind(reading_id);
     if let Some(only) = only {
         query = query.bind(only);
     }
@@ -53,7 +55,7 @@ async fn rows<T: serde::de::DeserializeOwned>(
 }
 
 /// The reading `reading_id` as it stands, or `None` if there is no such reading.
-pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
+pub async fn load(db: &Db, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
     let mut tx = db.begin().await?;
     let snapshot = load_in(&mut tx, reading_id).await?;
     tx.commit().await?;
@@ -61,22 +63,22 @@ pub async fn load(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<Snaps
 }
 
 /// The revision of `reading_id` as it stands, or `None` if there is no such reading.
-pub async fn revision_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn revision_of(db: &Db, reading_id: i64) -> sqlx::Result<Option<i64>> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
+        store::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
     Ok(row.map(|(revision,)| revision))
 }
 
 /// The last entry of the change log (see the `reading_changes` migration).
-async fn last_change(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
-    let (seq,): (i64,) = sqlx::query_as("SELECT coalesce(max(seq), 0) FROM reading_changes").fetch_one(conn).await?;
+async fn last_change(conn: &mut Conn<'_>) -> sqlx::Result<i64> {
+    let (seq,): (i64,) = store::query_as("SELECT coalesce(max(seq), 0) FROM reading_changes").fetch_one(conn).await?;
     Ok(seq)
 }
 
-async fn load_in(conn: &mut SqliteConnection, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
+async fn load_in(conn: &mut Conn<'_>, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
     let seq = last_change(&mut *conn).await?;
     let row: Option<(i64, i64, i64, String, String, String, String)> =
-        sqlx::query_as("SELECT revision, id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
+        store::query_as("SELECT revision, id, course_id, title, author, text, blocks FROM readings WHERE id = ?")
             .bind(reading_id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -104,21 +106,21 @@ pub struct Refreshed {
 /// `old` was loaded are read again (with their links and replies), unless the
 /// log says everything may have changed or no longer reaches back that far;
 /// then the reading is loaded whole. `None` if the reading is gone.
-pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Option<Refreshed>> {
+pub async fn changes_since(db: &Db, old: &Snapshot) -> sqlx::Result<Option<Refreshed>> {
     let reading_id = old.reading.id;
     let mut tx = db.begin().await?;
     let seq = last_change(&mut tx).await?;
     let revision: Option<(i64,)> =
-        sqlx::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(&mut *tx).await?;
+        store::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(&mut tx).await?;
     let Some((revision,)) = revision else { return Ok(None) };
-    let (oldest,): (Option<i64>,) = sqlx::query_as("SELECT min(seq) FROM reading_changes").fetch_one(&mut *tx).await?;
-    let logged: Vec<(Option<i64>,)> = sqlx::query_as(
+    let (oldest,): (Option<i64>,) = store::query_as("SELECT min(seq) FROM reading_changes").fetch_one(&mut tx).await?;
+    let logged: Vec<(Option<i64>,)> = store::query_as(
         "SELECT DISTINCT annotation_row FROM reading_changes WHERE reading_id = ? AND seq > ? AND seq <= ?",
     )
     .bind(reading_id)
     .bind(old.seq)
     .bind(seq)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
     // Rows older than the snapshot's position may have been pruned: then nothing says what changed.
     let pruned = old.seq == 0 || oldest.is_some_and(|oldest| oldest > old.seq + 1);
@@ -130,7 +132,7 @@ pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Opti
     let rows: HashSet<i64> = logged.into_iter().filter_map(|(row,)| row).collect();
     let (fresh, fresh_replies) = annotations_in(&mut tx, reading_id, Some(&rows)).await?;
     let post_first = post_first(&mut tx, old.reading.course_id).await?;
-    let provenance = super::w3c::provenance_in_reading(&mut *tx, reading_id).await?;
+    let provenance = super::w3c::provenance_in_reading(&mut tx, reading_id).await?;
     // Groups and the vocabulary are the course's: read again with every refresh, as
     // a change to them moves the revision without naming an annotation.
     let circles = super::groups::circles_in(&mut tx, old.reading.course_id).await?;
@@ -166,8 +168,8 @@ pub async fn changes_since(db: &SqlitePool, old: &Snapshot) -> sqlx::Result<Opti
     Ok(Some(Refreshed { snapshot, changed: Some(changed) }))
 }
 
-async fn post_first(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Result<bool> {
-    let post_first: Option<(bool,)> = sqlx::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
+async fn post_first(conn: &mut Conn<'_>, course_id: i64) -> sqlx::Result<bool> {
+    let post_first: Option<(bool,)> = store::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(conn)
         .await?;
@@ -177,7 +179,7 @@ async fn post_first(conn: &mut SqliteConnection, course_id: i64) -> sqlx::Result
 /// The reading's annotations (all, or those whose rows are in `only`) with their
 /// row ids, in text order, each with its links, and their replies oldest first.
 async fn annotations_in(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     reading_id: i64,
     only: Option<&HashSet<i64>>,
 ) -> sqlx::Result<(Vec<(i64, Annotation)>, Vec<Reply>)> {

@@ -1,8 +1,9 @@
 //! Accounts.
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::{DisplayName, Email};
-use sqlx::SqlitePool;
 
 pub use crate::domain::User;
 
@@ -21,13 +22,8 @@ impl From<UserRow> for User {
 }
 
 /// Inserts an account; a duplicate email (in any case) is a unique violation.
-pub async fn insert_user(
-    db: &SqlitePool,
-    email: &Email,
-    name: &DisplayName,
-    password_hash: &str,
-) -> sqlx::Result<User> {
-    sqlx::query_as::<_, UserRow>(
+pub async fn insert_user(db: &Db, email: &Email, name: &DisplayName, password_hash: &str) -> sqlx::Result<User> {
+    store::query_as::<UserRow>(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id, email, name",
     )
     .bind(email.as_str())
@@ -40,17 +36,17 @@ pub async fn insert_user(
 }
 
 /// The account and its password hash, for signing in.
-pub async fn find_with_hash(db: &SqlitePool, email: &str) -> sqlx::Result<Option<(User, String)>> {
+pub async fn find_with_hash(db: &Db, email: &str) -> sqlx::Result<Option<(User, String)>> {
     let row: Option<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE lower(email) = lower(?)")
+        store::query_as("SELECT id, email, name, password_hash FROM users WHERE lower(email) = lower(?)")
             .bind(email.trim())
             .fetch_optional(db)
             .await?;
     Ok(row.map(|(id, email, name, hash)| (User { id, email, name }, hash)))
 }
 
-pub async fn find_by_email(db: &SqlitePool, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as::<_, UserRow>("SELECT id, email, name FROM users WHERE lower(email) = lower(?)")
+pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<User>> {
+    store::query_as::<UserRow>("SELECT id, email, name FROM users WHERE lower(email) = lower(?)")
         .bind(email.trim())
         .fetch_optional(db)
         .await
@@ -58,61 +54,62 @@ pub async fn find_by_email(db: &SqlitePool, email: &str) -> sqlx::Result<Option<
 }
 
 /// Replaces the password hash and ends every session but `keep` (the id hash of the one in use, if any).
-pub async fn set_password(db: &SqlitePool, user_id: i64, hash: &str, keep: Option<&str>) -> sqlx::Result<()> {
+pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep: Option<&str>) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
+    store::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user_id).execute(&mut tx).await?;
+    store::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
         .bind(user_id)
         .bind(keep)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await
 }
 
 /// The password hash of an account, for checking the current password.
-pub async fn password_hash(db: &SqlitePool, user_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn password_hash(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+        store::query_as("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
     Ok(row.map(|(hash,)| hash))
 }
 
 /// Notes a successful sign-in, for the administrator's list.
-pub async fn touch_sign_in(db: &SqlitePool, user_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?").bind(now()).bind(user_id).execute(db).await?;
+pub async fn touch_sign_in(db: &Db, user_id: i64) -> sqlx::Result<()> {
+    store::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?").bind(now()).bind(user_id).execute(db).await?;
     Ok(())
 }
 
 /// Whether the account may sign in (it exists and is not disabled).
-pub async fn is_disabled(db: &SqlitePool, user_id: i64) -> sqlx::Result<bool> {
+pub async fn is_disabled(db: &Db, user_id: i64) -> sqlx::Result<bool> {
     let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT disabled_at FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+        store::query_as("SELECT disabled_at FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
     Ok(row.is_none_or(|(disabled,)| disabled.is_some()))
 }
 
-pub async fn is_admin(db: &SqlitePool, user_id: i64) -> sqlx::Result<bool> {
+pub async fn is_admin(db: &Db, user_id: i64) -> sqlx::Result<bool> {
     let row: Option<(bool,)> =
-        sqlx::query_as("SELECT is_admin FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+        store::query_as("SELECT is_admin FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
     Ok(row.is_some_and(|(admin,)| admin))
 }
 
 /// Makes the account a site administrator (or not); false if there is no such account.
-pub async fn set_admin(db: &SqlitePool, user_id: i64, admin: bool) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE users SET is_admin = ? WHERE id = ?").bind(admin).bind(user_id).execute(db).await?;
+pub async fn set_admin(db: &Db, user_id: i64, admin: bool) -> sqlx::Result<bool> {
+    let done = store::query("UPDATE users SET is_admin = ? WHERE id = ?").bind(admin).bind(user_id).execute(db).await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Disables (or re-enables) an account. Disabling ends its sessions at once; its
 /// tokens stay but are refused while it is disabled. False if there is no such account.
-pub async fn set_disabled(db: &SqlitePool, user_id: i64, disabled: bool) -> sqlx::Result<bool> {
+pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
-    let done = sqlx::query("UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, ?) END WHERE id = ?")
-        .bind(disabled)
-        .bind(now())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    let done =
+        store::query("UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, ?) END WHERE id = ?")
+            .bind(disabled)
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut tx)
+            .await?;
     if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&mut *tx).await?;
+        store::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
@@ -135,7 +132,7 @@ pub struct AccountRow {
 pub const ACCOUNTS_PAGE: i64 = 100;
 
 /// Page `page` of [`list_accounts`], and whether more follow.
-pub async fn list_accounts_page(db: &SqlitePool, search: &str, page: i64) -> sqlx::Result<(Vec<AccountRow>, bool)> {
+pub async fn list_accounts_page(db: &Db, search: &str, page: i64) -> sqlx::Result<(Vec<AccountRow>, bool)> {
     let mut rows = list_accounts(db, search, ACCOUNTS_PAGE + 1, page * ACCOUNTS_PAGE).await?;
     let more = rows.len() as i64 > ACCOUNTS_PAGE;
     rows.truncate(ACCOUNTS_PAGE as usize);
@@ -143,9 +140,9 @@ pub async fn list_accounts_page(db: &SqlitePool, search: &str, page: i64) -> sql
 }
 
 /// Accounts whose email or name contains `search` (all when empty), newest first, a page of `limit`.
-pub async fn list_accounts(db: &SqlitePool, search: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<AccountRow>> {
+pub async fn list_accounts(db: &Db, search: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<AccountRow>> {
     let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    sqlx::query_as(
+    store::query_as(
         "SELECT u.id, u.email, u.name, u.is_admin, u.disabled_at IS NOT NULL AS disabled,
                 (SELECT count(*) FROM memberships m WHERE m.user_id = u.id) AS courses,
                 u.created_at, u.last_sign_in_at
@@ -160,8 +157,8 @@ pub async fn list_accounts(db: &SqlitePool, search: &str, limit: i64, offset: i6
     .await
 }
 
-pub async fn find_by_id(db: &SqlitePool, id: i64) -> sqlx::Result<Option<User>> {
-    sqlx::query_as::<_, UserRow>("SELECT id, email, name FROM users WHERE id = ?")
+pub async fn find_by_id(db: &Db, id: i64) -> sqlx::Result<Option<User>> {
+    store::query_as::<UserRow>("SELECT id, email, name FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(db)
         .await

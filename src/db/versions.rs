@@ -3,12 +3,13 @@
 
 use super::annotations::decode;
 use super::now;
+use crate::db::Db;
+use crate::db::store;
 use crate::domain::{AnnotationId, Title};
 use crate::text::Document;
 use crate::text::anchor::{TextPosition, TextQuote};
 use crate::text::import::SourceFormat;
 use crate::text::reanchor::{Fate, Outcome};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 /// An annotation anchored in the reading's current text, as re-anchoring needs it.
@@ -21,16 +22,16 @@ pub struct Anchored {
 }
 
 /// The reading's current version and its anchored annotations (orphans are not re-anchored).
-pub async fn anchored_in(db: &SqlitePool, reading_id: i64) -> sqlx::Result<(i64, Vec<Anchored>)> {
+pub async fn anchored_in(db: &Db, reading_id: i64) -> sqlx::Result<(i64, Vec<Anchored>)> {
     let mut tx = db.begin().await?;
     let (version,): (i64,) =
-        sqlx::query_as("SELECT version FROM readings WHERE id = ?").bind(reading_id).fetch_one(&mut *tx).await?;
-    let rows: Vec<(i64, String, i64, i64, String, String, String)> = sqlx::query_as(
+        store::query_as("SELECT version FROM readings WHERE id = ?").bind(reading_id).fetch_one(&mut tx).await?;
+    let rows: Vec<(i64, String, i64, i64, String, String, String)> = store::query_as(
         "SELECT id, uuid, start, end, exact, prefix, suffix FROM annotations
          WHERE reading_id = ? AND orphaned = 0 ORDER BY id",
     )
     .bind(reading_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
     tx.commit().await?;
     let anchored = rows
@@ -86,13 +87,13 @@ impl From<sqlx::Error> for Refused {
 /// An annotation added since the placements were computed was anchored in the
 /// old text: it becomes an orphan rather than keep offsets that now point
 /// elsewhere. One deleted meanwhile is left out of the answer.
-pub async fn replace_text(db: &SqlitePool, edit: &Replacement<'_>) -> Result<(i64, Fates), Refused> {
+pub async fn replace_text(db: &Db, edit: &Replacement<'_>) -> Result<(i64, Fates), Refused> {
     let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
     let blocks = serde_json::to_string(&edit.doc.blocks).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let format = serde_json::to_value(edit.format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let version = edit.from_version + 1;
     let mut tx = db.begin().await?;
-    let changed = sqlx::query(
+    let changed = store::query(
         "UPDATE readings SET title = ?, author = ?, format = ?, source = ?, text = ?, blocks = ?, version = ?
          WHERE id = ? AND version = ?",
     )
@@ -105,7 +106,7 @@ pub async fn replace_text(db: &SqlitePool, edit: &Replacement<'_>) -> Result<(i6
     .bind(version)
     .bind(edit.reading_id)
     .bind(edit.from_version)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     if changed.rows_affected() != 1 {
         return Err(Refused::Stale);
@@ -113,7 +114,7 @@ pub async fn replace_text(db: &SqlitePool, edit: &Replacement<'_>) -> Result<(i6
     let mut fates: Fates = HashMap::new();
     for (annotation, outcome) in edit.placements {
         let done = match &outcome.anchored {
-            Some((position, quote)) => sqlx::query(
+            Some((position, quote)) => store::query(
                 "UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?, suffix = ?, anchored_version = ?
                      WHERE id = ? AND uuid = ? AND orphaned = 0",
             )
@@ -123,30 +124,30 @@ pub async fn replace_text(db: &SqlitePool, edit: &Replacement<'_>) -> Result<(i6
             .bind(&quote.prefix)
             .bind(&quote.suffix)
             .bind(version),
-            None => sqlx::query("UPDATE annotations SET orphaned = 1 WHERE id = ? AND uuid = ? AND orphaned = 0"),
+            None => store::query("UPDATE annotations SET orphaned = 1 WHERE id = ? AND uuid = ? AND orphaned = 0"),
         }
         .bind(annotation.row_id)
         .bind(annotation.id.to_string())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         if done.rows_affected() == 1 {
             fates.entry(outcome.fate).or_default().push(annotation.id);
         }
     }
     // Added meanwhile, in the old text: orphans.
-    let late: Vec<(String,)> = sqlx::query_as(
+    let late: Vec<(String,)> = store::query_as(
         "UPDATE annotations SET orphaned = 1 WHERE reading_id = ? AND orphaned = 0 AND anchored_version < ?
          RETURNING uuid",
     )
     .bind(edit.reading_id)
     .bind(version)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
     for (uuid,) in late {
         fates.entry(Fate::Orphaned).or_default().push(uuid.parse().map_err(decode)?);
     }
     let count = |fate| i64::try_from(fates.get(&fate).map_or(0, Vec::len)).unwrap_or(i64::MAX);
-    sqlx::query(
+    store::query(
         "INSERT INTO reading_versions (reading_id, version, editor_id, created_at, kept, moved, edited, orphaned)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -158,7 +159,7 @@ pub async fn replace_text(db: &SqlitePool, edit: &Replacement<'_>) -> Result<(i6
     .bind(count(Fate::Moved))
     .bind(count(Fate::Edited))
     .bind(count(Fate::Orphaned))
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     tx.commit().await?;
     Ok((version, fates))
@@ -178,8 +179,8 @@ pub struct Version {
 }
 
 /// Every version of the reading, newest first; version 1 is the import.
-pub async fn list_versions(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Vec<Version>> {
-    sqlx::query_as(
+pub async fn list_versions(db: &Db, reading_id: i64) -> sqlx::Result<Vec<Version>> {
+    store::query_as(
         "SELECT v.version, v.created_at, u.name AS editor, v.kept, v.moved, v.edited, v.orphaned
          FROM reading_versions v LEFT JOIN users u ON u.id = v.editor_id WHERE v.reading_id = ?1
          UNION ALL
@@ -192,9 +193,9 @@ pub async fn list_versions(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Vec
 }
 
 /// The reading's source as the instructor wrote it, and its format.
-pub async fn source_of(db: &SqlitePool, reading_id: i64) -> sqlx::Result<Option<(SourceFormat, String)>> {
+pub async fn source_of(db: &Db, reading_id: i64) -> sqlx::Result<Option<(SourceFormat, String)>> {
     let row: Option<(String, String)> =
-        sqlx::query_as("SELECT format, source FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
+        store::query_as("SELECT format, source FROM readings WHERE id = ?").bind(reading_id).fetch_optional(db).await?;
     row.map(|(format, source)| {
         let format = serde_json::from_value(serde_json::Value::String(format)).map_err(decode)?;
         Ok((format, source))

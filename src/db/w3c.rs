@@ -3,27 +3,29 @@
 //! and an import stored all at once in one transaction.
 
 use super::now;
+use crate::db::Db;
+use crate::db::store;
+use crate::db::store::Conn;
 use crate::domain::{AnnotationId, NewAnnotation, Relation};
 use crate::formats::w3c::Provenance;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 /// Deletes an annotation and leaves a tombstone, so its IRI answers 410 Gone and is never reused.
-pub async fn delete_leaving_tombstone(db: &SqlitePool, id: AnnotationId, reading_id: i64) -> sqlx::Result<()> {
+pub async fn delete_leaving_tombstone(db: &Db, id: AnnotationId, reading_id: i64) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    sqlx::query("INSERT OR IGNORE INTO annotation_tombstones (uuid, reading_id, deleted_at) VALUES (?, ?, ?)")
+    store::query("INSERT OR IGNORE INTO annotation_tombstones (uuid, reading_id, deleted_at) VALUES (?, ?, ?)")
         .bind(id.to_string())
         .bind(reading_id)
         .bind(now())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-    sqlx::query("DELETE FROM annotations WHERE uuid = ?").bind(id.to_string()).execute(&mut *tx).await?;
+    store::query("DELETE FROM annotations WHERE uuid = ?").bind(id.to_string()).execute(&mut tx).await?;
     tx.commit().await
 }
 
 /// The reading a deleted annotation was in, if `id` names one.
-pub async fn tombstone(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT reading_id FROM annotation_tombstones WHERE uuid = ?")
+pub async fn tombstone(db: &Db, id: AnnotationId) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = store::query_as("SELECT reading_id FROM annotation_tombstones WHERE uuid = ?")
         .bind(id.to_string())
         .fetch_optional(db)
         .await?;
@@ -44,10 +46,10 @@ fn into_map(rows: Vec<ProvenanceRow>) -> sqlx::Result<HashMap<AnnotationId, Prov
 /// The provenance of a reading's annotations and replies, by their uuid. Callers
 /// attach it only to what the viewer may already see.
 pub async fn provenance_in_reading<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
+    db: impl store::Executor<'e>,
     reading_id: i64,
 ) -> sqlx::Result<HashMap<AnnotationId, Provenance>> {
-    let rows: Vec<ProvenanceRow> = sqlx::query_as(
+    let rows: Vec<ProvenanceRow> = store::query_as(
         "SELECT coalesce(a.uuid, r.uuid), p.canonical, p.via, p.creator_name FROM provenance p
          LEFT JOIN annotations a ON a.id = p.annotation_id
          LEFT JOIN replies r ON r.id = p.reply_id
@@ -61,8 +63,8 @@ pub async fn provenance_in_reading<'e>(
 }
 
 /// The provenance of one annotation.
-pub async fn provenance_of(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Option<Provenance>> {
-    let rows: Vec<ProvenanceRow> = sqlx::query_as(
+pub async fn provenance_of(db: &Db, id: AnnotationId) -> sqlx::Result<Option<Provenance>> {
+    let rows: Vec<ProvenanceRow> = store::query_as(
         "SELECT a.uuid, p.canonical, p.via, p.creator_name FROM provenance p
          JOIN annotations a ON a.id = p.annotation_id WHERE a.uuid = ?",
     )
@@ -73,7 +75,7 @@ pub async fn provenance_of(db: &SqlitePool, id: AnnotationId) -> sqlx::Result<Op
 }
 
 pub(super) async fn insert_provenance(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     column: &str,
     row_id: i64,
     provenance: &Provenance,
@@ -83,7 +85,7 @@ pub(super) async fn insert_provenance(
     }
     // `column` is one of two literals chosen in this module, never input.
     let sql = format!("INSERT INTO provenance ({column}, canonical, via, creator_name) VALUES (?, ?, ?, ?)");
-    sqlx::query(&sql)
+    store::query(&sql)
         .bind(row_id)
         .bind(&provenance.canonical)
         .bind(&provenance.via)
@@ -121,7 +123,7 @@ pub struct ImportPlan {
 
 /// Stores an import in one transaction, all of it or nothing; returns the new annotations' ids in order.
 pub async fn store_import(
-    db: &SqlitePool,
+    db: &Db,
     reading_id: i64,
     author_id: i64,
     plan: &ImportPlan,
@@ -134,7 +136,7 @@ pub async fn store_import(
         let (id, row_id) = super::annotations::insert_row(&mut tx, reading_id, author_id, &item.new, &now).await?;
         insert_provenance(&mut tx, "annotation_id", row_id, &item.provenance).await?;
         if item.orphaned {
-            sqlx::query("UPDATE annotations SET orphaned = 1 WHERE id = ?").bind(row_id).execute(&mut *tx).await?;
+            store::query("UPDATE annotations SET orphaned = 1 WHERE id = ?").bind(row_id).execute(&mut tx).await?;
         }
         rows.push(row_id);
         ids.push(id);
@@ -144,16 +146,16 @@ pub async fn store_import(
         Existing::Stored(row) => Ok(row),
     };
     for &(from, to, relation) in &plan.links {
-        sqlx::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
+        store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
             .bind(row_of(Existing::Batch(from))?)
             .bind(row_of(to)?)
             .bind(relation.as_str())
             .bind(&now)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     for (parent, text, provenance) in &plan.replies {
-        let (row_id,): (i64,) = sqlx::query_as(
+        let (row_id,): (i64,) = store::query_as(
             "INSERT INTO replies (uuid, annotation_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(AnnotationId::new_v4().to_string())
@@ -161,7 +163,7 @@ pub async fn store_import(
         .bind(author_id)
         .bind(text)
         .bind(&now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         insert_provenance(&mut tx, "reply_id", row_id, provenance).await?;
     }

@@ -5,8 +5,8 @@
 
 use super::Lti;
 use super::grades::push;
+use crate::db::Db;
 use crate::db::lti::contexts;
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ pub struct AutoPush {
 impl AutoPush {
     /// One look: pushes the scores of each course that opted in and whose
     /// revision has not moved for `quiet`. Returns how many courses were pushed.
-    pub async fn pass(&mut self, db: &SqlitePool, lti: &Lti, quiet: Duration) -> sqlx::Result<usize> {
+    pub async fn pass(&mut self, db: &Db, lti: &Lti, quiet: Duration) -> sqlx::Result<usize> {
         let mut pushed = 0;
         for (course_id, revision, title) in contexts::courses_to_push(db).await? {
             match self.seen.get(&course_id) {
@@ -47,7 +47,7 @@ impl AutoPush {
     }
 
     /// Runs [`Self::pass`] every few seconds for as long as the server runs.
-    pub fn spawn(db: SqlitePool, lti: Lti) {
+    pub fn spawn(db: Db, lti: Lti) {
         tokio::spawn(async move {
             let mut auto = AutoPush::default();
             loop {

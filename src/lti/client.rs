@@ -6,12 +6,12 @@
 
 use super::keys;
 use crate::credentials::random_token;
+use crate::db::Db;
 use crate::db::lti::Platform;
 use jsonwebtoken::DecodingKey;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -151,12 +151,7 @@ impl Lti {
     }
 
     /// An access token for `scopes` at the platform's token endpoint.
-    pub async fn access_token(
-        &self,
-        db: &SqlitePool,
-        platform: &Platform,
-        scopes: &[&str],
-    ) -> Result<String, CallFailed> {
+    pub async fn access_token(&self, db: &Db, platform: &Platform, scopes: &[&str]) -> Result<String, CallFailed> {
         let scope = scopes.join(" ");
         let key = (platform.id, scope.clone());
         let cached = self.tokens.lock().ok().and_then(|tokens| tokens.get(&key).cloned());

@@ -5,9 +5,9 @@
 
 use super::claims;
 use super::keys;
+use crate::db::Db;
 use crate::db::lti::{DeepLink, Platform};
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 
 /// The reading to link, as the response describes it.
 #[derive(Debug, Clone)]
@@ -20,7 +20,7 @@ pub struct LinkedReading<'a> {
 
 /// The signed JWT for the platform's `deep_link_return_url`.
 pub async fn response_jwt(
-    db: &SqlitePool,
+    db: &Db,
     platform: &Platform,
     request: &DeepLink,
     reading: &LinkedReading<'_>,

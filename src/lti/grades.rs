@@ -5,6 +5,7 @@
 //! Students with no work get 0. The outcome is kept for the review page.
 
 use super::client::{Call, CallFailed, Lti};
+use crate::db::Db;
 use crate::db::lti::contexts::{self, CourseContext};
 use crate::db::lti::{self as store, GradeReport};
 use crate::domain::Rubric;
@@ -13,7 +14,6 @@ use crate::review::dashboard;
 use crate::review::tally::Tally;
 use reqwest::Method;
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 pub const SCORE_SCOPE: &str = "https://purl.imsglobal.org/spec/lti-ags/scope/score";
@@ -41,7 +41,7 @@ pub fn score_maximum(rubric: &Rubric, readings: usize, tallies: &[Tally]) -> u64
 
 /// [`push`] in a task of its own, so that a request that times out does not cut
 /// it off halfway: the outcome is kept for the review page either way.
-pub async fn push_detached(db: &SqlitePool, lti: &Lti, course_id: i64, title: &str) -> Result<GradeReport> {
+pub async fn push_detached(db: &Db, lti: &Lti, course_id: i64, title: &str) -> Result<GradeReport> {
     let (db, lti, title) = (db.clone(), lti.clone(), title.to_owned());
     tokio::spawn(async move { push(&db, &lti, course_id, &title).await })
         .await
@@ -49,7 +49,7 @@ pub async fn push_detached(db: &SqlitePool, lti: &Lti, course_id: i64, title: &s
 }
 
 /// Sends every student's score and keeps the outcome for the review page.
-pub async fn push(db: &SqlitePool, lti: &Lti, course_id: i64, title: &str) -> Result<GradeReport> {
+pub async fn push(db: &Db, lti: &Lti, course_id: i64, title: &str) -> Result<GradeReport> {
     let context = contexts::context_of_course(db, course_id)
         .await?
         .ok_or(Error::Conflict("this course was not created by an LMS launch".into()))?;
@@ -107,7 +107,7 @@ fn granted(context: &CourseContext) -> Vec<&'static str> {
 }
 
 /// Saves a failed push's report and turns it into the error the caller sees.
-async fn keep(db: &SqlitePool, course_id: i64, report: GradeReport) -> Error {
+async fn keep(db: &Db, course_id: i64, report: GradeReport) -> Error {
     if let Err(e) = store::save_grade_report(db, course_id, &report).await {
         return e.into();
     }

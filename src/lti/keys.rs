@@ -4,6 +4,7 @@
 //! responses; `/lti/jwks.json` publishes its public half.
 
 use crate::credentials::random_token;
+use crate::db::Db;
 use crate::db::lti as store;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::RsaPrivateKey;
@@ -12,7 +13,6 @@ use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use serde::Serialize;
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -68,7 +68,7 @@ impl ToolKey {
 }
 
 /// The signing key, made now if there is none.
-pub async fn ensure_key(db: &SqlitePool) -> anyhow::Result<ToolKey> {
+pub async fn ensure_key(db: &Db) -> anyhow::Result<ToolKey> {
     if let Some((kid, pem)) = store::active_key(db).await? {
         return ToolKey::from_pem(kid, &pem);
     }
@@ -80,14 +80,14 @@ pub async fn ensure_key(db: &SqlitePool) -> anyhow::Result<ToolKey> {
 }
 
 /// Makes a new signing key; the old ones stay published for a day. Returns the new kid.
-pub async fn rotate(db: &SqlitePool) -> anyhow::Result<String> {
+pub async fn rotate(db: &Db) -> anyhow::Result<String> {
     let (kid, pem) = tokio::task::spawn_blocking(ToolKey::generate).await??;
     store::insert_key(db, &kid, &pem, true).await?;
     Ok(kid)
 }
 
 /// The JWKS that `/lti/jwks.json` serves (made with a key if there is none yet).
-pub async fn jwks(db: &SqlitePool) -> anyhow::Result<Value> {
+pub async fn jwks(db: &Db) -> anyhow::Result<Value> {
     ensure_key(db).await?;
     let keys = store::published_keys(db).await?;
     let keys: Vec<Value> =

@@ -11,11 +11,11 @@
 use super::Lti;
 use super::claims::{self, IdToken};
 use crate::credentials::{constant_time_eq, random_token, token_hash};
+use crate::db::Db;
 use crate::db::lti::{self as store, Platform};
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
-use sqlx::SqlitePool;
 
 /// How far the platform's clock may be from ours, in seconds.
 pub const LEEWAY_SECONDS: u64 = 60;
@@ -80,7 +80,7 @@ pub struct LoginRequest {
 
 /// Starts a login: finds the platform by issuer (and client id), notes a fresh
 /// state and nonce, and builds the authentication request to the platform.
-pub async fn begin(db: &SqlitePool, request: &LoginRequest, redirect_uri: &str) -> crate::error::Result<Login> {
+pub async fn begin(db: &Db, request: &LoginRequest, redirect_uri: &str) -> crate::error::Result<Login> {
     if request.iss.is_empty() || request.login_hint.is_empty() {
         return Err(Refusal::bad("login request", "the LMS must send iss and login_hint").into());
     }
@@ -146,7 +146,7 @@ impl ValidLaunch {
 /// Validates a launch: the posted `state` and `id_token`, and the state the
 /// browser's cookie holds. The login in flight is consumed whatever the outcome.
 pub async fn validate(
-    db: &SqlitePool,
+    db: &Db,
     lti: &Lti,
     state: Option<&str>,
     cookie: Option<&str>,

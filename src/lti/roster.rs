@@ -4,13 +4,13 @@
 
 use super::claims::{display_name, role_of};
 use super::client::{Call, CallFailed, Lti};
+use crate::db::Db;
 use crate::db::lti::contexts;
 use crate::db::lti::provision::LmsUser;
 use crate::db::lti::roster::{RosterChanges, apply_roster, note_roster_failure};
 use crate::db::lti::{self as store};
 use crate::domain::Email;
 use crate::error::{Error, Result};
-use sqlx::SqlitePool;
 
 pub const SCOPE: &str = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly";
 const MEDIA_TYPE: &str = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json";
@@ -28,7 +28,7 @@ struct Member {
 }
 
 /// Fetches the course's roster from the LMS and applies it; `instructor_id` (who asked) is never removed.
-pub async fn sync(db: &SqlitePool, lti: &Lti, course_id: i64, instructor_id: i64) -> Result<RosterChanges> {
+pub async fn sync(db: &Db, lti: &Lti, course_id: i64, instructor_id: i64) -> Result<RosterChanges> {
     let context = contexts::context_of_course(db, course_id)
         .await?
         .ok_or(Error::Conflict("this course was not created by an LMS launch".into()))?;
@@ -58,7 +58,7 @@ pub(super) fn unreachable_lms(error: &CallFailed) -> Error {
     }
 }
 
-async fn fetch(db: &SqlitePool, lti: &Lti, platform: &store::Platform, first: &str) -> Result<Vec<Member>, CallFailed> {
+async fn fetch(db: &Db, lti: &Lti, platform: &store::Platform, first: &str) -> Result<Vec<Member>, CallFailed> {
     let token = lti.access_token(db, platform, &[SCOPE]).await?;
     let mut members = Vec::new();
     let mut next = Some(first.to_owned());

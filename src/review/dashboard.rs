@@ -5,11 +5,11 @@
 
 use super::students_of;
 use super::tables::{ReadingTable, course_tallies, reading_tables};
+use crate::db::Db;
 use crate::db::readings::{self, ReadingSummary};
 use crate::db::review;
 use crate::domain::Rubric;
 use crate::error::Result;
-use sqlx::SqlitePool;
 
 #[derive(Debug, Clone)]
 pub struct Dashboard {
@@ -23,7 +23,7 @@ pub struct Dashboard {
 
 /// The course's dashboard and the revision it was derived at, or `None` if there is no such course.
 /// The revision is read first, so the dashboard shows at least everything up to it.
-pub async fn load(db: &SqlitePool, course_id: i64) -> Result<Option<(i64, Dashboard)>> {
+pub async fn load(db: &Db, course_id: i64) -> Result<Option<(i64, Dashboard)>> {
     let Some((_, revision)) = review::course_with_revision(db, course_id).await? else { return Ok(None) };
     let rubric = review::rubric_of(db, course_id).await?;
     let students = students_of(db, course_id).await?;

@@ -4,12 +4,12 @@
 //! instructors may see ([`crate::export::EXPORT_VIEWER`]), never a private annotation.
 
 use super::{Student, reading_work, tally::tally};
+use crate::db::Db;
 use crate::db::feedback::{self, Feedback};
 use crate::db::readings::{self, ReadingSummary};
 use crate::db::replies::Reply;
 use crate::db::review;
 use crate::domain::{Annotation, AnnotationId};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 /// A link of the student's annotation, as the page shows it.
@@ -40,7 +40,7 @@ impl StudentReading {
 }
 
 /// The student's work on every reading of the course, in the course's order.
-pub async fn work_of(db: &SqlitePool, course_id: i64, student: &Student) -> sqlx::Result<Vec<StudentReading>> {
+pub async fn work_of(db: &Db, course_id: i64, student: &Student) -> sqlx::Result<Vec<StudentReading>> {
     let rubric = review::rubric_of(db, course_id).await?;
     let mut out = Vec::new();
     for reading in readings::list_for_course(db, course_id).await? {

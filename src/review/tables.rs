@@ -3,13 +3,13 @@
 
 use super::tally::{self, Tally};
 use super::{Student, reading_work, students_of};
+use crate::db::Db;
 use crate::db::readings::ReadingSummary;
 use crate::db::review;
 use crate::domain::Rubric;
 use crate::error::Result;
 use crate::export::{Export, annotations_of};
 use crate::formats::csv;
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 const CSV_TYPE: &str = "text/csv; charset=utf-8";
@@ -23,7 +23,7 @@ pub struct ReadingTable {
 
 /// Each reading's table under `rubric`.
 pub async fn reading_tables(
-    db: &SqlitePool,
+    db: &Db,
     students: &[Student],
     readings: &[ReadingSummary],
     rubric: &Rubric,
@@ -52,7 +52,7 @@ pub fn course_tallies(students: &[Student], tables: &[ReadingTable]) -> Vec<Tall
 }
 
 /// One row per exportable annotation of the readings.
-pub async fn annotations_csv(db: &SqlitePool, course_id: i64, readings: &[ReadingSummary]) -> Result<Export> {
+pub async fn annotations_csv(db: &Db, course_id: i64, readings: &[ReadingSummary]) -> Result<Export> {
     let annotations = annotations_of(db, readings).await?;
     let titles: HashMap<i64, &str> = readings.iter().map(|r| (r.id, r.title.as_str())).collect();
     let body = csv::annotations(annotations.iter().map(|a| (titles.get(&a.reading_id).copied().unwrap_or(""), a)))?;
@@ -60,7 +60,7 @@ pub async fn annotations_csv(db: &SqlitePool, course_id: i64, readings: &[Readin
 }
 
 /// One row per student: their counts and score over the readings, under the course's rubric.
-pub async fn gradebook_csv(db: &SqlitePool, course_id: i64, readings: &[ReadingSummary]) -> Result<Export> {
+pub async fn gradebook_csv(db: &Db, course_id: i64, readings: &[ReadingSummary]) -> Result<Export> {
     let students = students_of(db, course_id).await?;
     let rubric = review::rubric_of(db, course_id).await?;
     let tables = reading_tables(db, &students, readings, &rubric).await?;

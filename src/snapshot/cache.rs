@@ -19,11 +19,11 @@
 
 use super::{Revisioned, Snapshot, View};
 use crate::db;
+use crate::db::Db;
 use crate::db::snapshot::Refreshed;
 use crate::domain::{AnnotationId, Viewer};
 use crate::error::{Error, Result};
 use crate::text::CharIndex;
-use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -91,7 +91,7 @@ impl<D: Derived> Snapshots<D> {
     /// The reading at `revision` or later; 404 if it no longer exists.
     /// A snapshot already in memory is brought up to date with what changed
     /// since (`db::snapshot::changes_since`) rather than loaded again whole.
-    pub async fn get(&self, db: &SqlitePool, reading_id: i64, revision: i64) -> Result<Arc<Cached<D>>> {
+    pub async fn get(&self, db: &Db, reading_id: i64, revision: i64) -> Result<Arc<Cached<D>>> {
         let load = |previous: Option<Arc<Cached<D>>>| async move {
             let refreshed = match &previous {
                 Some(previous) => db::snapshot::changes_since(db, &previous.snapshot).await?,
@@ -106,7 +106,7 @@ impl<D: Derived> Snapshots<D> {
     }
 
     /// The reading as it stands now: its revision looked up (one query), then [`Snapshots::get`].
-    pub async fn current(&self, db: &SqlitePool, reading_id: i64) -> Result<Arc<Cached<D>>> {
+    pub async fn current(&self, db: &Db, reading_id: i64) -> Result<Arc<Cached<D>>> {
         let revision = super::revision_of(db, reading_id).await?.ok_or(Error::NotFound)?;
         self.get(db, reading_id, revision).await
     }
@@ -114,7 +114,7 @@ impl<D: Derived> Snapshots<D> {
 
 impl<D> Snapshots<D> {
     /// The text of `reading_id`, loaded once; 404 if there is no such reading.
-    pub async fn text(&self, db: &SqlitePool, reading_id: i64) -> Result<Arc<ReadingText>> {
+    pub async fn text(&self, db: &Db, reading_id: i64) -> Result<Arc<ReadingText>> {
         self.texts
             .get(reading_id, 0, || async move {
                 let reading = db::readings::find_reading(db, reading_id).await?.ok_or(Error::NotFound)?;

@@ -11,7 +11,7 @@
 //! post-first setting, an import).
 
 use super::{AppState, ReadingAccess};
-use crate::db::SqlitePool;
+use crate::db::Db;
 use crate::domain::{Annotation, AnnotationId, Viewer, Visibility};
 use crate::error::{Error, Result};
 use crate::snapshot::{Revisioned, Snapshot};
@@ -103,7 +103,7 @@ impl Event {
     /// [`Event::heard_in`] the reading as it stands now, loaded for this one
     /// question. Streams do not ask this: they share one snapshot per event
     /// (see `EventHub::hears`).
-    pub async fn may_hear(&self, db: &SqlitePool, viewer: Viewer, course_id: i64) -> bool {
+    pub async fn may_hear(&self, db: &Db, viewer: Viewer, course_id: i64) -> bool {
         if self.change == Change::Resync {
             return true;
         }

@@ -2,6 +2,7 @@
 
 use crate::support::{PASSWORD, TestApp};
 use axum::http::StatusCode;
+use counterpoint::db::store;
 
 #[tokio::test]
 async fn sign_in_sets_an_http_only_cookie_and_sign_out_ends_the_session() {
@@ -64,7 +65,7 @@ async fn registration_refuses_short_passwords_and_taken_emails_in_any_case() {
     let fine = app.send(post(format!("name=Bo&email=bo%40example.org&password={}", PASSWORD.replace(' ', "+")))).await;
     assert_eq!(fine.status, StatusCode::SEE_OTHER);
     assert!(fine.header("set-cookie").contains("HttpOnly"));
-    let (hashes,): (i64,) = sqlx::query_as("SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$%'")
+    let (hashes,): (i64,) = store::query_as("SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$%'")
         .fetch_one(&app.state.db)
         .await
         .expect("count");
@@ -112,14 +113,14 @@ async fn tokens_are_created_on_the_account_page_shown_once_and_revoked() {
     let mut user = ana.clone();
     user.token = token.clone();
     assert_eq!(app.get("/api/courses/999", &user).await.status, StatusCode::NOT_FOUND, "the token signs in");
-    let (stored,): (i64,) = sqlx::query_as("SELECT count(*) FROM api_tokens WHERE token_hash = ?")
+    let (stored,): (i64,) = store::query_as("SELECT count(*) FROM api_tokens WHERE token_hash = ?")
         .bind(&token)
         .fetch_one(&app.state.db)
         .await
         .expect("count");
     assert_eq!(stored, 0, "only a hash is stored");
     assert!(!browser.get("/account").await.text.contains(&token), "shown once");
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM api_tokens WHERE label = 'grading script'")
+    let (id,): (i64,) = store::query_as("SELECT id FROM api_tokens WHERE label = 'grading script'")
         .fetch_one(&app.state.db)
         .await
         .expect("id");
@@ -164,6 +165,6 @@ async fn passwords_are_never_stored() {
     let app = TestApp::new().await;
     app.user("ana").await;
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT password_hash FROM users").fetch_all(&app.state.db).await.expect("rows");
+        store::query_as("SELECT password_hash FROM users").fetch_all(&app.state.db).await.expect("rows");
     assert!(rows.iter().all(|(hash,)| hash.starts_with("$argon2id$") && !hash.contains(PASSWORD)));
 }

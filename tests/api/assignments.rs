@@ -9,6 +9,7 @@ mod late;
 
 use crate::support::{TestApp, TestUser};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
@@ -48,7 +49,7 @@ impl Fixture {
 
     /// Moves an annotation's creation time, as if it had been written then.
     pub async fn created_at(&self, uuid: &str, at: &str) {
-        sqlx::query("UPDATE annotations SET created_at = ?, modified_at = ? WHERE uuid = ?")
+        store::query("UPDATE annotations SET created_at = ?, modified_at = ? WHERE uuid = ?")
             .bind(at)
             .bind(at)
             .bind(uuid)

@@ -3,6 +3,7 @@
 use crate::support::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use counterpoint::db::store;
 use serde_json::json;
 
 #[tokio::test]
@@ -111,7 +112,7 @@ async fn bad_readings_and_courses_are_refused() {
         );
     }
     let (count,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM readings").fetch_one(&app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM readings").fetch_one(&app.state.db).await.expect("count");
     assert_eq!(count, 0);
     let join = app.post("/api/courses/join", &student, json!({"join_code": "NOPE"})).await;
     assert_eq!(join.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -5,6 +5,7 @@
 use crate::support::{TestApp, TestUser};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -101,7 +102,7 @@ async fn counts(app: &TestApp) -> Vec<i64> {
     let mut out = Vec::new();
     for table in ["readings", "annotations", "links", "replies"] {
         let (n,): (i64,) =
-            sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(&app.state.db).await.expect("count");
+            store::query_as(format!("SELECT count(*) FROM {table}")).fetch_one(&app.state.db).await.expect("count");
         out.push(n);
     }
     out

@@ -5,6 +5,7 @@
 
 use crate::support::{TestApp, TestUser};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
 const TEXT: &str = "Realism explains the partnership.\n\nBut energy trade tells another story.\n\nWhy now?";
@@ -288,13 +289,13 @@ async fn the_demo_shows_a_spotlight_an_answered_question_tags_and_two_groups() {
     let db = &app.state.db;
     let course = counterpoint::demo::seed(db).await.expect("the demo seeds");
     let marks: Vec<String> =
-        sqlx::query_scalar("SELECT mark FROM annotation_marks ORDER BY mark").fetch_all(db).await.expect("marks");
+        store::query_scalar("SELECT mark FROM annotation_marks ORDER BY mark").fetch_all(db).await.expect("marks");
     assert_eq!(marks, ["answered", "spotlight"]);
     let groups = counterpoint::db::groups::list_groups(db, course, None).await.expect("groups");
     assert_eq!(groups.len(), 2);
     assert!(groups.iter().all(|g| !g.members.is_empty()), "{groups:?}");
     let vocabulary = counterpoint::db::tags::vocabulary(db, course).await.expect("tags");
-    let tagged: Vec<String> = sqlx::query_scalar("SELECT DISTINCT t.value FROM annotations a, json_each(a.tags) t")
+    let tagged: Vec<String> = store::query_scalar("SELECT DISTINCT t.value FROM annotations a, json_each(a.tags) t")
         .fetch_all(db)
         .await
         .expect("tags");

@@ -1,5 +1,6 @@
 //! The command line, run as a user would: the real binary on a temporary database.
 
+use counterpoint::db::store;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -133,9 +134,9 @@ fn administrators_and_reset_links_come_from_the_command_line() {
     let counts = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(async {
         let pool = counterpoint::db::connect(&db).await.expect("db");
         let (n,): (i64,) =
-            sqlx::query_as("SELECT count(*) FROM users WHERE is_admin = 1").fetch_one(&pool).await.expect("n");
+            store::query_as("SELECT count(*) FROM users WHERE is_admin = 1").fetch_one(&pool).await.expect("n");
         let (resets,): (i64,) =
-            sqlx::query_as("SELECT count(*) FROM password_resets").fetch_one(&pool).await.expect("n");
+            store::query_as("SELECT count(*) FROM password_resets").fetch_one(&pool).await.expect("n");
         (n, resets)
     });
     assert_eq!(counts, (2, 1), "two administrators and one reset link, stored hashed");

@@ -5,6 +5,7 @@
 use crate::support::TestApp;
 use counterpoint::db::annotations::{Insert, LinkTarget};
 use counterpoint::db::group_commit::{Inserts, commit};
+use counterpoint::db::store;
 use counterpoint::domain::{Comment, Kind, NewAnnotation, Relation, Tags, Visibility};
 use counterpoint::formats::w3c::Provenance;
 use counterpoint::text::anchor::{TextPosition, TextQuote};
@@ -30,7 +31,7 @@ fn insert(reading_id: i64, author_id: i64, comment: &str) -> Insert {
 
 async fn comments(app: &TestApp) -> Vec<String> {
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT comment FROM annotations ORDER BY id").fetch_all(&app.state.db).await.expect("query");
+        store::query_as("SELECT comment FROM annotations ORDER BY id").fetch_all(&app.state.db).await.expect("query");
     rows.into_iter().map(|(c,)| c).collect()
 }
 
@@ -41,7 +42,7 @@ async fn one_failure_in_a_group_is_undone_alone() {
     let course = app.course(&teacher, &[]).await;
     let reading = app.reading(course, &teacher, "text", TEXT).await;
     let claim = app.annotation(reading, &teacher, "claim", "Alpha holds.", json!({})).await;
-    let (claim_row, author): (i64, i64) = sqlx::query_as("SELECT id, author_id FROM annotations WHERE uuid = ?")
+    let (claim_row, author): (i64, i64) = store::query_as("SELECT id, author_id FROM annotations WHERE uuid = ?")
         .bind(&claim)
         .fetch_one(&app.state.db)
         .await
@@ -64,7 +65,7 @@ async fn one_failure_in_a_group_is_undone_alone() {
     let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
     assert_eq!(ok, [true, false, false, true, true]);
     assert_eq!(comments(&app).await, ["", "first", "linked", "last"], "the failed ones left nothing, not even a part");
-    let (links,): (i64,) = sqlx::query_as("SELECT count(*) FROM links").fetch_one(&app.state.db).await.expect("links");
+    let (links,): (i64,) = store::query_as("SELECT count(*) FROM links").fetch_one(&app.state.db).await.expect("links");
     assert_eq!(links, 1, "only the good link was stored");
 }
 
@@ -105,7 +106,7 @@ async fn after_a_failed_transaction_nothing_is_acknowledged_until_a_real_commit(
     let teacher = app.user("teacher").await;
     let course = app.course(&teacher, &[]).await;
     let reading = app.reading(course, &teacher, "text", TEXT).await;
-    let (author,): (i64,) = sqlx::query_as("SELECT id FROM users").fetch_one(&app.state.db).await.expect("author");
+    let (author,): (i64,) = store::query_as("SELECT id FROM users").fetch_one(&app.state.db).await.expect("author");
     // One connection, so that a connection left in a bad state would be the one reused.
     let faulty = SqlitePoolOptions::new()
         .max_connections(1)
@@ -113,7 +114,7 @@ async fn after_a_failed_transaction_nothing_is_acknowledged_until_a_real_commit(
         .connect_with(SqliteConnectOptions::new().filename(&app.state.config.db))
         .await
         .expect("pool");
-    let inserts = Inserts::start(faulty.clone());
+    let inserts = Inserts::start(faulty.clone().into());
 
     assert!(inserts.insert(insert(reading, author, "fault: rollback")).await.is_err());
     assert!(inserts.insert(insert(reading, author, "fault: abort")).await.is_err());

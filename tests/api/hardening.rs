@@ -8,6 +8,7 @@ use crate::support::{PASSWORD, TestApp, TestUser};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use counterpoint::db::store;
 use http_body_util::BodyExt;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -154,7 +155,7 @@ async fn a_burst_of_replies_is_refused_with_retry_after_and_nothing_past_it_is_s
     assert_eq!(created, 119, "{statuses:?}");
     assert!(statuses[created..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
     let (stored,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM replies").fetch_one(&app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM replies").fetch_one(&app.state.db).await.expect("count");
     assert_eq!(stored, 119);
     let teachers = app.post(&format!("/api/annotations/{claim}/replies"), &teacher, json!({"text": "fine"})).await;
     assert_eq!(teachers.status, StatusCode::CREATED, "others keep their own allowance");

@@ -4,6 +4,7 @@
 use crate::support::{TestApp, TestUser};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
 const BAD_REQUEST: StatusCode = StatusCode::BAD_REQUEST;
@@ -74,7 +75,7 @@ async fn counts(app: &TestApp) -> Vec<i64> {
         "sessions",
     ] {
         let (n,): (i64,) =
-            sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(&app.state.db).await.expect("count");
+            store::query_as(format!("SELECT count(*) FROM {table}")).fetch_one(&app.state.db).await.expect("count");
         out.push(n);
     }
     out
@@ -97,7 +98,7 @@ async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
         token: counterpoint::accounts::create_token(&app.state.db, 1, "old").await.expect("token"),
         ..teacher.clone()
     };
-    sqlx::query("UPDATE api_tokens SET revoked_at = '2026-01-01T00:00:00.000Z' WHERE label = 'old'")
+    store::query("UPDATE api_tokens SET revoked_at = '2026-01-01T00:00:00.000Z' WHERE label = 'old'")
         .execute(&app.state.db)
         .await
         .expect("revoke");
@@ -108,12 +109,12 @@ async fn hostile_requests_get_a_clear_4xx_and_change_nothing() {
         let email = user.email.clone();
         async move {
             let (id,): (i64,) =
-                sqlx::query_as("SELECT id FROM users WHERE email = ?").bind(email).fetch_one(&db).await.expect("id");
+                store::query_as("SELECT id FROM users WHERE email = ?").bind(email).fetch_one(&db).await.expect("id");
             id
         }
     };
     let (ana_id, stranger_id) = (id_of(&ana).await, id_of(&stranger).await);
-    sqlx::query("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000Z' WHERE user_id = (SELECT id FROM users WHERE email = ?)")
+    store::query("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000Z' WHERE user_id = (SELECT id FROM users WHERE email = ?)")
         .bind(&teacher.email)
         .execute(&app.state.db)
         .await

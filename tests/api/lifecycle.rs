@@ -4,6 +4,7 @@
 use crate::support::{Browser, PASSWORD, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -98,7 +99,7 @@ async fn an_expired_or_unknown_reset_link_is_refused() {
     let (link, _) =
         counterpoint::accounts::reset_link(&app.state.db, app.user_id(&ana).await, "http://x").await.expect("link");
     let path = link.strip_prefix("http://x").expect("path").to_owned();
-    sqlx::query("UPDATE password_resets SET expires_at = '2020-01-01T00:00:00.000Z'")
+    store::query("UPDATE password_resets SET expires_at = '2020-01-01T00:00:00.000Z'")
         .execute(&app.state.db)
         .await
         .expect("expire");
@@ -158,7 +159,7 @@ async fn registration_follows_the_servers_policy() {
     assert!(refused.text.contains("this institution"));
     assert_eq!(domain.send(form("/register", &fields)).await.status, StatusCode::SEE_OTHER);
     for app in [&closed, &domain] {
-        let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM users").fetch_one(&app.state.db).await.expect("n");
+        let (n,): (i64,) = store::query_as("SELECT count(*) FROM users").fetch_one(&app.state.db).await.expect("n");
         assert_eq!(n, i64::from(std::ptr::eq(app, &domain)), "only the institution's student registered");
     }
 }
@@ -262,7 +263,7 @@ async fn a_deleted_students_name_is_gone_and_their_shared_work_stays_as_a_former
     assert!(!container.text.contains("\"Critics\""), "her private note went");
     let thread = app.get(&format!("/api/annotations/{claim}/replies"), &bo).await;
     assert!(thread.text.contains("Agreed"), "a classmate's reply to her claim stays");
-    let (users,): (i64,) = sqlx::query_as("SELECT count(*) FROM users WHERE email = ?")
+    let (users,): (i64,) = store::query_as("SELECT count(*) FROM users WHERE email = ?")
         .bind(&leaver.email)
         .fetch_one(&app.state.db)
         .await
@@ -287,7 +288,7 @@ async fn a_course_set_to_delete_loses_a_departed_students_work_and_a_sole_instru
     let gone = browser.post_form("/account/delete", &[("password", PASSWORD), ("confirm", "delete")]).await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     assert_eq!(app.count_annotations().await, 0, "her work went with her");
-    let (stand_ins,): (i64,) = sqlx::query_as("SELECT count(*) FROM users WHERE email LIKE '%@departed.invalid'")
+    let (stand_ins,): (i64,) = store::query_as("SELECT count(*) FROM users WHERE email LIKE '%@departed.invalid'")
         .fetch_one(&app.state.db)
         .await
         .expect("n");

@@ -3,6 +3,7 @@
 
 use crate::support::{TestApp, TestUser};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
 /// A reading of numbered sentences: `"Sentence 07"` quotes the seventh.
@@ -27,7 +28,7 @@ pub fn with_links(kind: &str, links: &[Value], visibility: &str) -> Value {
 }
 
 pub async fn count_links(app: &TestApp) -> i64 {
-    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM links").fetch_one(&app.state.db).await.expect("count");
+    let (n,): (i64,) = store::query_as("SELECT count(*) FROM links").fetch_one(&app.state.db).await.expect("count");
     n
 }
 

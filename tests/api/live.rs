@@ -4,6 +4,7 @@
 use crate::support::{TestApp, TestUser};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use counterpoint::db::store;
 use counterpoint::domain::{Role, Viewer};
 use counterpoint::web::events::Change;
 use serde_json::json;
@@ -14,7 +15,7 @@ const ESSAY: &str =
     "Russia and China are partners, not allies 🌍.\n\nSome say “a marriage of convenience”; others disagree.";
 
 async fn viewer(app: &TestApp, user: &TestUser, role: Role) -> Viewer {
-    let (user_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+    let (user_id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = ?")
         .bind(&user.email)
         .fetch_one(&app.state.db)
         .await

@@ -5,6 +5,7 @@
 
 use crate::support::{TestApp, bearer_get as get};
 use axum::http::{StatusCode, header};
+use counterpoint::db::store;
 use counterpoint::web::events::Change;
 use serde_json::json;
 
@@ -214,7 +215,7 @@ use tower::ServiceExt;
 
 /// The snapshot a write leaves in memory is the one a fresh load gives, field by field.
 async fn assert_up_to_date(app: &TestApp, reading: i64, what: &str) {
-    let (revision,): (i64,) = sqlx::query_as("SELECT revision FROM readings WHERE id = ?")
+    let (revision,): (i64,) = store::query_as("SELECT revision FROM readings WHERE id = ?")
         .bind(reading)
         .fetch_one(&app.state.db)
         .await
@@ -263,7 +264,7 @@ async fn every_kind_of_write_brings_the_snapshot_in_memory_up_to_date() {
     assert!(renamed.status.is_redirection(), "{}", renamed.text);
     assert_eq!(events.try_recv().map(|e| e.change).ok(), Some(Change::Resync), "open pages redraw a reading edit");
     assert_up_to_date(&app, reading, "a reading edit").await;
-    sqlx::query("UPDATE users SET name = 'Ben B.' WHERE email = ?")
+    store::query("UPDATE users SET name = 'Ben B.' WHERE email = ?")
         .bind(&ben.email)
         .execute(&app.state.db)
         .await

@@ -12,6 +12,7 @@ use crate::support::{Browser, TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use counterpoint::db::lti::NewPlatform;
+use counterpoint::db::store;
 use platform::{CLIENT_ID, DEPLOYMENT_ID, ISSUER, LaunchSpec, Platform};
 
 /// An app and a simulated LMS registered with it.
@@ -139,7 +140,7 @@ impl Lms {
         let db = &self.app.state.db;
         let count = |table: &'static str| async move {
             let (n,): (i64,) =
-                sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(db).await.expect("count");
+                store::query_as(format!("SELECT count(*) FROM {table}")).fetch_one(db).await.expect("count");
             n
         };
         (count("users").await, count("courses").await, count("memberships").await)

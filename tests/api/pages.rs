@@ -3,6 +3,7 @@
 
 use crate::support::TestApp;
 use axum::http::StatusCode;
+use counterpoint::db::store;
 use scraper::{ElementRef, Selector};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -147,7 +148,7 @@ async fn forms_without_the_csrf_token_or_from_another_site_change_nothing() {
         .expect("request");
     assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
     let (courses,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM courses").fetch_one(&app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM courses").fetch_one(&app.state.db).await.expect("count");
     assert_eq!(courses, 0);
     let made = browser.post_form("/courses", &[("title", "Real")]).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clap::Parser;
 use counterpoint::cli::{Cli, run};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -21,7 +22,7 @@ fn pdf_body(name: &str, title: &str) -> Value {
 }
 
 async fn reading_count(app: &TestApp) -> i64 {
-    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM readings").fetch_one(&app.state.db).await.expect("count");
+    let (n,): (i64,) = store::query_as("SELECT count(*) FROM readings").fetch_one(&app.state.db).await.expect("count");
     n
 }
 
@@ -171,10 +172,10 @@ async fn the_command_line_imports_a_pdf_and_keeps_the_file() {
         .await
         .expect("imported");
     let (id, title, text): (i64, String, String) =
-        sqlx::query_as("SELECT id, title, text FROM readings").fetch_one(&app.state.db).await.expect("reading");
+        store::query_as("SELECT id, title, text FROM readings").fetch_one(&app.state.db).await.expect("reading");
     assert_eq!(title, "Notes on Notes", "the title in the file's metadata");
     assert!(text.ends_with("3 Stacy Closson, “One Bed, Different Dreams,” 2017."), "{text}");
-    let (sha,): (String,) = sqlx::query_as("SELECT sha256 FROM reading_originals WHERE reading_id = ?")
+    let (sha,): (String,) = store::query_as("SELECT sha256 FROM reading_originals WHERE reading_id = ?")
         .bind(id)
         .fetch_one(&app.state.db)
         .await

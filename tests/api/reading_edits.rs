@@ -4,6 +4,7 @@
 
 use crate::support::{TestApp, TestUser, uuid_of};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use counterpoint::web::events::Change;
 use serde_json::{Value, json};
 
@@ -213,13 +214,13 @@ async fn versions_list_who_replaced_the_text_and_what_became_of_the_annotations(
     assert_eq!((versions[0]["moved"].as_i64(), versions[0]["orphaned"].as_i64()), (Some(1), Some(1)));
     assert_eq!(versions[1]["version"], 1);
     let (anchored,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM annotations WHERE anchored_version = 2 AND orphaned = 0")
+        store::query_as("SELECT count(*) FROM annotations WHERE anchored_version = 2 AND orphaned = 0")
             .fetch_one(&app.state.db)
             .await
             .expect("count");
     assert_eq!(anchored, 1, "each annotation records the version it was last anchored on");
     let late = app.annotation(class.reading, &class.ana, "note", "A new opening", json!({})).await;
-    let (version,): (i64,) = sqlx::query_as("SELECT anchored_version FROM annotations WHERE uuid = ?")
+    let (version,): (i64,) = store::query_as("SELECT anchored_version FROM annotations WHERE uuid = ?")
         .bind(&late)
         .fetch_one(&app.state.db)
         .await
@@ -233,7 +234,7 @@ async fn orphans_are_exported_with_their_quote_and_imported_back_as_orphans() {
     let app = &class.app;
     let cut = app.annotation(class.reading, &class.ben, "claim", "cut by the instructor", json!({})).await;
     assert_eq!(replace(&class, &class.teacher, replacement(NEW)).await.status, StatusCode::OK);
-    let course: (i64,) = sqlx::query_as("SELECT course_id FROM readings WHERE id = ?")
+    let course: (i64,) = store::query_as("SELECT course_id FROM readings WHERE id = ?")
         .bind(class.reading)
         .fetch_one(&app.state.db)
         .await
@@ -250,7 +251,7 @@ async fn orphans_are_exported_with_their_quote_and_imported_back_as_orphans() {
     let again = app.reading(course.0, &class.teacher, "text", NEW).await;
     let report = app.post(&format!("/api/readings/{again}/import"), &class.teacher, json!([orphan])).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.text);
-    let (orphans,): (i64,) = sqlx::query_as("SELECT count(*) FROM annotations WHERE reading_id = ? AND orphaned = 1")
+    let (orphans,): (i64,) = store::query_as("SELECT count(*) FROM annotations WHERE reading_id = ? AND orphaned = 1")
         .bind(again)
         .fetch_one(&app.state.db)
         .await

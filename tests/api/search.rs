@@ -5,6 +5,7 @@
 
 use crate::support::{TestApp, TestUser};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
 const TEXT: &str =
@@ -291,7 +292,7 @@ async fn edits_and_deletions_show_at_once() {
     assert_eq!(app.api(Method::DELETE, &path, Some(&ana), None).await.status, StatusCode::NO_CONTENT);
     assert_eq!(search(&app, course, &ana, &q("albatross")).await["total"], 0);
     assert_eq!(search(&app, course, &ana, &q("lynx")).await["total"], 0);
-    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM search WHERE type <> 'reading'")
+    let (rows,): (i64,) = store::query_as("SELECT count(*) FROM search WHERE type <> 'reading'")
         .fetch_one(&app.state.db)
         .await
         .expect("count");
@@ -325,7 +326,7 @@ async fn a_readings_new_text_is_found_and_a_deleted_reading_leaves_nothing_behin
         app.annotation(reading, &ana, "claim", "sanctions bite", annotation_with("claim", "pelican", "class")).await;
     app.post(&format!("/api/annotations/{id}/replies"), &ben, json!({"text": "lynx"})).await;
     let doc = import(SourceFormat::Text, "Albatross over Moscow.\n\nA second paragraph.").expect("document");
-    sqlx::query("UPDATE readings SET text = ?, blocks = ? WHERE id = ?")
+    store::query("UPDATE readings SET text = ?, blocks = ? WHERE id = ?")
         .bind(&doc.text)
         .bind(serde_json::to_string(&doc.blocks).expect("blocks"))
         .bind(reading)
@@ -338,6 +339,6 @@ async fn a_readings_new_text_is_found_and_a_deleted_reading_leaves_nothing_behin
     for word in ["albatross", "pelican", "lynx"] {
         assert_eq!(search(&app, course, &ana, &q(word)).await["total"], 0, "{word}");
     }
-    let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM search").fetch_one(&app.state.db).await.expect("count");
+    let (rows,): (i64,) = store::query_as("SELECT count(*) FROM search").fetch_one(&app.state.db).await.expect("count");
     assert_eq!(rows, 0, "its passages, annotations and replies all left the index");
 }

@@ -51,7 +51,7 @@ async fn a_database_locked_by_another_program_gets_a_503_and_heals_when_it_lets_
 #[tokio::test]
 async fn a_connection_a_failed_commit_left_in_a_transaction_is_closed_not_reused() {
     let app = TestApp::new().await;
-    let pool = &app.state.db;
+    let pool = app.state.db.as_sqlite().expect("an SQLite test database");
     let mut conn = pool.acquire().await.expect("connection");
     let before = pool.size();
     // SQLite rolls the transaction back under sqlx (as a COMMIT failing for a full disk does);

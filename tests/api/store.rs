@@ -5,6 +5,7 @@
 use crate::support::TestApp;
 use counterpoint::courses::{MemberChange, change_member};
 use counterpoint::db::links::{Inserted, closes_supports_cycle, insert_link, row_id};
+use counterpoint::db::store;
 use counterpoint::db::{courses, feedback};
 use counterpoint::domain::{Relation, Role};
 use serde_json::json;
@@ -140,7 +141,7 @@ async fn every_table_moves_revisions_by_trigger_or_says_why_not() {
     let db = &app.state.db;
     // Virtual tables (the FTS5 search index) and their shadow tables are kept by
     // the triggers of the tables they index, and read per request.
-    let tables: Vec<(String,)> = sqlx::query_as(
+    let tables: Vec<(String,)> = store::query_as(
         "SELECT t.name FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'
          AND t.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
          AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'
@@ -151,7 +152,7 @@ async fn every_table_moves_revisions_by_trigger_or_says_why_not() {
     .await
     .expect("tables");
     let triggers: Vec<(String, String)> =
-        sqlx::query_as("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        store::query_as("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
             .fetch_all(db)
             .await
             .expect("triggers");

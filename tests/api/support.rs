@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use counterpoint::config::Config;
+use counterpoint::db::store;
 use counterpoint::web::AppState;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -104,7 +105,7 @@ impl TestApp {
 
     /// The account id of `user`.
     pub async fn user_id(&self, user: &TestUser) -> i64 {
-        let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+        let (id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = ?")
             .bind(&user.email)
             .fetch_one(&self.state.db)
             .await
@@ -158,7 +159,7 @@ impl TestApp {
     /// How many annotations the reading has, whoever wrote them.
     pub async fn count_annotations(&self) -> i64 {
         let (n,): (i64,) =
-            sqlx::query_as("SELECT count(*) FROM annotations").fetch_one(&self.state.db).await.expect("count");
+            store::query_as("SELECT count(*) FROM annotations").fetch_one(&self.state.db).await.expect("count");
         n
     }
 

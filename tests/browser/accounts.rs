@@ -5,6 +5,7 @@
 use crate::accessibility::serious_violations;
 use crate::harness::{Suite, click, type_into, wait_until};
 use crate::support::TestApp;
+use counterpoint::db::store;
 use std::time::Duration;
 
 #[path = "../common/smtp_sink.rs"]
@@ -26,7 +27,7 @@ pub async fn forgot_password_by_mail_then_sign_in(suite: &Suite) {
     tokio::spawn(async move { axum::serve(listener, router).await });
     let ana = app.user("forgetful-ana").await;
     let admin = app.user("site-admin").await;
-    let (admin_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+    let (admin_id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = ?")
         .bind(&admin.email)
         .fetch_one(&app.state.db)
         .await

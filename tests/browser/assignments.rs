@@ -5,6 +5,7 @@
 
 use crate::accessibility::serious_violations;
 use crate::harness::{Suite, click, run, wait_until};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -27,8 +28,8 @@ pub async fn a_student_opens_what_is_new_since_the_last_visit(suite: &Suite) {
     client.goto(&format!("{}/courses/{course}", suite.base)).await.expect("course page");
     // Her visit was before what ben writes next (moved back, so the same millisecond cannot blur them).
     let db = &app.state.db;
-    sqlx::query("UPDATE annotations SET created_at = '2025-12-01T00:00:00.000Z'").execute(db).await.expect("moved");
-    sqlx::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'").execute(db).await.expect("moved");
+    store::query("UPDATE annotations SET created_at = '2025-12-01T00:00:00.000Z'").execute(db).await.expect("moved");
+    store::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'").execute(db).await.expect("moved");
     let mut new = BTreeSet::new();
     for (kind, exact) in [("claim", "Beta doubts"), ("question", "Gamma asks why"), ("counterargument", "holds firm")] {
         new.insert(app.annotation(reading, &ben, kind, exact, json!({})).await);

@@ -2,16 +2,17 @@
 //! changes, and a re-attachment to a new passage.
 
 use super::LinkTarget;
+use crate::db::Db;
 use crate::db::now;
+use crate::db::store;
+use crate::db::store::Conn;
 use crate::domain::{AnnotationId, Kind, NewAnnotation, Relation, Visibility};
 use crate::formats::w3c::Provenance;
 use crate::text::anchor::{TextPosition, TextQuote};
-use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 /// Stores a new annotation, already anchored (`position` and `quote` set), with its links.
 pub async fn insert_annotation(
-    db: &SqlitePool,
+    db: &Db,
     reading_id: i64,
     author_id: i64,
     new: &NewAnnotation,
@@ -44,11 +45,7 @@ impl Insert {
 }
 
 /// Stores `insert` with its links and provenance inside the caller's transaction.
-pub(in crate::db) async fn insert_in(
-    conn: &mut SqliteConnection,
-    insert: &Insert,
-    now: &str,
-) -> sqlx::Result<AnnotationId> {
+pub(in crate::db) async fn insert_in(conn: &mut Conn<'_>, insert: &Insert, now: &str) -> sqlx::Result<AnnotationId> {
     let (id, row_id) = insert_row(conn, insert.reading_id, insert.author_id, &insert.new, now).await?;
     for (target, relation) in &insert.links {
         insert_link(conn, row_id, target.row_id, *relation).await?;
@@ -60,14 +57,14 @@ pub(in crate::db) async fn insert_in(
 /// Inserts one anchored annotation (`position` and `quote` set) inside the caller's
 /// transaction; returns its id and row id.
 pub(crate) async fn insert_row(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     reading_id: i64,
     author_id: i64,
     new: &NewAnnotation,
     now: &str,
 ) -> sqlx::Result<(AnnotationId, i64)> {
     let row = Row::new(reading_id, author_id, new)?;
-    let mut sql = QueryBuilder::new(INSERT);
+    let mut sql = store::Builder::new(INSERT);
     sql.push_values([&row], |values, row| row.push(values, now));
     sql.push(" RETURNING id");
     let (row_id,): (i64,) = sql.build_query_as().fetch_one(conn).await?;
@@ -81,7 +78,7 @@ pub(crate) async fn insert_row(
 /// the database's thread rather than one per annotation, the trip that bounded how
 /// many a second the single committing task could store.
 pub(in crate::db) async fn insert_rows(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     inserts: &[Insert],
     now: &str,
 ) -> sqlx::Result<Vec<AnnotationId>> {
@@ -93,7 +90,7 @@ pub(in crate::db) async fn insert_rows(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = QueryBuilder::new(INSERT);
+    let mut sql = store::Builder::new(INSERT);
     sql.push_values(&rows, |values, row| row.push(values, now));
     // One statement per group size would crowd the connection's statement cache out.
     sql.build().persistent(false).execute(conn).await?;
@@ -129,7 +126,7 @@ impl<'a> Row<'a> {
         })
     }
 
-    fn push(&self, mut values: Separated<'_, 'a, Sqlite, &'static str>, now: &'a str) {
+    fn push(&self, values: &mut store::Values<'_, 'a>, now: &'a str) {
         let quote = self.new.quote.as_ref();
         values
             .push_bind(self.id.to_string())
@@ -153,8 +150,8 @@ impl<'a> Row<'a> {
     }
 }
 
-async fn insert_link(conn: &mut SqliteConnection, from: i64, to: i64, relation: Relation) -> sqlx::Result<()> {
-    sqlx::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
+async fn insert_link(conn: &mut Conn<'_>, from: i64, to: i64, relation: Relation) -> sqlx::Result<()> {
+    store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
         .bind(from)
         .bind(to)
         .bind(relation.as_str())
@@ -176,14 +173,14 @@ pub struct AnnotationUpdate<'a> {
 
 /// Updates what an author may change and, when `links` is given, replaces the outgoing links.
 pub async fn update_annotation(
-    db: &SqlitePool,
+    db: &Db,
     id: AnnotationId,
     update: &AnnotationUpdate<'_>,
     links: Option<&[(LinkTarget, Relation)]>,
 ) -> sqlx::Result<()> {
     let tags = serde_json::to_string(update.tags).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let mut tx = db.begin().await?;
-    let (row_id,): (i64,) = sqlx::query_as(
+    let (row_id,): (i64,) = store::query_as(
         "UPDATE annotations SET kind = ?, comment = ?, citation = ?, tags = ?, visibility = ?, modified_at = ?
          WHERE uuid = ? RETURNING id",
     )
@@ -194,10 +191,10 @@ pub async fn update_annotation(
     .bind(update.visibility.as_str())
     .bind(now())
     .bind(id.to_string())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     if let Some(links) = links {
-        sqlx::query("DELETE FROM links WHERE from_id = ?").bind(row_id).execute(&mut *tx).await?;
+        store::query("DELETE FROM links WHERE from_id = ?").bind(row_id).execute(&mut tx).await?;
         for (target, relation) in links {
             insert_link(&mut tx, row_id, target.row_id, *relation).await?;
         }
@@ -207,14 +204,9 @@ pub async fn update_annotation(
 
 /// Places an annotation again (an orphan, or one moved by its author) at an
 /// anchored position of the reading's current text.
-pub async fn reattach(
-    db: &SqlitePool,
-    id: AnnotationId,
-    position: TextPosition,
-    quote: &TextQuote,
-) -> sqlx::Result<()> {
+pub async fn reattach(db: &Db, id: AnnotationId, position: TextPosition, quote: &TextQuote) -> sqlx::Result<()> {
     let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
-    sqlx::query(
+    store::query(
         "UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?, suffix = ?, orphaned = 0, modified_at = ?,
              anchored_version = (SELECT version FROM readings r WHERE r.id = annotations.reading_id)
          WHERE uuid = ?",

@@ -2,7 +2,7 @@
 //! course's time zone, and its POST (`/readings/{id}/assignment`), which sets
 //! or clears the due date, opening date and late policy.
 
-use crate::db::SqlitePool;
+use crate::db::Db;
 use crate::db::assignments as store;
 use crate::domain::{Assignment, Invalid, LatePolicy, UtcOffset};
 use crate::error::Result;
@@ -30,7 +30,7 @@ pub struct AssignmentForm {
 }
 
 impl AssignmentForm {
-    pub async fn load(db: &SqlitePool, reading_id: i64, course_id: i64) -> Result<Self> {
+    pub async fn load(db: &Db, reading_id: i64, course_id: i64) -> Result<Self> {
         let assignment = store::find(db, reading_id).await?;
         let zone = store::time_zone(db, course_id).await?;
         Ok(Self {

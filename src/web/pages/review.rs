@@ -43,11 +43,7 @@ impl Reviews {
     }
 
     /// The course's dashboard at its current revision (from memory when it has not moved on).
-    pub(super) async fn dashboard(
-        &self,
-        db: &crate::db::SqlitePool,
-        course_id: i64,
-    ) -> Result<std::sync::Arc<Dashboard>> {
+    pub(super) async fn dashboard(&self, db: &crate::db::Db, course_id: i64) -> Result<std::sync::Arc<Dashboard>> {
         let (_, revision) = settings::course_with_revision(db, course_id).await?.ok_or(Error::NotFound)?;
         self.dashboards
             .get(course_id, revision, || async { dashboard::load(db, course_id).await?.ok_or(Error::NotFound) })

@@ -5,10 +5,11 @@
 
 use super::{fixture, texts};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
-async fn count(db: &sqlx::SqlitePool, sql: &str, course: i64) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(course).fetch_one(db).await.expect("count");
+async fn count(db: &counterpoint::db::Db, sql: &str, course: i64) -> i64 {
+    let (n,): (i64,) = store::query_as(sql).bind(course).fetch_one(db).await.expect("count");
     n
 }
 
@@ -85,7 +86,7 @@ async fn a_copy_keeps_readings_settings_rubric_and_instructors_and_nothing_of_th
         );
         assert_eq!(due["time_zone"], "-05:00", "the course's settings");
         let db = &f.app.state.db;
-        let (claim_points,): (i64,) = sqlx::query_as("SELECT claim_points FROM rubrics WHERE course_id = ?")
+        let (claim_points,): (i64,) = store::query_as("SELECT claim_points FROM rubrics WHERE course_id = ?")
             .bind(new)
             .fetch_one(db)
             .await
@@ -138,7 +139,7 @@ async fn due_dates_may_be_cleared_and_bad_copies_are_refused() {
     assert!(f.app.get(&format!("/api/readings/{reading}/assignment"), &f.teacher).await.json()["due_at"].is_null());
 
     let (courses_before,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM courses").fetch_one(&f.app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM courses").fetch_one(&f.app.state.db).await.expect("count");
     assert_eq!(f.app.post(&path, &f.ana, json!({"title": "Mine now"})).await.status, StatusCode::FORBIDDEN);
     assert_eq!(f.app.post(&path, &f.stranger, json!({"title": "Mine now"})).await.status, StatusCode::NOT_FOUND);
     for body in [
@@ -153,7 +154,7 @@ async fn due_dates_may_be_cleared_and_bad_copies_are_refused() {
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", response.text);
     }
     let (courses_after,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM courses").fetch_one(&f.app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM courses").fetch_one(&f.app.state.db).await.expect("count");
     assert_eq!(courses_before, courses_after, "nothing was made");
 }
 
@@ -192,6 +193,6 @@ async fn a_copy_draws_one_import_per_reading_on_the_callers_allowance() {
     let refused = app.post(&path, &teacher, json!({"title": "Again"})).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text);
     let (courses,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM courses").fetch_one(&app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM courses").fetch_one(&app.state.db).await.expect("count");
     assert_eq!(courses, 2, "the refused copy made nothing");
 }

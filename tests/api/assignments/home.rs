@@ -4,6 +4,7 @@
 
 use super::{attrs, fixture, texts};
 use axum::http::StatusCode;
+use counterpoint::db::store;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -62,9 +63,9 @@ async fn a_student_sees_due_status_progress_totals_and_what_is_new_since_the_las
     // Ana reads; later (the clock moved on) ben adds three, a private one and a reply to her; the teacher one for instructors.
     assert_eq!(ana.get(&format!("/readings/{}", f.reading)).await.status, StatusCode::OK);
     let db = &f.app.state.db;
-    sqlx::query("UPDATE annotations SET created_at = '2025-12-01T00:00:00.000Z'").execute(db).await.expect("moved");
-    sqlx::query("UPDATE replies SET created_at = '2025-12-01T00:00:00.000Z'").execute(db).await.expect("moved");
-    sqlx::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'").execute(db).await.expect("moved");
+    store::query("UPDATE annotations SET created_at = '2025-12-01T00:00:00.000Z'").execute(db).await.expect("moved");
+    store::query("UPDATE replies SET created_at = '2025-12-01T00:00:00.000Z'").execute(db).await.expect("moved");
+    store::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'").execute(db).await.expect("moved");
     let mut new = BTreeSet::new();
     for (kind, exact) in [("claim", "Beta doubts"), ("source", "Delta"), ("counterargument", "holds firm")] {
         new.insert(f.app.annotation(f.reading, &f.ben, kind, exact, json!({})).await);
@@ -90,7 +91,7 @@ async fn a_student_sees_due_status_progress_totals_and_what_is_new_since_the_las
     assert!(line(&page, "news").is_empty(), "{:?}", line(&page, "news"));
 
     // Without the filter, everything shows and what came after the visit before is marked.
-    sqlx::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'").execute(db).await.expect("moved");
+    store::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'").execute(db).await.expect("moved");
     let marked = ana.get(&format!("/readings/{}", f.reading)).await.html();
     assert_eq!(highlighted(&marked, "#reading-text mark.hl-new"), new);
     assert_eq!(attrs(&marked, "li.annotation", "data-annotation-id").len(), 6, "all she may see");
@@ -135,7 +136,7 @@ async fn views_within_a_minute_are_one_visit_and_strangers_leave_none() {
     let ana = f.app.browser(&f.ana).await;
     let path = format!("/readings/{}", f.reading);
     let visited = || async {
-        let row: Option<(String,)> = sqlx::query_as("SELECT visited_at FROM reading_visits WHERE reading_id = ?")
+        let row: Option<(String,)> = store::query_as("SELECT visited_at FROM reading_visits WHERE reading_id = ?")
             .bind(f.reading)
             .fetch_optional(&f.app.state.db)
             .await
@@ -147,7 +148,7 @@ async fn views_within_a_minute_are_one_visit_and_strangers_leave_none() {
     let first = visited().await.expect("recorded");
     ana.get(&path).await;
     assert_eq!(visited().await, Some(first), "a reload is the same visit");
-    sqlx::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'")
+    store::query("UPDATE reading_visits SET visited_at = '2026-01-01T00:00:00.000Z'")
         .execute(&f.app.state.db)
         .await
         .expect("moved");
@@ -156,6 +157,6 @@ async fn views_within_a_minute_are_one_visit_and_strangers_leave_none() {
     let stranger = f.app.browser(&f.stranger).await;
     assert_eq!(stranger.get(&path).await.status, StatusCode::NOT_FOUND);
     let (n,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM reading_visits").fetch_one(&f.app.state.db).await.expect("count");
+        store::query_as("SELECT count(*) FROM reading_visits").fetch_one(&f.app.state.db).await.expect("count");
     assert_eq!(n, 1, "only ana's");
 }

@@ -3,6 +3,7 @@
 
 use super::{Fixture, attrs, fixture, texts};
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use scraper::{Html, Selector};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -125,7 +126,7 @@ async fn each_late_policy_scores_late_work_its_way_and_a_change_rescores_at_once
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-    sqlx::query("UPDATE replies SET created_at = '2026-12-05T09:00:00.000Z'")
+    store::query("UPDATE replies SET created_at = '2026-12-05T09:00:00.000Z'")
         .execute(&f.app.state.db)
         .await
         .expect("moved");
@@ -156,7 +157,7 @@ async fn each_late_policy_scores_late_work_its_way_and_a_change_rescores_at_once
 async fn due_date_changes_move_the_revisions_that_caches_follow_and_visits_do_not() {
     let f = fixture().await;
     let revisions = || async {
-        let row: (i64, i64) = sqlx::query_as(
+        let row: (i64, i64) = store::query_as(
             "SELECT r.revision, c.revision FROM readings r JOIN courses c ON c.id = r.course_id WHERE r.id = ?",
         )
         .bind(f.reading)

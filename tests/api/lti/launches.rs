@@ -4,12 +4,13 @@
 use super::platform::{CLIENT_ID, INSTRUCTOR, LEARNER, LaunchSpec};
 use super::{Lms, get};
 use axum::http::StatusCode;
+use counterpoint::db::store;
 use counterpoint::domain::Role;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 
 async fn role(lms: &Lms, course: i64, email_like: &str) -> Option<Role> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email LIKE ?")
+    let row: Option<(i64,)> = store::query_as("SELECT id FROM users WHERE email LIKE ?")
         .bind(email_like)
         .fetch_optional(&lms.app.state.db)
         .await
@@ -18,7 +19,7 @@ async fn role(lms: &Lms, course: i64, email_like: &str) -> Option<Role> {
 }
 
 async fn id_of(lms: &Lms, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+    let (id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = ?")
         .bind(email)
         .fetch_one(&lms.app.state.db)
         .await
@@ -64,7 +65,7 @@ async fn an_instructor_and_a_student_land_in_one_course_with_their_roles() {
     let page = browser.get(&format!("/courses/{course}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("History of Arguments"), "the course is named after the LMS context");
-    let (title,): (String,) = sqlx::query_as("SELECT title FROM courses WHERE id = ?")
+    let (title,): (String,) = store::query_as("SELECT title FROM courses WHERE id = ?")
         .bind(course)
         .fetch_one(&lms.app.state.db)
         .await
@@ -141,7 +142,7 @@ async fn an_lms_email_taken_by_another_account_is_not_merged_into_it() {
     let launched = lms.launch(LaunchSpec::for_user("student-1", "Sam Student", LEARNER)).await;
     let course = course_of(launched.location());
     let (email,): (String,) =
-        sqlx::query_as("SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.course_id = ?")
+        store::query_as("SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.course_id = ?")
             .bind(course)
             .fetch_one(&lms.app.state.db)
             .await

@@ -3,6 +3,7 @@
 
 use super::platform::{INSTRUCTOR, LEARNER, LaunchSpec};
 use super::{Launched, Lms};
+use counterpoint::db::store;
 use serde_json::json;
 
 fn student() -> LaunchSpec {
@@ -131,6 +132,6 @@ async fn a_login_from_an_unknown_issuer_goes_nowhere() {
     assert!(response.text.contains("Failed check: issuer."), "{}", response.text);
     assert!(response.header("location").is_empty() && response.header("set-cookie").is_empty());
     let (logins,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM lti_logins").fetch_one(&lms.app.state.db).await.expect("n");
+        store::query_as("SELECT count(*) FROM lti_logins").fetch_one(&lms.app.state.db).await.expect("n");
     assert_eq!(logins, 0);
 }

@@ -5,6 +5,7 @@ use super::Lms;
 use super::platform::{CLIENT_ID, INSTRUCTOR, LEARNER, LaunchSpec};
 use crate::support::TestUser;
 use axum::http::{Method, StatusCode};
+use counterpoint::db::store;
 use serde_json::{Value, json};
 
 fn member(sub: &str, name: &str, role: &str) -> Value {
@@ -17,7 +18,7 @@ async fn course(lms: &Lms) -> (i64, TestUser) {
     let course: i64 = teacher.location().trim_start_matches("/courses/").parse().expect("course");
     let student = lms.launch(LaunchSpec::for_user("student-1", "Sam Student", LEARNER)).await;
     assert_eq!(student.response.status, StatusCode::SEE_OTHER);
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'teacher-1@lms.example.edu'")
+    let (id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = 'teacher-1@lms.example.edu'")
         .fetch_one(&lms.app.state.db)
         .await
         .expect("teacher");
@@ -26,7 +27,7 @@ async fn course(lms: &Lms) -> (i64, TestUser) {
 }
 
 async fn members(lms: &Lms, course: i64) -> Vec<(String, String)> {
-    sqlx::query_as(
+    store::query_as(
         "SELECT u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.course_id = ? ORDER BY u.name",
     )
     .bind(course)
@@ -102,7 +103,7 @@ async fn grades_reach_the_line_item_for_every_student_with_zero_for_no_work() {
     // Sam writes a claim worth points; Nora writes nothing.
     let reading =
         lms.app.reading(course, &teacher, "text", "Two powers share one bed but dream different dreams.").await;
-    let (sam_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'student-1@lms.example.edu'")
+    let (sam_id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = 'student-1@lms.example.edu'")
         .fetch_one(&lms.app.state.db)
         .await
         .expect("sam");
@@ -193,7 +194,7 @@ async fn scores_go_by_themselves_once_writes_pause_when_the_course_asks() {
     // Sam writes; once writes pause, his new score goes.
     let reading =
         lms.app.reading(course, &teacher, "text", "Two powers share one bed but dream different dreams.").await;
-    let (sam_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'student-1@lms.example.edu'")
+    let (sam_id,): (i64,) = store::query_as("SELECT id FROM users WHERE email = 'student-1@lms.example.edu'")
         .fetch_one(db)
         .await
         .expect("sam");

@@ -2,6 +2,7 @@
 
 use super::{fixture, select, text};
 use axum::http::StatusCode;
+use counterpoint::db::store;
 use serde_json::json;
 
 #[tokio::test]
@@ -36,7 +37,7 @@ async fn only_instructors_leave_feedback_on_what_they_can_see() {
     let f = fixture().await;
     let count = || async {
         let (n,): (i64,) =
-            sqlx::query_as("SELECT count(*) FROM feedback").fetch_one(&f.app.state.db).await.expect("count");
+            store::query_as("SELECT count(*) FROM feedback").fetch_one(&f.app.state.db).await.expect("count");
         n
     };
     let on = |id: &str| format!("/api/annotations/{id}/feedback");

@@ -4,6 +4,7 @@
 use super::{select, text};
 use crate::support::TestApp;
 use axum::http::StatusCode;
+use counterpoint::db::store;
 use serde_json::json;
 
 #[tokio::test]
@@ -83,6 +84,6 @@ async fn the_heatmap_counts_distinct_students_over_the_canonical_text() {
 
 pub async fn user_id(app: &TestApp, name: &str) -> i64 {
     let (id,): (i64,) =
-        sqlx::query_as("SELECT id FROM users WHERE name = ?").bind(name).fetch_one(&app.state.db).await.expect("user");
+        store::query_as("SELECT id FROM users WHERE name = ?").bind(name).fetch_one(&app.state.db).await.expect("user");
     id
 }

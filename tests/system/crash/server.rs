@@ -2,6 +2,7 @@
 //! a tiny HTTP/1.1 client over `TcpStream`, and writer threads that remember
 //! every annotation the server acknowledged.
 
+use counterpoint::db::store;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -314,9 +315,9 @@ pub fn inspect(db: &Path) -> (String, Vec<Written>) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let pool = counterpoint::db::connect(db).await.expect("open the database");
-        let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&pool).await.expect("check");
+        let (integrity,): (String,) = store::query_as("PRAGMA integrity_check").fetch_one(&pool).await.expect("check");
         let rows: Vec<(String, String, String, String)> =
-            sqlx::query_as("SELECT uuid, kind, exact, comment FROM annotations").fetch_all(&pool).await.expect("rows");
+            store::query_as("SELECT uuid, kind, exact, comment FROM annotations").fetch_all(&pool).await.expect("rows");
         pool.close().await;
         let stored = rows.into_iter().map(|(uuid, kind, exact, comment)| Written { uuid, kind, exact, comment });
         (integrity, stored.collect())
