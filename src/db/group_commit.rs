@@ -18,7 +18,7 @@ use super::annotations::{Insert, insert_in, insert_rows};
 use super::fault::share;
 use super::{now, parse_time};
 use crate::db::Db;
-use crate::db::store::Conn;
+use crate::db::store::{Backend, Conn};
 use crate::domain::AnnotationId;
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
@@ -76,6 +76,19 @@ async fn commit_all(db: Db, mut jobs: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
+/// Runs one statement so that its failure undoes only itself. SQLite does so on
+/// its own; a failed statement aborts a whole PostgreSQL transaction, so there
+/// it runs in a savepoint of its own.
+async fn alone<T>(tx: &mut Conn<'_>, statement: impl AsyncFnOnce(&mut Conn<'_>) -> sqlx::Result<T>) -> sqlx::Result<T> {
+    if tx.backend() == Backend::Sqlite {
+        return statement(tx).await;
+    }
+    let mut savepoint = tx.begin().await?;
+    let result = statement(&mut savepoint).await?;
+    savepoint.commit().await?;
+    Ok(result)
+}
+
 /// Stores `inserts` in one transaction, each all or nothing; one result each, in order.
 pub async fn commit(conn: &mut Conn<'_>, inserts: &[Insert]) -> Vec<Stored> {
     let now = now();
@@ -90,13 +103,13 @@ pub async fn commit(conn: &mut Conn<'_>, inserts: &[Insert]) -> Vec<Stored> {
                 let run = rest.iter().take_while(|insert| insert.is_one_statement()).count();
                 let (plain, after) = rest.split_at(run);
                 rest = after;
-                match insert_rows(&mut tx, plain, &now).await {
+                match alone(&mut tx, async |tx| insert_rows(tx, plain, &now).await).await {
                     Ok(ids) => results.extend(ids.into_iter().map(Ok)),
                     // One broke a constraint (its reading deleted meanwhile) and the statement undid
                     // itself: store them one by one, each undoing only itself.
                     Err(e) if is_constraint(&e) => {
                         for insert in plain {
-                            match insert_in(&mut tx, insert, &now).await {
+                            match alone(&mut tx, async |tx| insert_in(tx, insert, &now).await).await {
                                 Err(e) if !is_constraint(&e) => return Err(e),
                                 result => results.push(result),
                             }
