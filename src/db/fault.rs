@@ -15,11 +15,28 @@ pub enum Fault {
     Locked,
 }
 
+/// PostgreSQL's counterparts, by SQLSTATE: a full disk, a failing disk or a lost
+/// connection, a server that takes no writes (a standby, a shutdown), a lock or
+/// too many clients. Constraint violations and the like are not storage faults.
+fn postgres(sqlstate: &str) -> Option<Fault> {
+    match sqlstate {
+        "53100" => Some(Fault::Full),
+        "58030" | "XX001" | "XX002" => Some(Fault::Io),
+        code if code.starts_with("08") || code.starts_with("57P") => Some(Fault::Io),
+        "25006" => Some(Fault::ReadOnly),
+        "55P03" | "53300" | "40001" | "40P01" => Some(Fault::Locked),
+        _ => None,
+    }
+}
+
 impl Fault {
     /// The storage fault behind `error`, if it is one.
     #[must_use]
     pub fn of(error: &sqlx::Error) -> Option<Self> {
         match error {
+            sqlx::Error::Database(e) if e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() => {
+                postgres(e.code()?.as_ref())
+            }
             sqlx::Error::Database(e) => {
                 // The extended result code; its low byte is the primary code.
                 let code: i32 = e.code()?.parse().ok()?;
@@ -32,6 +49,8 @@ impl Fault {
                 }
             }
             sqlx::Error::PoolTimedOut => Some(Self::Locked),
+            // PostgreSQL's server out of reach (SQLite's file is never across a network).
+            sqlx::Error::Io(_) | sqlx::Error::Tls(_) => Some(Self::Io),
             sqlx::Error::AnyDriverError(e) => e.downcast_ref::<Shared>().map(|shared| shared.fault),
             _ => None,
         }
@@ -100,6 +119,16 @@ pub fn share(error: &sqlx::Error) -> sqlx::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_states_map_to_the_same_faults_and_constraints_to_none() {
+        assert_eq!(postgres("53100"), Some(Fault::Full));
+        assert_eq!(postgres("08006"), Some(Fault::Io));
+        assert_eq!(postgres("57P01"), Some(Fault::Io));
+        assert_eq!(postgres("25006"), Some(Fault::ReadOnly));
+        assert_eq!(postgres("40001"), Some(Fault::Locked));
+        assert_eq!(postgres("23505"), None, "a unique violation is the request's doing");
+    }
 
     #[test]
     fn a_shared_fault_is_still_that_fault() {
