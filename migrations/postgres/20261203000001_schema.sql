@@ -27,7 +27,10 @@
 --   newest first; PostgreSQL fires AFTER row triggers at the end of the statement,
 --   several in the order of their names. Nothing depends on that order: the
 --   triggers only count up (revisions, tallies) or append rows whose order
---   within one statement means nothing (reading_changes, inbox_items).
+--   within one statement means nothing (reading_changes, inbox_items). The one
+--   place order shows: SQLite runs an ON DELETE CASCADE's triggers before the
+--   parent's AFTER DELETE triggers, PostgreSQL after them (annotations_delete_change
+--   and assignments_delete_change take that into account).
 -- * SQLite's `WHEN a IS NOT b` is `WHEN (a IS DISTINCT FROM b)`; `INSERT OR
 --   REPLACE` is `INSERT ... ON CONFLICT DO UPDATE`; `max(a, b)` is GREATEST;
 --   `iif` is CASE; `json_each` is jsonb_array_elements.
@@ -993,9 +996,14 @@ END $$;
 CREATE TRIGGER annotations_update_change AFTER UPDATE ON annotations
     FOR EACH ROW EXECUTE FUNCTION annotations_update_change();
 
+-- A cascade from a deleted reading: SQLite runs the cascade's triggers first and then
+-- readings_delete_change, which takes what they logged away again. PostgreSQL runs a
+-- cascade's triggers after the deleting statement's own, so here they log nothing for a
+-- reading that is gone (the same rows remain; only unused seqs differ).
 CREATE FUNCTION annotations_delete_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO reading_changes (reading_id, annotation_row) VALUES (OLD.reading_id, OLD.id);
+    INSERT INTO reading_changes (reading_id, annotation_row)
+    SELECT OLD.reading_id, OLD.id WHERE EXISTS (SELECT 1 FROM readings WHERE id = OLD.reading_id);
     RETURN NULL;
 END $$;
 CREATE TRIGGER annotations_delete_change AFTER DELETE ON annotations
@@ -1375,9 +1383,11 @@ END $$;
 CREATE TRIGGER assignments_update_change AFTER UPDATE ON assignments
     FOR EACH ROW EXECUTE FUNCTION assignments_update_change();
 
+-- Not for a reading that is gone (see annotations_delete_change).
 CREATE FUNCTION assignments_delete_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO reading_changes (reading_id, annotation_row) VALUES (OLD.reading_id, NULL);
+    INSERT INTO reading_changes (reading_id, annotation_row)
+    SELECT OLD.reading_id, NULL::bigint WHERE EXISTS (SELECT 1 FROM readings WHERE id = OLD.reading_id);
     RETURN NULL;
 END $$;
 CREATE TRIGGER assignments_delete_change AFTER DELETE ON assignments

@@ -127,6 +127,9 @@ async fn postgres_has_the_tables_columns_indexes_and_triggers_sqlite_has() {
 /// Rows are compared as sorted sets: PostgreSQL fires several triggers on one
 /// event in the order of their names, SQLite newest first, so which of two rows
 /// one statement logs gets the lower `seq` or `id` may differ, and means nothing.
+/// For the same reason `seq` values themselves are not compared: SQLite logs, and
+/// then removes, changes to a reading being deleted, which uses up seqs that
+/// PostgreSQL never takes (see `annotations_delete_change` there).
 const WATCHED: &[(&str, &str)] = &[
     ("readings", "id, course_id, title, revision, version"),
     ("courses", "id, revision"),
@@ -143,13 +146,9 @@ const WATCHED: &[(&str, &str)] = &[
     ("annotation_marks", "annotation_id, mark, by_id"),
 ];
 
-/// How many rows the change log holds and the last `seq` handed out (the same on both: one per logged change).
-const LOG_LENGTH: &str =
-    "SELECT CAST(count(*) AS TEXT) || '|' || CAST(coalesce(max(seq), 0) AS TEXT) FROM reading_changes";
-
 /// Each table's rows as text, one string a row, in one SQL text both backends run.
 fn snapshot_queries() -> Vec<(String, String)> {
-    let mut queries: Vec<(String, String)> = WATCHED
+    WATCHED
         .iter()
         .map(|(table, columns)| {
             let row = columns
@@ -159,9 +158,7 @@ fn snapshot_queries() -> Vec<(String, String)> {
                 .join(" || '|' || ");
             ((*table).to_owned(), format!("SELECT {row} FROM {table}"))
         })
-        .collect();
-    queries.push(("reading_changes (length)".to_owned(), LOG_LENGTH.to_owned()));
-    queries
+        .collect()
 }
 
 const PDF_SHA: &str = "0000000000000000000000000000000000000000000000000000000000000000";
