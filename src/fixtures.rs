@@ -71,7 +71,7 @@ pub struct PostgresSchema {
 }
 
 /// A key for `pg_advisory_xact_lock`: one test at a time sets up what is shared by the database.
-const SETUP_LOCK: i64 = 0x636f_756e_7465_72; // "counter"
+const SETUP_LOCK: i64 = 0x0063_6f75_6e74_6572; // "counter"
 
 /// Makes a fresh, empty schema in the database at `url` and returns how to connect to it.
 ///
