@@ -63,7 +63,7 @@ pub async fn connect(path: &Path) -> anyhow::Result<Db> {
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
-    sqlx::migrate!()
+    sqlx::migrate!("migrations/sqlite")
         .run(&pool)
         .await
         .map_err(|e| anyhow::anyhow!("cannot migrate the database {}: {e}", path.display()))?;

@@ -24,9 +24,9 @@
 //! Everything here is kept until a revision moves, and only the database moves
 //! it: every table whose rows a page or a snapshot shows must have triggers
 //! that move the revision of what it shows (`readings.revision`, or
-//! `courses.revision`; see `migrations/20261128000005_revisions.sql`), and every
+//! `courses.revision`; see `migrations/sqlite/20261128000005_revisions.sql`), and every
 //! table a snapshot is loaded from must also log the annotations it changed in
-//! `reading_changes` (`migrations/20261202001401_reading_changes.sql`; a row
+//! `reading_changes` (`migrations/sqlite/20261202001401_reading_changes.sql`; a row
 //! with no annotation means "reload whole"). A table without them leaves pages
 //! stale. A new table adds its triggers in its migration, or goes on the exempt
 //! list with a reason: `tests/api/store.rs`

@@ -59,7 +59,7 @@ async fn check_backup(file: &Path) -> anyhow::Result<i64> {
     }
     let applied: Vec<(i64,)> =
         sqlx::query_as("SELECT version FROM _sqlx_migrations").fetch_all(&mut conn).await.map_err(not_ours)?;
-    let known: Vec<i64> = sqlx::migrate!().iter().map(|m| m.version).collect();
+    let known: Vec<i64> = sqlx::migrate!("migrations/sqlite").iter().map(|m| m.version).collect();
     if let Some((version,)) = applied.iter().find(|(v,)| !known.contains(v)) {
         bail!("{} was made by a newer Counterpoint (migration {version}); upgrade counterpoint first", file.display());
     }

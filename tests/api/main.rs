@@ -32,6 +32,7 @@ mod reading_edits;
 mod readings;
 mod readme;
 mod review;
+mod schema_contract;
 mod search;
 mod search_page;
 mod static_files;

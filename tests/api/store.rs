@@ -100,7 +100,7 @@ async fn an_author_reads_feedback_on_their_own_work_only_while_in_the_course() {
 
 /// Tables no rendered page or snapshot draws from (or whose changes reach pages
 /// another way), each with why. Every other table must move the revision of what
-/// it shows by trigger (`migrations/20261128000005_revisions.sql`): cached pages
+/// it shows by trigger (`migrations/sqlite/20261128000005_revisions.sql`): cached pages
 /// and snapshots are kept until that revision moves, so a table without
 /// triggers would leave pages stale. Add a new table here only with a reason.
 const NO_REVISION_TRIGGERS: &[(&str, &str)] = &[
