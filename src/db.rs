@@ -16,6 +16,7 @@ pub mod links;
 pub mod lti;
 pub mod marks;
 pub mod moderation;
+pub mod notify;
 pub mod originals;
 pub mod readings;
 pub mod replies;

@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::db::inbox::{self, Item};
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::broadcast;
 
@@ -104,14 +105,23 @@ pub fn describe(item: &Item) -> &'static str {
 /// Tells open pages whose inbox just received something. Writes that may fill
 /// an inbox call [`InboxHub::announce`]; it finds the recipients of every item
 /// stored since the last call (item ids grow in commit order) and sends their ids.
+/// Other servers on the same database hear of each recipient too, once
+/// [`InboxHub::relay_to`] is set.
 pub struct InboxHub {
     sender: broadcast::Sender<i64>,
     announced: AtomicI64,
+    relay: OnceLock<Relay>,
 }
+
+/// Passes a recipient's id on to the other servers.
+type Relay = Box<dyn Fn(i64) + Send + Sync>;
+
+/// Sent in place of a user id: every open page recounts (no user has id 0).
+pub const EVERYONE: i64 = 0;
 
 impl Default for InboxHub {
     fn default() -> Self {
-        Self { sender: broadcast::channel(256).0, announced: AtomicI64::new(0) }
+        Self { sender: broadcast::channel(256).0, announced: AtomicI64::new(0), relay: OnceLock::new() }
     }
 }
 
@@ -122,9 +132,28 @@ impl InboxHub {
         self.sender.subscribe()
     }
 
-    /// Tells `user_id`'s pages to recount (they read something elsewhere).
+    /// Tells `user_id`'s pages to recount (they read something elsewhere), on every server.
     pub fn notify(&self, user_id: i64) {
+        if let Some(relay) = self.relay.get() {
+            relay(user_id);
+        }
+        self.notify_here(user_id);
+    }
+
+    /// Tells `user_id`'s pages open on this server to recount.
+    pub fn notify_here(&self, user_id: i64) {
         let _ = self.sender.send(user_id);
+    }
+
+    /// Tells every page open on this server to recount (notices may have been missed).
+    pub fn recount_everyone_here(&self) {
+        let _ = self.sender.send(EVERYONE);
+    }
+
+    /// From now on every recipient is passed to `relay` too (the other servers');
+    /// set once, later calls change nothing.
+    pub fn relay_to(&self, relay: impl Fn(i64) + Send + Sync + 'static) {
+        let _ = self.relay.set(Box::new(relay));
     }
 
     /// Announces the recipients of items stored since the last announcement. Best
@@ -135,7 +164,7 @@ impl InboxHub {
             Ok((users, newest)) => {
                 self.announced.fetch_max(newest, Ordering::AcqRel);
                 for user in users {
-                    let _ = self.sender.send(user);
+                    self.notify(user);
                 }
             }
             Err(e) => tracing::warn!("inbox announcement skipped: {e}"),

@@ -97,6 +97,14 @@ impl AppState {
 }
 
 impl AppState {
+    /// Joins the other servers on `pool`'s PostgreSQL database: from now on what
+    /// this one announces (live events, caches to drop, streams to end, inboxes
+    /// to recount) reaches their pages too, and theirs reach this one's
+    /// ([`events::relay`]). Without it a server announces to its own pages only.
+    pub async fn join_other_servers(&self, pool: crate::db::notify::PgPool) -> crate::error::Result<()> {
+        events::relay::join(self, pool).await
+    }
+
     /// What the use cases (`crate::annotations`, `crate::readings`, …) need, lent from this state.
     #[must_use]
     pub fn services(&self) -> crate::services::Services<'_> {

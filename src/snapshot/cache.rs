@@ -129,4 +129,11 @@ impl<D> Snapshots<D> {
         self.texts.remove(reading_id);
         self.entries.remove(reading_id);
     }
+
+    /// Drops everything kept: another server may have replaced or deleted any
+    /// reading unheard (see `web::events::relay`).
+    pub fn forget_all(&self) {
+        self.texts.clear();
+        self.entries.clear();
+    }
 }

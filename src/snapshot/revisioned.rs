@@ -73,6 +73,11 @@ impl<T> Revisioned<T> {
         self.lock().map.remove(&id);
     }
 
+    /// Forgets every id: what the revisions do not cover may have changed unseen.
+    pub fn clear(&self) {
+        self.lock().map.clear();
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries<T>> {
         // A panic while holding the lock cannot leave the map inconsistent: take it back.
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

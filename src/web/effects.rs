@@ -3,6 +3,7 @@
 //! its change makes stale or tells the open pages after it. The rules
 //! themselves live in the use-case modules (`crate::annotations`, …).
 
+use super::events::relay::Notice;
 use super::events::{Change, Event};
 use super::{AppState, CourseAccess, ReadingAccess};
 use crate::annotations::{self, Place};
@@ -30,6 +31,8 @@ pub async fn create_annotation(
 /// What a new text makes stale: the copies kept in memory, and every open page
 /// of the reading, which is told to draw itself again (`resync`).
 pub fn text_replaced(state: &AppState, reading_id: i64) {
+    // Before the resync below, so that other servers' pages redraw from the new text.
+    state.events.tell_others(Notice::Forget { reading: reading_id });
     state.snapshots.forget(reading_id);
     state.reviews.forget_reading(reading_id);
     state.events.publish(Event::resync(reading_id));

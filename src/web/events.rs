@@ -9,6 +9,10 @@
 //! `resync` tells every page on a reading to redraw itself whole: it fell
 //! behind, or something changed what its viewer sees wholesale (the course's
 //! post-first setting, an import).
+//! When several servers share one database, what one announces reaches the
+//! others' pages too ([`relay`]).
+
+pub mod relay;
 
 use super::{AppState, ReadingAccess};
 use crate::db::Db;
@@ -18,7 +22,7 @@ use crate::snapshot::{Revisioned, Snapshot};
 use axum::extract::State;
 use axum::response::sse::{self, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,7 +32,7 @@ use tokio::sync::broadcast;
 const BACKLOG: usize = 64;
 
 /// What happened to an annotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     Created,
@@ -123,6 +127,8 @@ pub struct EventHub {
     revocations: broadcast::Sender<i64>,
     /// Per reading, the snapshot the newest event was checked against (see [`EventHub::hears`]).
     audiences: Arc<Revisioned<Arc<Snapshot>>>,
+    /// The other servers on the same database, once joined ([`relay::join`]).
+    outbox: relay::Outbox,
 }
 
 /// How many readings' snapshots events are checked against stay in memory (as the read model's cache).
@@ -131,7 +137,8 @@ const AUDIENCES: usize = 8;
 impl Default for EventHub {
     fn default() -> Self {
         let audiences = Arc::new(Revisioned::new(AUDIENCES));
-        Self { channels: Arc::default(), revocations: broadcast::channel(BACKLOG).0, audiences }
+        let revocations = broadcast::channel(BACKLOG).0;
+        Self { channels: Arc::default(), revocations, audiences, outbox: relay::Outbox::default() }
     }
 }
 
@@ -165,8 +172,14 @@ impl Drop for StreamSlot {
 }
 
 impl EventHub {
-    /// Sends `event` to the pages open on its reading; channels nobody listens to are dropped.
-    pub fn publish(&self, mut event: Event) {
+    /// Sends `event` to the pages open on its reading, on every server.
+    pub fn publish(&self, event: Event) {
+        self.outbox.send(relay::Notice::from(&event));
+        self.publish_here(event);
+    }
+
+    /// Sends `event` to the pages open on its reading on this server; channels nobody listens to are dropped.
+    fn publish_here(&self, mut event: Event) {
         let mut channels = self.lock();
         channels.seq += 1;
         event.seq = channels.seq;
@@ -195,14 +208,38 @@ impl EventHub {
         channels.by_reading.clear();
     }
 
-    /// Ends the streams of a deleted reading.
+    /// Ends the streams of a deleted reading, on every server (where what is
+    /// kept of it in memory is forgotten too: see [`relay::Notice::DropReading`]).
     pub fn drop_reading(&self, reading_id: i64) {
+        self.outbox.send(relay::Notice::DropReading { reading: reading_id });
+        self.drop_reading_here(reading_id);
+    }
+
+    fn drop_reading_here(&self, reading_id: i64) {
         self.lock().by_reading.remove(&reading_id);
     }
 
-    /// Ends every stream `user_id` holds; their pages reconnect and are checked again.
+    /// Ends every stream `user_id` holds, on every server; their pages reconnect and are checked again.
     pub fn revoke(&self, user_id: i64) {
+        self.outbox.send(relay::Notice::Revoke { user: user_id });
+        self.revoke_here(user_id);
+    }
+
+    fn revoke_here(&self, user_id: i64) {
         let _ = self.revocations.send(user_id);
+    }
+
+    /// Tells the other servers (if any) what this one already did here.
+    pub fn tell_others(&self, notice: relay::Notice) {
+        self.outbox.send(notice);
+    }
+
+    /// Tells every page open on this server to redraw itself whole (`resync`).
+    fn resync_all_here(&self) {
+        let readings: Vec<i64> = self.lock().by_reading.keys().copied().collect();
+        for reading_id in readings {
+            self.publish_here(Event::resync(reading_id));
+        }
     }
 
     /// A slot for one more stream of `user_id`'s, or `None` past `most`.

@@ -21,6 +21,7 @@ mod lifecycle;
 mod links;
 mod live;
 mod live_fragments;
+mod live_relay;
 mod lti;
 mod map;
 mod openapi;

@@ -94,7 +94,7 @@ async fn inbox_events(
                 loop {
                     tokio::select! {
                         received = changes.recv() => match received {
-                            Ok(id) if id == user_id => break,
+                            Ok(id) if id == user_id || id == crate::inbox::EVERYONE => break,
                             Ok(_) => {}
                             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
                             Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,

@@ -42,6 +42,12 @@ impl Reviews {
         self.readings.remove(reading_id);
     }
 
+    /// Forgets everything drawn: another server may have changed any of it unheard.
+    pub fn forget_all(&self) {
+        self.dashboards.clear();
+        self.readings.clear();
+    }
+
     /// The course's dashboard at its current revision (from memory when it has not moved on).
     pub(super) async fn dashboard(&self, db: &crate::db::Db, course_id: i64) -> Result<std::sync::Arc<Dashboard>> {
         let (_, revision) = settings::course_with_revision(db, course_id).await?.ok_or(Error::NotFound)?;
