@@ -128,7 +128,7 @@ impl Stream {
                 return Some((field("event: "), field("data: ")));
             }
             let frame = tokio::time::timeout(wait, self.body.frame()).await.expect("a message in time");
-            let Some(frame) = frame else { return None };
+            let frame = frame?;
             if let Ok(data) = frame.expect("no error").into_data() {
                 self.text.push_str(&String::from_utf8_lossy(&data));
             }
