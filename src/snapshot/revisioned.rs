@@ -131,6 +131,8 @@ mod tests {
         assert_eq!(loads.load(Ordering::SeqCst), 3);
         cache.remove(1);
         assert_eq!(*cache.get(1, 4, load(4)).await?, 3, "a removed id loads again");
+        cache.clear();
+        assert_eq!(*cache.get(2, 4, load(4)).await?, 4, "after clearing every id loads again");
         Ok(())
     }
 
