@@ -12,6 +12,7 @@
 use crate::support::{TestApp, TestUser};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use counterpoint::fixtures::postgres_url;
 use counterpoint::web::events::relay::Notice;
 use counterpoint::web::events::{Change, Event};
 use http_body_util::BodyExt;
@@ -27,21 +28,6 @@ const ESSAY: &str =
 
 /// How long a notice may take to reach the other server.
 const SOON: Duration = Duration::from_secs(1);
-
-/// The test cluster's URL, or `None` (after saying so) when none is given
-/// outside CI. Private copy until `fixtures::postgres_url()` lands.
-fn postgres_url() -> Option<String> {
-    match std::env::var("COUNTERPOINT_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
-            panic!("COUNTERPOINT_TEST_POSTGRES must name a PostgreSQL cluster under CI")
-        }
-        _ => {
-            eprintln!("SKIPPED: COUNTERPOINT_TEST_POSTGRES is not set: this test did not run");
-            None
-        }
-    }
-}
 
 /// Two servers on one fresh PostgreSQL database, and a connection to it that is neither's.
 struct Pair {
