@@ -114,8 +114,9 @@ async fn copy_readings(conn: &mut Conn<'_>, from: i64, to: i64, at: &str) -> sql
     for (old,) in ids {
         let (new,): (i64,) = store::query_as(
             "INSERT INTO readings (id, course_id, title, author, format, source, text, blocks, created_at)
-             SELECT 1 + max(coalesce((SELECT max(id) FROM readings), 0),
-                            coalesce((SELECT high FROM retired_ids WHERE tbl = 'readings'), 0)),
+             SELECT 1 + (SELECT max(high) FROM (SELECT max(id) AS high FROM readings
+                                                UNION ALL SELECT high FROM retired_ids WHERE tbl = 'readings'
+                                                UNION ALL SELECT 0) AS ids),
                     ?, title, author, format, source, text, blocks, ? FROM readings WHERE id = ? RETURNING id",
         )
         .bind(to)
@@ -175,8 +176,8 @@ async fn copy_instructor_annotations(
         let Some(&new_reading) = reading_map.get(&reading) else { continue };
         let (new,): (i64,) = store::query_as(
             "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, visibility,
-                 start, end, exact, prefix, suffix, created_at, modified_at)
-             SELECT ?, ?, author_id, kind, comment, citation, tags, visibility, start, end, exact, prefix, suffix, ?, ?
+                 start, \"end\", exact, prefix, suffix, created_at, modified_at)
+             SELECT ?, ?, author_id, kind, comment, citation, tags, visibility, start, \"end\", exact, prefix, suffix, ?, ?
              FROM annotations WHERE id = ? RETURNING id",
         )
         .bind(AnnotationId::new_v4().to_string())
@@ -197,13 +198,15 @@ async fn copy_instructor_annotations(
     .await?;
     for (from_id, to_id, relation) in links {
         let (Some(new_from), Some(new_to)) = (copied.get(&from_id), copied.get(&to_id)) else { continue };
-        store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
-            .bind(new_from)
-            .bind(new_to)
-            .bind(relation)
-            .bind(at)
-            .execute(&mut *conn)
-            .await?;
+        store::query(
+            "INSERT INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(new_from)
+        .bind(new_to)
+        .bind(relation)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

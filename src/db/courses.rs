@@ -81,9 +81,9 @@ pub async fn find_by_join_code(db: &Db, code: &JoinCode) -> sqlx::Result<Option<
 /// nothing added, when an instructor removed them and has not re-admitted them.
 pub async fn add_student(db: &Db, course_id: i64, user_id: i64) -> sqlx::Result<bool> {
     let done = store::query(
-        "INSERT OR IGNORE INTO memberships (course_id, user_id, role, joined_at)
+        "INSERT INTO memberships (course_id, user_id, role, joined_at)
          SELECT ?1, ?2, 'student', ?3
-         WHERE NOT EXISTS (SELECT 1 FROM course_removals WHERE course_id = ?1 AND user_id = ?2)",
+         WHERE NOT EXISTS (SELECT 1 FROM course_removals WHERE course_id = ?1 AND user_id = ?2) ON CONFLICT DO NOTHING",
     )
     .bind(course_id)
     .bind(user_id)
@@ -158,12 +158,15 @@ pub async fn remove_member(db: &Db, course_id: i64, user_id: i64) -> sqlx::Resul
         .execute(&mut tx)
         .await?;
     if done.rows_affected() == 1 {
-        store::query("INSERT OR REPLACE INTO course_removals (course_id, user_id, removed_at) VALUES (?, ?, ?)")
-            .bind(course_id)
-            .bind(user_id)
-            .bind(now())
-            .execute(&mut tx)
-            .await?;
+        store::query(
+            "INSERT INTO course_removals (course_id, user_id, removed_at) VALUES (?, ?, ?)
+             ON CONFLICT (course_id, user_id) DO UPDATE SET removed_at = excluded.removed_at",
+        )
+        .bind(course_id)
+        .bind(user_id)
+        .bind(now())
+        .execute(&mut tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
@@ -179,7 +182,7 @@ pub async fn readmit(db: &Db, course_id: i64, user_id: i64) -> sqlx::Result<bool
         .await?;
     if done.rows_affected() == 1 {
         store::query(
-            "INSERT OR IGNORE INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'student', ?)",
+            "INSERT INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, 'student', ?) ON CONFLICT DO NOTHING",
         )
         .bind(course_id)
         .bind(user_id)

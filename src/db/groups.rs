@@ -142,7 +142,7 @@ pub async fn save_group(
     let Some(id) = id else { return Ok(None) };
     store::query("DELETE FROM group_members WHERE group_id = ?").bind(id).execute(&mut tx).await?;
     for member in members {
-        store::query("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)")
+        store::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(member)
             .execute(&mut tx)

@@ -57,13 +57,15 @@ pub async fn insert_link(db: &Db, from: i64, to: i64, relation: Relation) -> sql
     if relation == Relation::Supports && reaches(&mut tx, to, from).await? {
         return Ok(Inserted::Cycle);
     }
-    let done = store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
-        .bind(from)
-        .bind(to)
-        .bind(relation.as_str())
-        .bind(now())
-        .execute(&mut tx)
-        .await?;
+    let done = store::query(
+        "INSERT INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(relation.as_str())
+    .bind(now())
+    .execute(&mut tx)
+    .await?;
     tx.commit().await?;
     Ok(if done.rows_affected() == 1 { Inserted::Yes } else { Inserted::AlreadyLinked })
 }

@@ -60,7 +60,7 @@ pub async fn register_platform(db: &Db, new: &NewPlatform<'_>) -> sqlx::Result<i
     .bind(now())
     .fetch_one(&mut tx)
     .await?;
-    store::query("INSERT OR IGNORE INTO lti_deployments (platform_id, deployment_id) VALUES (?, ?)")
+    store::query("INSERT INTO lti_deployments (platform_id, deployment_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(id)
         .bind(new.deployment_id)
         .execute(&mut tx)
@@ -239,8 +239,10 @@ pub struct GradeReport {
 
 pub async fn save_grade_report(db: &Db, course_id: i64, report: &GradeReport) -> sqlx::Result<()> {
     store::query(
-        "INSERT OR REPLACE INTO lti_grade_reports (course_id, pushed_at, sent, failed, skipped, message)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO lti_grade_reports (course_id, pushed_at, sent, failed, skipped, message)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (course_id) DO UPDATE SET pushed_at = excluded.pushed_at, sent = excluded.sent,
+           failed = excluded.failed, skipped = excluded.skipped, message = excluded.message",
     )
     .bind(course_id)
     .bind(&report.pushed_at)

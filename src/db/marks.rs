@@ -28,8 +28,8 @@ impl Mark {
 pub async fn set_mark(db: &Db, id: AnnotationId, mark: Mark, by_id: i64, on: bool) -> sqlx::Result<bool> {
     let done = if on {
         store::query(
-            "INSERT OR IGNORE INTO annotation_marks (annotation_id, mark, by_id, created_at)
-             SELECT id, ?, ?, ? FROM annotations WHERE uuid = ?",
+            "INSERT INTO annotation_marks (annotation_id, mark, by_id, created_at)
+             SELECT id, ?, ?, ? FROM annotations WHERE uuid = ? ON CONFLICT DO NOTHING",
         )
         .bind(mark.as_str())
         .bind(by_id)

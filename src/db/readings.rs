@@ -32,8 +32,9 @@ pub async fn insert_reading(
     let (id,): (i64,) = store::query_as(
         // Above every id in use and every id ever deleted (see the `removals_and_ids` migration).
         "INSERT INTO readings (id, course_id, title, author, format, source, text, blocks, created_at)
-         VALUES (1 + max(coalesce((SELECT max(id) FROM readings), 0),
-                         coalesce((SELECT high FROM retired_ids WHERE tbl = 'readings'), 0)),
+         VALUES (1 + (SELECT max(high) FROM (SELECT max(id) AS high FROM readings
+                                             UNION ALL SELECT high FROM retired_ids WHERE tbl = 'readings'
+                                             UNION ALL SELECT 0) AS ids),
                  ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(course_id)

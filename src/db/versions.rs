@@ -27,7 +27,7 @@ pub async fn anchored_in(db: &Db, reading_id: i64) -> sqlx::Result<(i64, Vec<Anc
     let (version,): (i64,) =
         store::query_as("SELECT version FROM readings WHERE id = ?").bind(reading_id).fetch_one(&mut tx).await?;
     let rows: Vec<(i64, String, i64, i64, String, String, String)> = store::query_as(
-        "SELECT id, uuid, start, end, exact, prefix, suffix FROM annotations
+        "SELECT id, uuid, start, \"end\", exact, prefix, suffix FROM annotations
          WHERE reading_id = ? AND orphaned = 0 ORDER BY id",
     )
     .bind(reading_id)
@@ -115,7 +115,7 @@ pub async fn replace_text(db: &Db, edit: &Replacement<'_>) -> Result<(i64, Fates
     for (annotation, outcome) in edit.placements {
         let done = match &outcome.anchored {
             Some((position, quote)) => store::query(
-                "UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?, suffix = ?, anchored_version = ?
+                "UPDATE annotations SET start = ?, \"end\" = ?, exact = ?, prefix = ?, suffix = ?, anchored_version = ?
                      WHERE id = ? AND uuid = ? AND orphaned = 0",
             )
             .bind(i64::try_from(position.start).map_err(encode)?)

@@ -13,12 +13,14 @@ use std::collections::HashMap;
 /// Deletes an annotation and leaves a tombstone, so its IRI answers 410 Gone and is never reused.
 pub async fn delete_leaving_tombstone(db: &Db, id: AnnotationId, reading_id: i64) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
-    store::query("INSERT OR IGNORE INTO annotation_tombstones (uuid, reading_id, deleted_at) VALUES (?, ?, ?)")
-        .bind(id.to_string())
-        .bind(reading_id)
-        .bind(now())
-        .execute(&mut tx)
-        .await?;
+    store::query(
+        "INSERT INTO annotation_tombstones (uuid, reading_id, deleted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(id.to_string())
+    .bind(reading_id)
+    .bind(now())
+    .execute(&mut tx)
+    .await?;
     store::query("DELETE FROM annotations WHERE uuid = ?").bind(id.to_string()).execute(&mut tx).await?;
     tx.commit().await
 }
@@ -146,13 +148,15 @@ pub async fn store_import(
         Existing::Stored(row) => Ok(row),
     };
     for &(from, to, relation) in &plan.links {
-        store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
-            .bind(row_of(Existing::Batch(from))?)
-            .bind(row_of(to)?)
-            .bind(relation.as_str())
-            .bind(&now)
-            .execute(&mut tx)
-            .await?;
+        store::query(
+            "INSERT INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(row_of(Existing::Batch(from))?)
+        .bind(row_of(to)?)
+        .bind(relation.as_str())
+        .bind(&now)
+        .execute(&mut tx)
+        .await?;
     }
     for (parent, text, provenance) in &plan.replies {
         let (row_id,): (i64,) = store::query_as(

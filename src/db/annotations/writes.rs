@@ -98,7 +98,7 @@ pub(in crate::db) async fn insert_rows(
 }
 
 const INSERT: &str = "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, \
-     visibility, start, end, exact, prefix, suffix, created_at, modified_at, anchored_version) ";
+     visibility, start, \"end\", exact, prefix, suffix, created_at, modified_at, anchored_version) ";
 
 /// One new annotation's columns, as they are bound.
 struct Row<'a> {
@@ -151,7 +151,7 @@ impl<'a> Row<'a> {
 }
 
 async fn insert_link(conn: &mut Conn<'_>, from: i64, to: i64, relation: Relation) -> sqlx::Result<()> {
-    store::query("INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?)")
+    store::query("INSERT INTO links (from_id, to_id, relation, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(from)
         .bind(to)
         .bind(relation.as_str())
@@ -207,7 +207,7 @@ pub async fn update_annotation(
 pub async fn reattach(db: &Db, id: AnnotationId, position: TextPosition, quote: &TextQuote) -> sqlx::Result<()> {
     let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
     store::query(
-        "UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?, suffix = ?, orphaned = 0, modified_at = ?,
+        "UPDATE annotations SET start = ?, \"end\" = ?, exact = ?, prefix = ?, suffix = ?, orphaned = 0, modified_at = ?,
              anchored_version = (SELECT version FROM readings r WHERE r.id = annotations.reading_id)
          WHERE uuid = ?",
     )
