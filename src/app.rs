@@ -27,6 +27,13 @@ pub async fn serve(mut config: Config, on_ready: impl FnOnce(&str)) -> anyhow::R
     let (router, state) = build(config).await?;
     // Here rather than in `build`: tests drive the router and run the pushes themselves.
     crate::lti::auto_push::AutoPush::spawn(state.db.clone(), state.lti.clone());
+    // Servers sharing one PostgreSQL database pass their live events to each other.
+    if let Some(pool) = state.db.as_postgres() {
+        state
+            .join_other_servers(pool.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot join the other servers: {e}"))?;
+    }
     let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);

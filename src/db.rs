@@ -1,4 +1,4 @@
-//! The SQLite store: opening the pool and one module of queries per table group.
+//! The store: opening the database (an SQLite file, or PostgreSQL) and one module of queries per table group.
 //! Every function takes the pool (or a transaction) and returns domain types.
 
 pub mod annotations;
@@ -35,6 +35,7 @@ pub mod w3c;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::time::Duration;
@@ -43,9 +44,55 @@ use std::time::Duration;
 /// `tests/api/architecture.rs`), nor which backend this is.
 pub use store::{Backend, Db};
 
-/// Opens (creating if needed) the database at `path`, in WAL mode with foreign
-/// keys on and a busy timeout, and applies the migrations.
-pub async fn connect(path: &Path) -> anyhow::Result<Db> {
+/// Opens the database `--db` names: a PostgreSQL URL (`postgres://…`), or else
+/// an SQLite file, created if needed. Either is migrated before it is used.
+pub async fn connect(location: &Path) -> anyhow::Result<Db> {
+    match location.to_str().filter(|l| is_postgres_url(l)) {
+        Some(_) if std::env::var_os(EXPERIMENTAL_POSTGRES).is_none() => anyhow::bail!(
+            "PostgreSQL is not ready for use yet: its schema, connection and live events are in place, but not \
+             every query runs on it (see migrations/postgres/README.md). Use an SQLite file for --db, or set \
+             {EXPERIMENTAL_POSTGRES}=1 to try it"
+        ),
+        Some(url) => connect_postgres(url).await,
+        None => connect_sqlite(location).await,
+    }
+}
+
+/// Set to let `--db postgres://…` through while the PostgreSQL backend is being completed.
+pub const EXPERIMENTAL_POSTGRES: &str = "COUNTERPOINT_EXPERIMENTAL_POSTGRES";
+
+/// Whether `location` names a PostgreSQL database rather than an SQLite file.
+#[must_use]
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// How many connections each server keeps to PostgreSQL: several servers share
+/// the database's own limit (`max_connections`, 100 by default).
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+/// Connects to PostgreSQL at `url` and applies its migrations (`migrations/postgres`).
+/// Several servers starting at once are safe: sqlx migrates under an advisory lock.
+pub async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
+    let options: PgConnectOptions = url.parse().map_err(|e| anyhow::anyhow!("cannot read the database URL: {e}"))?;
+    // The URL may hold a password: name the server and database only.
+    let name = format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or(""));
+    let pool = PgPoolOptions::new()
+        .max_connections(POSTGRES_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL at {name}: {e}"))?;
+    sqlx::migrate!("migrations/postgres")
+        .run(&pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot migrate the PostgreSQL database at {name}: {e}"))?;
+    Ok(Db::Postgres(pool))
+}
+
+/// Opens (creating if needed) the SQLite database at `path`, in WAL mode with
+/// foreign keys on and a busy timeout, and applies its migrations.
+pub async fn connect_sqlite(path: &Path) -> anyhow::Result<Db> {
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

@@ -1,4 +1,4 @@
-//! The search index (`migrations/…_search.sql`): a course's readings, annotations
+//! The search index (`migrations/sqlite/…_search.sql`): a course's readings, annotations
 //! and replies, as one viewer may see them.
 //!
 //! The contract the database keeps: triggers on `readings`, `annotations` and

@@ -28,6 +28,7 @@ mod openapi;
 mod page_timing;
 mod pages;
 mod pdf_readings;
+mod postgres_cli;
 mod protocol;
 mod reading_edits;
 mod readings;

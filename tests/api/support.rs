@@ -57,7 +57,7 @@ impl TestApp {
     /// An app whose configuration `adjust` changes first.
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::for_db(dir.path().join("test.db"));
+        let mut config = Config::for_db(database(&dir).await);
         adjust(&mut config);
         let (router, state) = counterpoint::app::build(config).await.expect("app");
         Self { router, state, _dir: dir }
@@ -237,4 +237,19 @@ impl Browser<'_> {
         let form = serde_urlencoded::to_string(&fields).expect("form");
         self.app.send(form_request(path, &form, Some(&self.cookie))).await
     }
+}
+
+/// Whether this run's tests use PostgreSQL (`COUNTERPOINT_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("COUNTERPOINT_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// A fresh database for one test: an SQLite file in `dir`, or a schema of its own on PostgreSQL.
+async fn database(dir: &TempDir) -> std::path::PathBuf {
+    if on_postgres() {
+        let url = counterpoint::fixtures::postgres_url().expect("COUNTERPOINT_TEST_POSTGRES for the PostgreSQL run");
+        let schema = counterpoint::fixtures::fresh_postgres_schema(&url).await.expect("a fresh schema");
+        return schema.url.into();
+    }
+    dir.path().join("test.db")
 }
