@@ -42,7 +42,7 @@ pub async fn for_new_annotation(db: &Db, reading_id: i64, author_id: i64) -> sql
     ) = store::query_as(
         "SELECT coalesce((SELECT authored FROM annotation_counts WHERE reading_id = ?1 AND author_id = ?2), 0),
                     s.reading_id, s.due_at, s.opens_at, s.late_policy
-             FROM (SELECT 1) LEFT JOIN assignments s ON s.reading_id = ?1",
+             FROM (SELECT 1) AS one LEFT JOIN assignments s ON s.reading_id = ?1",
     )
     .bind(reading_id)
     .bind(author_id)

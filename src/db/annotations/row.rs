@@ -12,9 +12,12 @@ pub(in crate::db) const COLUMNS: &str =
     "a.id, a.uuid, a.reading_id, a.author_id, u.name AS author_name, a.kind, a.comment, a.citation,
     a.tags, a.visibility, a.start, a.end, a.exact, a.prefix, a.suffix, a.created_at, a.modified_at,
     (SELECT count(*) FROM replies r WHERE r.annotation_id = a.id) AS reply_count, a.orphaned,
-    EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at) AS late,
-    EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'spotlight') AS spotlight,
-    EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'answered') AS answered";
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at)
+         THEN 1 ELSE 0 END AS BIGINT) AS late,
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'spotlight')
+         THEN 1 ELSE 0 END AS BIGINT) AS spotlight,
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'answered')
+         THEN 1 ELSE 0 END AS BIGINT) AS answered";
 
 #[derive(sqlx::FromRow, serde::Deserialize)]
 pub(in crate::db) struct Row {
