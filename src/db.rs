@@ -77,6 +77,9 @@ pub async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
     let options: PgConnectOptions = url.parse().map_err(|e| anyhow::anyhow!("cannot read the database URL: {e}"))?;
     // The URL may hold a password: name the server and database only.
     let name = format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or(""));
+    // SQLite's busy timeout: a write waits this long for the write lock (`store::WRITE_LOCK`),
+    // then fails as `Fault::Locked` (a 503) rather than waiting on a stuck holder for ever.
+    let options = options.options([("lock_timeout", format!("{}ms", LOCK_TIMEOUT.as_millis()))]);
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(10))
@@ -90,6 +93,10 @@ pub async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
     Ok(Db::Postgres(pool))
 }
 
+/// How long a write waits for another writer (SQLite's busy timeout, PostgreSQL's
+/// `lock_timeout`) before it is refused as locked.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens (creating if needed) the SQLite database at `path`, in WAL mode with
 /// foreign keys on and a busy timeout, and applies its migrations.
 pub async fn connect_sqlite(path: &Path) -> anyhow::Result<Db> {
@@ -100,7 +107,7 @@ pub async fn connect_sqlite(path: &Path) -> anyhow::Result<Db> {
         // FULL: an acknowledged write survives a crash of the process or the machine.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(LOCK_TIMEOUT);
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         // Each query is a trip to its connection's thread, and a ping before handing one out

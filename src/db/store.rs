@@ -56,11 +56,25 @@ impl Db {
         }
     }
 
-    /// Starts a transaction on a connection of its own.
+    /// Starts a transaction on a connection of its own. On PostgreSQL it takes
+    /// [`WRITE_LOCK`] first, as every write does there (see its comment); a
+    /// transaction that only reads should be [`Db::begin_read`].
     pub async fn begin(&self) -> sqlx::Result<Conn<'static>> {
+        match self {
+            Self::Sqlite(pool) => Ok(Conn::SqliteTx(pool.begin().await?)),
+            Self::Postgres(pool) => locked(pool.begin().await?).await,
+        }
+    }
+
+    /// A transaction that only reads, several statements that must agree with each
+    /// other: SQLite's read transaction is one snapshot already; PostgreSQL's
+    /// default takes a new one per statement, so this asks for REPEATABLE READ.
+    pub async fn begin_read(&self) -> sqlx::Result<Conn<'static>> {
         Ok(match self {
             Self::Sqlite(pool) => Conn::SqliteTx(pool.begin().await?),
-            Self::Postgres(pool) => Conn::PostgresTx(pool.begin().await?),
+            Self::Postgres(pool) => {
+                Conn::PostgresTx(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?)
+            }
         })
     }
 
@@ -71,11 +85,7 @@ impl Db {
     pub async fn begin_immediate(&self) -> sqlx::Result<Conn<'static>> {
         match self {
             Self::Sqlite(pool) => Ok(Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?)),
-            Self::Postgres(pool) => {
-                let mut tx = Conn::PostgresTx(pool.begin().await?);
-                query(WRITE_LOCK).execute(&mut tx).await?;
-                Ok(tx)
-            }
+            Self::Postgres(pool) => locked(pool.begin().await?).await,
         }
     }
 
@@ -116,8 +126,49 @@ impl From<PgPool> for Db {
     }
 }
 
-/// PostgreSQL's counterpart of SQLite's write lock (see [`Db::begin_immediate`]).
+/// PostgreSQL's counterpart of SQLite's write lock: one advisory lock that every
+/// writing transaction takes first, on whichever server it runs, and holds until
+/// it ends. PostgreSQL itself would let writers run side by side, but then ids and
+/// `seq`s (taken at insert) could commit out of order: a transaction holding
+/// `reading_changes.seq` 5 committing after one holding 6, so that a reader that
+/// has seen 6 never sees 5. The change log and the inbox are read as "everything
+/// after N", which is only right if they commit in order, as SQLite's single
+/// writer guarantees. Taking the lock first (never after a row lock) keeps writers
+/// from deadlocking on it; readers never take it.
 pub(super) const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(7243011)";
+
+/// [`WRITE_LOCK`]'s key, for another program (or a test) that must hold writers off.
+pub const WRITE_LOCK_KEY: i64 = 7_243_011;
+
+/// A subquery listing the integers in the JSON array bound to `placeholder`
+/// (`?N`), for `x IN (...)`: SQLite's `json_each`, PostgreSQL's `json_array_elements_text`.
+#[must_use]
+pub fn json_integers(backend: Backend, placeholder: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("(SELECT value FROM json_each({placeholder}))"),
+        Backend::Postgres => format!("(SELECT value::bigint FROM json_array_elements_text({placeholder}::json))"),
+    }
+}
+
+/// `tx` once it holds [`WRITE_LOCK`].
+pub(super) async fn locked(tx: sqlx::Transaction<'static, sqlx::Postgres>) -> sqlx::Result<Conn<'static>> {
+    let mut tx = Conn::PostgresTx(tx);
+    query(WRITE_LOCK).execute(&mut tx).await?;
+    Ok(tx)
+}
+
+/// Whether `sql` writes: its first word is INSERT, UPDATE or DELETE, or it is a
+/// `WITH` whose text names one of them. On PostgreSQL such a statement outside a
+/// transaction runs in one of its own that takes [`WRITE_LOCK`] first.
+pub(super) fn writes(sql: &str) -> bool {
+    let mut words = sql.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty());
+    let is_write = |w: &str| ["INSERT", "UPDATE", "DELETE"].iter().any(|k| w.eq_ignore_ascii_case(k));
+    match words.next() {
+        Some(first) if first.eq_ignore_ascii_case("WITH") => words.any(is_write),
+        Some(first) => is_write(first),
+        None => false,
+    }
+}
 
 /// The two backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +269,27 @@ pub fn numbered(sql: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::numbered;
+    use super::{WRITE_LOCK, WRITE_LOCK_KEY, numbered, writes};
+
+    #[test]
+    fn the_write_lock_takes_its_key() {
+        assert_eq!(WRITE_LOCK, format!("SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"));
+    }
+
+    #[test]
+    fn writes_are_told_from_reads_by_their_first_word() {
+        for sql in [
+            "INSERT INTO t VALUES (1)",
+            "  update t SET a = 1",
+            "DELETE FROM t",
+            "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x",
+        ] {
+            assert!(writes(sql), "{sql}");
+        }
+        for sql in ["SELECT 1", "WITH x AS (SELECT 1) SELECT * FROM x", "", "PRAGMA foreign_keys"] {
+            assert!(!writes(sql), "{sql}");
+        }
+    }
 
     #[test]
     fn placeholders_are_numbered_in_order() {

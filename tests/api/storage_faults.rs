@@ -2,14 +2,46 @@
 //! clear 503 and heals when the lock goes; a connection that a failed commit
 //! left counted in a transaction never goes back to the pool.
 
-use crate::support::TestApp;
+use crate::support::{self, TestApp};
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, Executor, SqliteConnection};
+use sqlx::{Connection, Executor, PgConnection, SqliteConnection};
 use std::time::{Duration, Instant};
 
 const TEXT: &str = "Alpha holds. Beta doubts. Gamma cites.";
+
+/// Another program's connection holding the database's write lock.
+enum Shell {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+impl Shell {
+    async fn lock(app: &TestApp) -> Self {
+        let db = &app.state.config.db;
+        if support::on_postgres() {
+            let url = db.to_str().expect("a URL");
+            let mut conn = PgConnection::connect(url).await.expect("another connection");
+            let lock = format!("SELECT pg_advisory_lock({})", counterpoint::db::store::WRITE_LOCK_KEY);
+            conn.execute(lock.as_str()).await.expect("lock");
+            Self::Postgres(conn)
+        } else {
+            let options = SqliteConnectOptions::new().filename(db);
+            let mut conn = SqliteConnection::connect_with(&options).await.expect("another connection");
+            conn.execute("BEGIN IMMEDIATE").await.expect("lock");
+            Self::Sqlite(conn)
+        }
+    }
+
+    async fn unlock(self) {
+        match self {
+            Self::Sqlite(mut conn) => conn.execute("ROLLBACK").await.map(drop),
+            Self::Postgres(conn) => conn.close().await,
+        }
+        .expect("unlock");
+    }
+}
 
 #[tokio::test]
 async fn a_database_locked_by_another_program_gets_a_503_and_heals_when_it_lets_go() {
@@ -19,11 +51,8 @@ async fn a_database_locked_by_another_program_gets_a_503_and_heals_when_it_lets_
     let reading = app.reading(course, &teacher, "text", TEXT).await;
     let claim = app.annotation(reading, &teacher, "claim", "Alpha holds.", json!({})).await;
 
-    // A `sqlite3` shell left open in a write transaction.
-    let mut shell = SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&app.state.config.db))
-        .await
-        .expect("another connection");
-    shell.execute("BEGIN IMMEDIATE").await.expect("lock");
+    // A `sqlite3` (or `psql`) shell left open holding the write lock.
+    let shell = Shell::lock(&app).await;
     let reply = json!({"text": "held up"});
     let reply_path = format!("/api/annotations/{claim}/replies");
     // Both wait out the busy timeout together.
@@ -40,7 +69,7 @@ async fn a_database_locked_by_another_program_gets_a_503_and_heals_when_it_lets_
     let read = app.get(&format!("/api/readings/{reading}/annotations/"), &teacher).await;
     assert_eq!(read.status, StatusCode::OK, "reads go on");
 
-    shell.execute("ROLLBACK").await.expect("unlock");
+    shell.unlock().await;
     app.annotation(reading, &teacher, "question", "Beta doubts.", json!({})).await;
     assert_eq!(app.post(&reply_path, &teacher, reply).await.status, StatusCode::CREATED);
     assert_eq!(app.api(Method::GET, "/healthz", None, None).await.text, "ok");
@@ -50,6 +79,9 @@ async fn a_database_locked_by_another_program_gets_a_503_and_heals_when_it_lets_
 
 #[tokio::test]
 async fn a_connection_a_failed_commit_left_in_a_transaction_is_closed_not_reused() {
+    if support::sqlite_only("sqlx's SQLite transaction count") {
+        return;
+    }
     let app = TestApp::new().await;
     let pool = app.state.db.as_sqlite().expect("an SQLite test database");
     let mut conn = pool.acquire().await.expect("connection");

@@ -30,7 +30,11 @@ impl Conn<'_> {
             Self::SqliteTx(tx) => Conn::SqliteTx(tx.begin().await?),
             Self::PostgresTx(tx) => Conn::PostgresTx(tx.begin().await?),
             Self::Sqlite(conn) => Conn::SqliteTx(conn.begin().await?),
-            Self::Postgres(conn) => Conn::PostgresTx(conn.begin().await?),
+            Self::Postgres(conn) => {
+                let mut tx = Conn::PostgresTx(conn.begin().await?);
+                super::query(super::WRITE_LOCK).execute(&mut tx).await?;
+                tx
+            }
         })
     }
 
@@ -40,12 +44,7 @@ impl Conn<'_> {
     pub async fn begin_immediate(&mut self) -> sqlx::Result<Conn<'_>> {
         match self {
             Self::Sqlite(conn) => Ok(Conn::SqliteTx(conn.begin_with("BEGIN IMMEDIATE").await?)),
-            Self::Postgres(conn) => {
-                let mut tx = Conn::PostgresTx(conn.begin().await?);
-                super::query(super::WRITE_LOCK).execute(&mut tx).await?;
-                Ok(tx)
-            }
-            Self::SqliteTx(_) | Self::PostgresTx(_) => self.begin().await,
+            Self::Postgres(_) | Self::SqliteTx(_) | Self::PostgresTx(_) => self.begin().await,
         }
     }
 

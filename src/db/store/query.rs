@@ -75,10 +75,21 @@ macro_rules! run {
                 let $args = sqlite_args(values)?;
                 $body
             }
-            Target::PostgresPool($target) => {
+            Target::PostgresPool(pool) => {
                 let $text = sql.text(Backend::Postgres);
                 let $args = postgres_args(values)?;
-                $body
+                if super::writes(&$text) {
+                    // Under the write lock, as every write on PostgreSQL (see `WRITE_LOCK`).
+                    let mut tx = pool.begin().await?;
+                    sqlx::query(super::WRITE_LOCK).execute(&mut *tx).await?;
+                    let $target = &mut *tx;
+                    let result = $body;
+                    tx.commit().await?;
+                    result
+                } else {
+                    let $target = pool;
+                    $body
+                }
             }
             Target::PostgresConn($target) => {
                 let $text = sql.text(Backend::Postgres);
