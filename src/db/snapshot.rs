@@ -7,7 +7,7 @@ use super::{readings, replies};
 use crate::db::Db;
 use crate::db::replies::Reply;
 use crate::db::store;
-use crate::db::store::Conn;
+use crate::db::store::{Backend, Conn};
 use crate::domain::{Annotation, AnnotationId, Link};
 use crate::snapshot::Snapshot;
 use std::cmp::Reverse;
@@ -16,38 +16,86 @@ use std::collections::{HashMap, HashSet};
 // Each query hands back one JSON array rather than a row per item: sqlx passes every
 // row from SQLite's thread on its own, and for a reading's thousands of annotations
 // that hand-over cost several times what SQLite spends finding them. Rows come back
-// in any order and are sorted here.
+// in any order and are sorted here. Each is a [`Gathered`]: what goes in the array,
+// and from where; [`Gathered::sql`] writes it in either backend's JSON functions.
 
-/// Every annotation on the reading (`?`), as `annotations::Row`s; reply counts are filled in from the replies.
-const ANNOTATIONS: &str = "SELECT json_group_array(json_object(
-    'id', a.id, 'uuid', a.uuid, 'reading_id', a.reading_id, 'author_id', a.author_id, 'author_name', u.name,
+/// What one of the queries gathers into its array: objects of `fields` (name,
+/// value, ...) or arrays of `fields`, from `from` (which binds the reading to `?1`).
+struct Gathered {
+    object: bool,
+    fields: &'static str,
+    from: &'static str,
+}
+
+impl Gathered {
+    /// The query, with `filter` (a condition on `?2`) added to `from`'s WHERE.
+    fn sql(&self, backend: Backend, filter: Option<&str>) -> String {
+        let Self { object, fields, from } = self;
+        let filter = filter.map(|f| format!(" AND {f}")).unwrap_or_default();
+        match (backend, object) {
+            (Backend::Sqlite, true) => format!("SELECT json_group_array(json_object({fields})) {from}{filter}"),
+            (Backend::Sqlite, false) => format!("SELECT json_group_array(json_array({fields})) {from}{filter}"),
+            // json_agg of no rows is NULL where json_group_array is [].
+            (Backend::Postgres, true) => {
+                format!("SELECT coalesce(json_agg(json_build_object({fields})), '[]')::text {from}{filter}")
+            }
+            (Backend::Postgres, false) => {
+                format!("SELECT coalesce(json_agg(json_build_array({fields})), '[]')::text {from}{filter}")
+            }
+        }
+    }
+}
+
+/// Every annotation on the reading (`?`), as `annotations::Row`s; reply counts are
+/// filled in from the replies. The flags are `CASE`s: an `EXISTS` would be JSON
+/// `true` on PostgreSQL, where `Row` wants 0 or 1.
+const ANNOTATIONS: Gathered = Gathered {
+    object: true,
+    fields: "'id', a.id, 'uuid', a.uuid, 'reading_id', a.reading_id, 'author_id', a.author_id, 'author_name', u.name,
     'kind', a.kind, 'comment', a.comment, 'citation', a.citation, 'tags', a.tags, 'visibility', a.visibility,
     'start', a.start, 'end', a.end, 'exact', a.exact, 'prefix', a.prefix, 'suffix', a.suffix,
     'created_at', a.created_at, 'modified_at', a.modified_at, 'reply_count', 0, 'orphaned', a.orphaned,
-    'late', EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id AND a.created_at > asg.due_at),
-    'spotlight', EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'spotlight'),
-    'answered', EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id AND m.mark = 'answered')))
-    FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?1";
+    'late', CASE WHEN EXISTS (SELECT 1 FROM assignments asg WHERE asg.reading_id = a.reading_id
+                                  AND a.created_at > asg.due_at) THEN 1 ELSE 0 END,
+    'spotlight', CASE WHEN EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id
+                                   AND m.mark = 'spotlight') THEN 1 ELSE 0 END,
+    'answered', CASE WHEN EXISTS (SELECT 1 FROM annotation_marks m WHERE m.annotation_id = a.id
+                                  AND m.mark = 'answered') THEN 1 ELSE 0 END",
+    from: "FROM annotations a JOIN users u ON u.id = a.author_id WHERE a.reading_id = ?1",
+};
 
 /// Links between the reading's annotations: (link id, from row, from uuid, to uuid, relation).
-const LINKS: &str = "SELECT json_group_array(json_array(l.id, f.id, f.uuid, t.uuid, l.relation)) FROM links l
-    JOIN annotations f ON f.id = l.from_id JOIN annotations t ON t.id = l.to_id
-    WHERE f.reading_id = ?1 AND t.reading_id = ?1";
+const LINKS: Gathered = Gathered {
+    object: false,
+    fields: "l.id, f.id, f.uuid, t.uuid, l.relation",
+    from: "FROM links l JOIN annotations f ON f.id = l.from_id JOIN annotations t ON t.id = l.to_id
+    WHERE f.reading_id = ?1 AND t.reading_id = ?1",
+};
 
 /// Replies on the reading: (reply id, its uuid, the annotation's uuid, author id and name, text, time).
-const REPLIES: &str =
-    "SELECT json_group_array(json_array(r.id, r.uuid, a.uuid, r.author_id, u.name, r.text, r.created_at))
-    FROM replies r JOIN annotations a ON a.id = r.annotation_id JOIN users u ON u.id = r.author_id
-    WHERE a.reading_id = ?1";
+const REPLIES: Gathered = Gathered {
+    object: false,
+    fields: "r.id, r.uuid, a.uuid, r.author_id, u.name, r.text, r.created_at",
+    from: "FROM replies r JOIN annotations a ON a.id = r.annotation_id JOIN users u ON u.id = r.author_id
+    WHERE a.reading_id = ?1",
+};
 
+/// `gathered`'s rows on reading `reading_id`; only those whose `column` is in
+/// `only` (a JSON array of row ids) when given.
 async fn rows<T: serde::de::DeserializeOwned>(
     conn: &mut Conn<'_>,
-    sql: &str,
+    gathered: &Gathered,
     reading_id: i64,
-    only: Option<&str>,
+    only: Option<(&str, &str)>,
 ) -> sqlx::Result<Vec<T>> {
-    let mut query = store::query_as(sql).bind(reading_id);
-    if let Some(only) = only {
+    let backend = conn.backend();
+    let filter = only.map(|(column, _)| match backend {
+        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(?2))"),
+        Backend::Postgres => format!("{column} IN (SELECT value::bigint FROM json_array_elements_text(?2::json))"),
+    });
+    let sql = gathered.sql(backend, filter.as_deref());
+    let mut query = store::query_as(sql.as_str()).bind(reading_id);
+    if let Some((_, only)) = only {
         query = query.bind(only);
     }
     let (json,): (String,) = query.fetch_one(conn).await?;
@@ -56,7 +104,7 @@ async fn rows<T: serde::de::DeserializeOwned>(
 
 /// The reading `reading_id` as it stands, or `None` if there is no such reading.
 pub async fn load(db: &Db, reading_id: i64) -> sqlx::Result<Option<Snapshot>> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let snapshot = load_in(&mut tx, reading_id).await?;
     tx.commit().await?;
     Ok(snapshot)
@@ -108,7 +156,7 @@ pub struct Refreshed {
 /// then the reading is loaded whole. `None` if the reading is gone.
 pub async fn changes_since(db: &Db, old: &Snapshot) -> sqlx::Result<Option<Refreshed>> {
     let reading_id = old.reading.id;
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let seq = last_change(&mut tx).await?;
     let revision: Option<(i64,)> =
         store::query_as("SELECT revision FROM readings WHERE id = ?").bind(reading_id).fetch_optional(&mut tx).await?;
@@ -169,10 +217,11 @@ pub async fn changes_since(db: &Db, old: &Snapshot) -> sqlx::Result<Option<Refre
 }
 
 async fn post_first(conn: &mut Conn<'_>, course_id: i64) -> sqlx::Result<bool> {
-    let post_first: Option<(bool,)> = store::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
-        .bind(course_id)
-        .fetch_optional(conn)
-        .await?;
+    let post_first: Option<(bool,)> =
+        store::query_as("SELECT (post_first <> 0) FROM course_settings WHERE course_id = ?")
+            .bind(course_id)
+            .fetch_optional(conn)
+            .await?;
     Ok(post_first.is_some_and(|(on,)| on))
 }
 
@@ -184,12 +233,8 @@ async fn annotations_in(
     only: Option<&HashSet<i64>>,
 ) -> sqlx::Result<(Vec<(i64, Annotation)>, Vec<Reply>)> {
     let only_json = only.map(|rows| serde_json::to_string(&rows.iter().collect::<Vec<_>>()).unwrap_or_default());
-    let filtered = |sql: &str, column: &str| match &only_json {
-        Some(_) => format!("{sql} AND {column} IN (SELECT value FROM json_each(?2))"),
-        None => sql.to_owned(),
-    };
-    let annotations: Vec<Row> =
-        rows(&mut *conn, &filtered(ANNOTATIONS, "a.id"), reading_id, only_json.as_deref()).await?;
+    let only = |column| only_json.as_deref().map(|json| (column, json));
+    let annotations: Vec<Row> = rows(&mut *conn, &ANNOTATIONS, reading_id, only("a.id")).await?;
     let mut sorted: Vec<&Row> = annotations.iter().collect();
     sorted.sort_unstable_by_key(|r| (r.start, Reverse(r.end), r.id));
     let order: Vec<i64> = sorted.iter().map(|r| r.id).collect();
@@ -202,8 +247,7 @@ async fn annotations_in(
             annotations.push((id, row.into_annotation()?));
         }
     }
-    let mut links: Vec<(i64, i64, String, String, String)> =
-        rows(&mut *conn, &filtered(LINKS, "f.id"), reading_id, only_json.as_deref()).await?;
+    let mut links: Vec<(i64, i64, String, String, String)> = rows(&mut *conn, &LINKS, reading_id, only("f.id")).await?;
     links.sort_unstable_by_key(|l| l.0);
     for (_, from_row, from, to, relation) in links {
         if let Some(&i) = index.get(&from_row) {
@@ -216,7 +260,7 @@ async fn annotations_in(
         }
     }
     let mut reply_rows: Vec<(i64, String, String, i64, String, String, String)> =
-        rows(&mut *conn, &filtered(REPLIES, "a.id"), reading_id, only_json.as_deref()).await?;
+        rows(&mut *conn, &REPLIES, reading_id, only("a.id")).await?;
     reply_rows.sort_unstable_by_key(|r| r.0);
     let replies = reply_rows
         .into_iter()
