@@ -32,7 +32,7 @@ struct Row {
 }
 
 const COLUMNS: &str = "f.uuid AS id, a.uuid AS annotation_id, f.author_id, u.name AS author_name, f.text, \
-                       f.exemplary, f.created_at";
+                       (f.exemplary <> 0) AS exemplary, f.created_at";
 
 fn into_feedback(row: Row) -> sqlx::Result<Feedback> {
     let decode = |e: uuid::Error| sqlx::Error::Decode(Box::new(e));

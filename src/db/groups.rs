@@ -72,7 +72,7 @@ pub async fn list_groups(db: &Db, course_id: i64, only_of: Option<i64>) -> sqlx:
     let groups: Vec<(i64, String)> = store::query_as(
         "SELECT g.id, g.name FROM course_groups g WHERE g.course_id = ?1
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = ?2))
-         ORDER BY g.name COLLATE NOCASE, g.id",
+         ORDER BY lower(g.name), g.id",
     )
     .bind(course_id)
     .bind(only_of)
@@ -80,7 +80,7 @@ pub async fn list_groups(db: &Db, course_id: i64, only_of: Option<i64>) -> sqlx:
     .await?;
     let members: Vec<(i64, i64, String)> = store::query_as(
         "SELECT m.group_id, u.id, u.name FROM group_members m JOIN course_groups g ON g.id = m.group_id
-         JOIN users u ON u.id = m.user_id WHERE g.course_id = ? ORDER BY u.name COLLATE NOCASE, u.id",
+         JOIN users u ON u.id = m.user_id WHERE g.course_id = ? ORDER BY lower(u.name), u.id",
     )
     .bind(course_id)
     .fetch_all(db)
@@ -98,14 +98,11 @@ pub async fn list_groups(db: &Db, course_id: i64, only_of: Option<i64>) -> sqlx:
 /// Which of `user_ids` are students of the course.
 pub async fn students_among(db: &Db, course_id: i64, user_ids: &[i64]) -> sqlx::Result<Vec<i64>> {
     let json = serde_json::to_string(user_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    store::query_scalar(
-        "SELECT user_id FROM memberships WHERE course_id = ? AND role = 'student'
-           AND user_id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(course_id)
-    .bind(json)
-    .fetch_all(db)
-    .await
+    let sql = format!(
+        "SELECT user_id FROM memberships WHERE course_id = ?1 AND role = 'student' AND user_id IN {}",
+        store::json_integers(db.backend(), "?2")
+    );
+    store::query_scalar(sql.as_str()).bind(course_id).bind(json).fetch_all(db).await
 }
 
 /// Creates a group, or (with `id`) renames one and replaces its members, in one transaction.

@@ -44,6 +44,10 @@ impl Health {
     fn healed(&self, db: &Db) {
         let Some(fault) = self.lock().fault.take() else { return };
         tracing::warn!(?fault, "storage healed: writes succeed again");
+        // PostgreSQL checkpoints on its own; only SQLite's log needs a nudge.
+        if db.as_sqlite().is_none() {
+            return;
+        }
         let db = db.clone();
         tokio::spawn(async move {
             // The log may have grown while checkpoints could not complete; PASSIVE never waits on readers.
@@ -87,10 +91,11 @@ impl Health {
 /// does not pass for healed.
 async fn write_probe(db: &Db) -> sqlx::Result<()> {
     store::query(
-        "INSERT INTO storage_probe (id, checked_at, room) VALUES (1, ?, zeroblob(65536))
+        "INSERT INTO storage_probe (id, checked_at, room) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, room = excluded.room",
     )
     .bind(super::now())
+    .bind(vec![0u8; 65536])
     .execute(db)
     .await?;
     Ok(())

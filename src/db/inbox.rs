@@ -103,15 +103,11 @@ pub async fn find(db: &Db, user_id: i64, id: i64) -> sqlx::Result<Option<Item>> 
 /// Marks the member's items `ids` (or all of them) read; how many changed.
 pub async fn mark_read(db: &Db, user_id: i64, ids: Option<&[i64]>) -> sqlx::Result<u64> {
     let ids = ids.map(serde_json::to_string).transpose().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let done = store::query(
-        "UPDATE inbox_items SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL
-           AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))",
-    )
-    .bind(now())
-    .bind(user_id)
-    .bind(ids)
-    .execute(db)
-    .await?;
+    let sql = format!(
+        "UPDATE inbox_items SET read_at = ?1 WHERE user_id = ?2 AND read_at IS NULL AND (?3 IS NULL OR id IN {})",
+        store::json_integers(db.backend(), "?3")
+    );
+    let done = store::query(sql.as_str()).bind(now()).bind(user_id).bind(ids).execute(db).await?;
     Ok(done.rows_affected())
 }
 

@@ -26,7 +26,7 @@ pub struct Platform {
 }
 
 const PLATFORM: &str = "SELECT p.id, p.issuer, p.client_id, p.auth_url, p.jwks_url, p.token_url,
-        coalesce((SELECT group_concat(d.deployment_id, ',') FROM lti_deployments d WHERE d.platform_id = p.id), '')
+        coalesce((SELECT string_agg(d.deployment_id, ',') FROM lti_deployments d WHERE d.platform_id = p.id), '')
           AS deployments
      FROM lti_platforms p";
 
@@ -95,7 +95,7 @@ pub async fn remove_platform(db: &Db, id: i64) -> sqlx::Result<bool> {
 
 pub async fn deployment_exists(db: &Db, platform_id: i64, deployment_id: &str) -> sqlx::Result<bool> {
     let row: Option<(i64,)> =
-        store::query_as("SELECT 1 FROM lti_deployments WHERE platform_id = ? AND deployment_id = ?")
+        store::query_as("SELECT CAST(1 AS BIGINT) FROM lti_deployments WHERE platform_id = ? AND deployment_id = ?")
             .bind(platform_id)
             .bind(deployment_id)
             .fetch_optional(db)

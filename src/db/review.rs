@@ -60,7 +60,7 @@ pub async fn save_rubric(db: &Db, course_id: i64, rubric: &Rubric) -> sqlx::Resu
 
 /// Whether students must post on a reading before they see classmates' annotations there.
 pub async fn post_first(db: &Db, course_id: i64) -> sqlx::Result<bool> {
-    let row: Option<(bool,)> = store::query_as("SELECT post_first FROM course_settings WHERE course_id = ?")
+    let row: Option<(bool,)> = store::query_as("SELECT (post_first <> 0) FROM course_settings WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(db)
         .await?;

@@ -57,7 +57,7 @@ pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<User>> {
 pub async fn set_password(db: &Db, user_id: i64, hash: &str, keep: Option<&str>) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
     store::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user_id).execute(&mut tx).await?;
-    store::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?")
+    store::query("DELETE FROM sessions WHERE user_id = ? AND id_hash IS DISTINCT FROM ?")
         .bind(user_id)
         .bind(keep)
         .execute(&mut tx)
@@ -87,7 +87,7 @@ pub async fn is_disabled(db: &Db, user_id: i64) -> sqlx::Result<bool> {
 
 pub async fn is_admin(db: &Db, user_id: i64) -> sqlx::Result<bool> {
     let row: Option<(bool,)> =
-        store::query_as("SELECT is_admin FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+        store::query_as("SELECT (is_admin <> 0) FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
     Ok(row.is_some_and(|(admin,)| admin))
 }
 
@@ -102,7 +102,7 @@ pub async fn set_admin(db: &Db, user_id: i64, admin: bool) -> sqlx::Result<bool>
 pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> sqlx::Result<bool> {
     let mut tx = db.begin().await?;
     let done =
-        store::query("UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, ?) END WHERE id = ?")
+        store::query("UPDATE users SET disabled_at = CASE WHEN ? = 1 THEN coalesce(disabled_at, ?) END WHERE id = ?")
             .bind(disabled)
             .bind(now())
             .bind(user_id)
@@ -143,11 +143,12 @@ pub async fn list_accounts_page(db: &Db, search: &str, page: i64) -> sqlx::Resul
 pub async fn list_accounts(db: &Db, search: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<AccountRow>> {
     let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     store::query_as(
-        "SELECT u.id, u.email, u.name, u.is_admin, u.disabled_at IS NOT NULL AS disabled,
+        "SELECT u.id, u.email, u.name, (u.is_admin <> 0) AS is_admin, u.disabled_at IS NOT NULL AS disabled,
                 (SELECT count(*) FROM memberships m WHERE m.user_id = u.id) AS courses,
                 u.created_at, u.last_sign_in_at
          FROM users u
-         WHERE (u.email LIKE ?1 ESCAPE '\\' OR u.name LIKE ?1 ESCAPE '\\') AND u.email NOT LIKE '%@departed.invalid'
+         WHERE (lower(u.email) LIKE lower(?1) ESCAPE '\\' OR lower(u.name) LIKE lower(?1) ESCAPE '\\')
+           AND u.email NOT LIKE '%@departed.invalid'
          ORDER BY u.id DESC LIMIT ?2 OFFSET ?3",
     )
     .bind(pattern)

@@ -10,7 +10,7 @@
 /// share a group; the instructors' work is for everyone.
 macro_rules! groups_rule {
     () => {
-        "(?2 OR a.author_id = ?1
+        "(?2 = 1 OR a.author_id = ?1
      OR NOT EXISTS (SELECT 1 FROM readings gr JOIN course_settings gs ON gs.course_id = gr.course_id
                     WHERE gr.id = a.reading_id AND gs.discussion = 'groups')
      OR EXISTS (SELECT 1 FROM readings gr JOIN memberships gm ON gm.course_id = gr.course_id
@@ -24,7 +24,7 @@ macro_rules! groups_rule {
 
 /// The visibility rule in SQL (`Viewer::can_see` in Rust), for an annotation
 /// aliased `a`, with the viewer's id bound to `?1` and whether they are an
-/// instructor to `?2`.
+/// instructor to `?2` (bound as a bool: 0 or 1 on both backends, hence `?2 = 1`).
 ///
 /// Two additions `can_see` cannot know, as they live in the store: when the course
 /// has the `post_first` setting (`course_settings`), a student sees classmates'
@@ -35,15 +35,15 @@ macro_rules! groups_rule {
 /// An orphan (an annotation whose passage was lost when the reading's text was
 /// replaced) is seen by its author and the instructors only, within the rule above.
 pub const VISIBLE: &str = concat!(
-    "((a.author_id = ?1 OR ((a.visibility = 'class' OR (a.visibility = 'instructors' AND ?2))
-    AND (?2 OR NOT EXISTS (SELECT 1 FROM readings vr JOIN course_settings vs ON vs.course_id = vr.course_id
+    "((a.author_id = ?1 OR ((a.visibility = 'class' OR (a.visibility = 'instructors' AND ?2 = 1))
+    AND (?2 = 1 OR NOT EXISTS (SELECT 1 FROM readings vr JOIN course_settings vs ON vs.course_id = vr.course_id
                            WHERE vr.id = a.reading_id AND vs.post_first = 1)
          OR EXISTS (SELECT 1 FROM annotations va WHERE va.reading_id = a.reading_id AND va.author_id = ?1
                     AND va.visibility <> 'private'))
     AND ",
     groups_rule!(),
     "))
-    AND (a.orphaned = 0 OR a.author_id = ?1 OR ?2))"
+    AND (a.orphaned = 0 OR a.author_id = ?1 OR ?2 = 1))"
 );
 
 /// [`VISIBLE`]'s groups part alone (`domain::Circles::allows` in Rust).

@@ -295,10 +295,9 @@ async fn the_demo_shows_a_spotlight_an_answered_question_tags_and_two_groups() {
     assert_eq!(groups.len(), 2);
     assert!(groups.iter().all(|g| !g.members.is_empty()), "{groups:?}");
     let vocabulary = counterpoint::db::tags::vocabulary(db, course).await.expect("tags");
-    let tagged: Vec<String> = store::query_scalar("SELECT DISTINCT t.value FROM annotations a, json_each(a.tags) t")
-        .fetch_all(db)
-        .await
-        .expect("tags");
+    let tag_lists: Vec<String> = store::query_scalar("SELECT tags FROM annotations").fetch_all(db).await.expect("tags");
+    let tagged: Vec<String> =
+        tag_lists.iter().flat_map(|json| serde_json::from_str::<Vec<String>>(json).expect("a JSON list")).collect();
     assert!(!tagged.is_empty() && tagged.iter().all(|t| vocabulary.as_slice().contains(t)), "{tagged:?}");
 }
 

@@ -61,7 +61,7 @@ pub async fn set_push_on_write(db: &Db, course_id: i64, on: bool) -> sqlx::Resul
 }
 
 pub async fn push_on_write(db: &Db, course_id: i64) -> sqlx::Result<bool> {
-    let row: Option<(bool,)> = store::query_as("SELECT push_on_write FROM lti_contexts WHERE course_id = ?")
+    let row: Option<(bool,)> = store::query_as("SELECT (push_on_write <> 0) FROM lti_contexts WHERE course_id = ?")
         .bind(course_id)
         .fetch_optional(db)
         .await?;

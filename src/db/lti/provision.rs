@@ -184,17 +184,18 @@ pub async fn account_for(tx: &mut Conn<'_>, platform_id: i64, user: &LmsUser<'_>
 /// Makes the user a member with `role` (the LMS decides the role); false, and
 /// nothing changed, when an instructor removed them in Counterpoint.
 pub async fn set_membership(tx: &mut Conn<'_>, course_id: i64, user_id: i64, role: Role) -> sqlx::Result<bool> {
-    let removed: Option<(i64,)> = store::query_as("SELECT 1 FROM course_removals WHERE course_id = ? AND user_id = ?")
-        .bind(course_id)
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let removed: Option<(i64,)> =
+        store::query_as("SELECT CAST(1 AS BIGINT) FROM course_removals WHERE course_id = ? AND user_id = ?")
+            .bind(course_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if removed.is_some() {
         return Ok(false);
     }
     store::query(
         "INSERT INTO memberships (course_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role WHERE role <> excluded.role",
+         ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role WHERE memberships.role <> excluded.role",
     )
     .bind(course_id)
     .bind(user_id)
@@ -226,8 +227,9 @@ async fn note_resource_link(
         "INSERT INTO lti_resource_links (platform_id, resource_link_id, course_id, reading_id, title, lineitem_url)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (platform_id, resource_link_id) DO UPDATE
-           SET reading_id = coalesce(?4, reading_id), title = ?5, lineitem_url = coalesce(?6, lineitem_url)
-         WHERE course_id = ?3
+           SET reading_id = coalesce(?4, lti_resource_links.reading_id), title = ?5,
+               lineitem_url = coalesce(?6, lti_resource_links.lineitem_url)
+         WHERE lti_resource_links.course_id = ?3
          RETURNING reading_id",
     )
     .bind(platform_id)
