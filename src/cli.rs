@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 #[derive(Parser, Debug)]
 #[command(name = "counterpoint", version, about = "Annotate the arguments in a reading.")]
 pub struct Cli {
-    /// The database: an SQLite file, created if needed (PostgreSQL URLs are experimental: see the README).
+    /// The database: an SQLite file, created if needed, or a postgres:// URL (see the README).
     #[arg(long, global = true, env = "COUNTERPOINT_DB", default_value = "counterpoint.db")]
     pub db: PathBuf,
     #[command(subcommand)]

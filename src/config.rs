@@ -9,7 +9,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The database: an SQLite file, or a `postgres://` URL (experimental).
+    /// The database: an SQLite file, or a `postgres://` URL.
     pub db: PathBuf,
     /// Where `serve` listens.
     pub bind: SocketAddr,

@@ -48,18 +48,10 @@ pub use store::{Backend, Db};
 /// an SQLite file, created if needed. Either is migrated before it is used.
 pub async fn connect(location: &Path) -> anyhow::Result<Db> {
     match location.to_str().filter(|l| is_postgres_url(l)) {
-        Some(_) if std::env::var_os(EXPERIMENTAL_POSTGRES).is_none() => anyhow::bail!(
-            "PostgreSQL is not ready for use yet: its schema, connection and live events are in place, but not \
-             every query runs on it (see migrations/postgres/README.md). Use an SQLite file for --db, or set \
-             {EXPERIMENTAL_POSTGRES}=1 to try it"
-        ),
         Some(url) => connect_postgres(url).await,
         None => connect_sqlite(location).await,
     }
 }
-
-/// Set to let `--db postgres://…` through while the PostgreSQL backend is being completed.
-pub const EXPERIMENTAL_POSTGRES: &str = "COUNTERPOINT_EXPERIMENTAL_POSTGRES";
 
 /// Whether `location` names a PostgreSQL database rather than an SQLite file.
 #[must_use]

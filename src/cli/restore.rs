@@ -10,6 +10,12 @@ use std::time::Duration;
 
 /// Replaces the database at `db` with the backup `file`.
 pub async fn restore(db: &Path, file: &Path) -> anyhow::Result<()> {
+    if db.to_str().is_some_and(crate::db::is_postgres_url) {
+        bail!(
+            "restore replaces an SQLite database file; restore PostgreSQL with pg_restore, or move an SQLite \
+             backup into it with copy-to (see the README)"
+        );
+    }
     if same_file(db, file) {
         bail!("{} is the database itself; name a backup file", file.display());
     }

@@ -1,17 +1,15 @@
-//! The command line on PostgreSQL, run as a user would: refused while the backend is
-//! experimental unless asked for, and then migrating a fresh database on first use and
-//! keeping accounts, tokens and readings in it.
+//! The command line on PostgreSQL, run as a user would: the binary migrates a fresh
+//! database on first use and keeps accounts, tokens, readings and annotations in it;
+//! the SQLite file commands (`backup`, `restore`) refuse it and name PostgreSQL's tools.
+//! (The API suite runs the other commands in process on PostgreSQL too: `api_postgres`.)
 
+use serde_json::json;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn counterpoint(db: &str, experimental: bool, args: &[&str], stdin: &str) -> Output {
+fn counterpoint(db: &str, args: &[&str], stdin: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_counterpoint"));
     command.arg("--db").arg(db).args(args).env_remove("COUNTERPOINT_DB");
-    command.env_remove(counterpoint::db::EXPERIMENTAL_POSTGRES);
-    if experimental {
-        command.env(counterpoint::db::EXPERIMENTAL_POSTGRES, "1");
-    }
     let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
     child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
     child.wait_with_output().expect("output")
@@ -22,22 +20,18 @@ fn stderr(output: &Output) -> String {
 }
 
 #[test]
-fn accounts_tokens_and_imports_run_on_postgresql_once_asked_for() {
+fn every_command_runs_on_postgresql_and_the_sqlite_file_commands_refuse_it() {
     let Some(url) = counterpoint::fixtures::postgres_url() else { return };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let schema = runtime.block_on(counterpoint::fixtures::fresh_postgres_schema(&url)).expect("schema");
     let db = schema.url.as_str();
     let add = ["user", "add", "--email", "ines@example.edu", "--name", "Ines", "--password-stdin"];
 
-    let refused = counterpoint(db, false, &add, "a long password\n");
-    assert!(!refused.status.success(), "PostgreSQL is refused while experimental");
-    assert!(stderr(&refused).contains("PostgreSQL is not ready for use yet"), "{}", stderr(&refused));
-
-    let added = counterpoint(db, true, &add, "a long password\n");
+    let added = counterpoint(db, &add, "a long password\n");
     assert!(added.status.success(), "{}", stderr(&added));
-    let again = counterpoint(db, true, &add, "a long password\n");
+    let again = counterpoint(db, &add, "a long password\n");
     assert!(!again.status.success(), "the same email twice is refused, as on SQLite");
-    let token = counterpoint(db, true, &["token", "create", "--email", "INES@example.edu"], "");
+    let token = counterpoint(db, &["token", "create", "--email", "INES@example.edu"], "");
     assert!(token.status.success(), "{}", stderr(&token));
     let token = String::from_utf8(token.stdout).expect("utf-8");
     assert!(token.starts_with("cp_") && token.trim_end().lines().count() == 1, "the token alone on stdout: {token:?}");
@@ -53,15 +47,55 @@ fn accounts_tokens_and_imports_run_on_postgresql_once_asked_for() {
     let reading = dir.path().join("essay.md");
     std::fs::write(&reading, "# An essay\n\nWith *one* paragraph.").expect("write");
     let course_arg = course.to_string();
-    let imported = counterpoint(db, true, &["import", reading.to_str().expect("path"), "--course", &course_arg], "");
+    let imported = counterpoint(db, &["import", reading.to_str().expect("path"), "--course", &course_arg], "");
     assert!(imported.status.success(), "{}", stderr(&imported));
     assert_eq!(String::from_utf8_lossy(&imported.stdout).trim(), "1", "prints the reading's id");
 
-    // `export` does not run on PostgreSQL yet (the snapshot's JSON queries are SQLite's):
-    // see migrations/postgres/README.md.
+    let promoted = counterpoint(db, &["user", "promote", "--email", "ines@example.edu", "--admin"], "");
+    assert!(promoted.status.success(), "{}", stderr(&promoted));
+    let link = counterpoint(db, &["user", "reset-password", "--email", "ines@example.edu"], "");
+    assert!(String::from_utf8_lossy(&link.stdout).contains("/reset/"), "{}", stderr(&link));
+
+    let file = dir.path().join("annotations.jsonld");
+    let items = json!([{"type": "Annotation", "bodyValue": "Which paragraph?",
+                        "target": {"selector": {"type": "TextQuoteSelector", "exact": "one"}}}]);
+    std::fs::write(&file, items.to_string()).expect("write");
+    let as_ines = ["import-annotations", file.to_str().expect("path"), "--reading", "1", "--as", "ines@example.edu"];
+    let imported = counterpoint(db, &as_ines, "");
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let exported = counterpoint(db, &["export", "--course", &course_arg, "--format", "jsonld"], "");
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let exported: serde_json::Value = serde_json::from_slice(&exported.stdout).expect("JSON-LD");
+    assert!(exported.to_string().contains("Which paragraph?"), "the imported annotation is exported: {exported}");
+    let csv = counterpoint(db, &["export", "--course", &course_arg, "--format", "csv"], "");
+    assert!(String::from_utf8_lossy(&csv.stdout).contains("Which paragraph?"), "{}", stderr(&csv));
+
+    let lti = [
+        "lti",
+        "register",
+        "--issuer",
+        "https://lms.example.edu",
+        "--client-id",
+        "cp",
+        "--deployment-id",
+        "d1",
+        "--auth-url",
+        "https://lms.example.edu/auth",
+        "--jwks-url",
+        "https://lms.example.edu/jwks",
+        "--token-url",
+        "https://lms.example.edu/token",
+    ];
+    let registered = counterpoint(db, &lti, "");
+    assert!(registered.status.success(), "{}", stderr(&registered));
+    let listed = counterpoint(db, &["lti", "list"], "");
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("https://lms.example.edu"), "{}", stderr(&listed));
 
     let backup = dir.path().join("backup.db");
-    let refused = counterpoint(db, true, &["backup", backup.to_str().expect("path")], "");
+    let refused = counterpoint(db, &["backup", backup.to_str().expect("path")], "");
     assert!(!refused.status.success() && stderr(&refused).contains("pg_dump"), "{}", stderr(&refused));
     assert!(!backup.exists());
+    std::fs::write(&backup, "not a database").expect("write");
+    let refused = counterpoint(db, &["restore", backup.to_str().expect("path")], "");
+    assert!(!refused.status.success() && stderr(&refused).contains("pg_restore"), "{}", stderr(&refused));
 }
