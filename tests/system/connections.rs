@@ -3,7 +3,7 @@
 //! health check, a page and an event stream are served throughout; connections
 //! beyond the caps are answered 503; their sockets are closed when they end.
 
-mod client;
+pub mod client;
 
 use crate::crash::server::{Server, annotation_body, call, fixture, request};
 use client::{EventStream, admitted, half_open, is_closed, kept_alive, open_sockets, read_response, refused};

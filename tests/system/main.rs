@@ -6,3 +6,4 @@
 mod connections;
 mod crash;
 mod embedded_assets;
+mod two_servers;

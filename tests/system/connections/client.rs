@@ -143,6 +143,25 @@ impl EventStream {
         }
     }
 
+    /// Whether a line mentioning `needle` arrives within `limit`.
+    pub fn mentions(&self, needle: &str, limit: Duration) -> bool {
+        self.lines_until(needle, limit).iter().any(|line| line.contains(needle))
+    }
+
+    /// The lines that arrive until one mentions `needle` (included) or `limit` passes.
+    pub fn lines_until(&self, needle: &str, limit: Duration) -> Vec<String> {
+        let deadline = Instant::now() + limit;
+        let mut lines = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            let found = line.contains(needle);
+            lines.push(line);
+            if found {
+                break;
+            }
+        }
+        lines
+    }
+
     /// Whether the server ends the stream within `limit`.
     pub fn ends_within(&self, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
