@@ -1,5 +1,6 @@
 //! Two `counterpoint serve` processes on one PostgreSQL database, as behind a
-//! load balancer: what one stores the other serves at once, live events cross
+//! load balancer: what one stores the other serves at once, a session made on
+//! one is valid on the other, live events cross
 //! between them filtered per viewer, concurrent writes through both are all
 //! kept, and `kill -9` of one loses nothing it acknowledged while the other
 //! goes on. They need a cluster (`COUNTERPOINT_TEST_POSTGRES`); each test
@@ -7,7 +8,8 @@
 
 use crate::connections::client::EventStream;
 use crate::crash::server::{
-    Acknowledged, Fixture, Server, Written, annotation_body, call, cli, fetch, snapshot, wait_for_writes, write_until,
+    Acknowledged, Fixture, Server, Written, annotation_body, call, cli, exchange, fetch, snapshot, wait_for_writes,
+    write_until,
 };
 use counterpoint::db::store;
 use serde_json::{Value, json};
@@ -112,6 +114,17 @@ fn what_one_server_stores_the_other_serves_at_once_and_streams_within_a_second()
     assert!(stream.mentions(&claim, SOON), "a stream on B hears a create on A within {SOON:?}");
     let page = get(b, &class.ben, &format!("/readings/{reading}"));
     assert!(page.contains(&claim) && page.contains("Stored through A"), "B's reading page shows it at once");
+
+    // A browser session made on A is valid on B.
+    let form = "email=ben%40example.edu&password=a+long+password";
+    let headers = ["Content-Type: application/x-www-form-urlencoded".to_owned()];
+    let (status, head, _) = exchange(a.addr, "POST", "/login", &headers, form).expect("sign in");
+    assert_eq!(status, 303, "{head}");
+    let cookie = head.lines().find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")));
+    let cookie = cookie.and_then(|c| c.split(';').next()).expect("a session cookie");
+    let (status, _, page) =
+        exchange(b.addr, "GET", &format!("/readings/{reading}"), &[format!("Cookie: {cookie}")], "").expect("page");
+    assert!(status == 200 && page.contains("Stored through A"), "B knows A's session: {status}");
 
     // A private note reaches nobody else, on either server, in a list or a stream.
     let private = annotate(a, &class.ana, reading, "note", "Mine alone", json!({"visibility": "private"}));
