@@ -137,6 +137,25 @@ impl<'q> Query<'q> {
     }
 }
 
+/// [`Query::bind`] and [`Query::persistent`] for a query that also says what its rows decode as.
+macro_rules! binds_as_query {
+    ($($wrapper:ident),*) => {$(
+        impl<'q, O> $wrapper<'q, O> {
+            pub fn bind(mut self, value: impl Bind<'q>) -> Self {
+                self.query = self.query.bind(value);
+                self
+            }
+
+            pub fn persistent(mut self, persistent: bool) -> Self {
+                self.query = self.query.persistent(persistent);
+                self
+            }
+        }
+    )*};
+}
+
+binds_as_query!(QueryAs, QueryScalar);
+
 /// A query whose rows decode as `O`.
 #[must_use = "a query does nothing until it runs"]
 #[derive(Debug, Clone)]
@@ -146,16 +165,6 @@ pub struct QueryAs<'q, O> {
 }
 
 impl<'q, O: Rows> QueryAs<'q, O> {
-    pub fn bind(mut self, value: impl Bind<'q>) -> Self {
-        self.query = self.query.bind(value);
-        self
-    }
-
-    pub fn persistent(mut self, persistent: bool) -> Self {
-        self.query = self.query.persistent(persistent);
-        self
-    }
-
     pub async fn fetch_all<'c>(self, executor: impl Executor<'c>) -> sqlx::Result<Vec<O>> {
         run!(self.query, executor, |text, args, persistent, target| {
             sqlx::query_as_with(text.as_ref(), args).persistent(persistent).fetch_all(target).await
@@ -184,16 +193,6 @@ pub struct QueryScalar<'q, O> {
 }
 
 impl<'q, O: Scalar> QueryScalar<'q, O> {
-    pub fn bind(mut self, value: impl Bind<'q>) -> Self {
-        self.query = self.query.bind(value);
-        self
-    }
-
-    pub fn persistent(mut self, persistent: bool) -> Self {
-        self.query = self.query.persistent(persistent);
-        self
-    }
-
     fn rows(self) -> QueryAs<'q, (O,)> {
         QueryAs { query: self.query, rows: PhantomData }
     }
