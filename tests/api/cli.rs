@@ -4,7 +4,8 @@ use counterpoint::db::store;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn counterpoint(db: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+/// Runs the binary on `db` (a file or a URL) with `args`, `stdin` as its input.
+pub(crate) fn counterpoint(db: impl AsRef<std::ffi::OsStr>, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_counterpoint"))
         .arg("--db")
         .arg(db)
@@ -19,7 +20,7 @@ fn counterpoint(db: &std::path::Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("output")
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 

@@ -3,21 +3,8 @@
 //! the SQLite file commands (`backup`, `restore`) refuse it and name PostgreSQL's tools.
 //! (The API suite runs the other commands in process on PostgreSQL too: `api_postgres`.)
 
+use crate::cli::{counterpoint, stderr};
 use serde_json::json;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn counterpoint(db: &str, args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_counterpoint"));
-    command.arg("--db").arg(db).args(args).env_remove("COUNTERPOINT_DB");
-    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
-    child.wait_with_output().expect("output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[test]
 fn every_command_runs_on_postgresql_and_the_sqlite_file_commands_refuse_it() {
