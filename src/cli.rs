@@ -1,7 +1,8 @@
 //! The command line (DESIGN.md): `serve`, `demo`, `user add`, `token create`,
-//! `import`, `export`, `backup`, `restore`. `main.rs` parses and calls [`run`].
+//! `import`, `export`, `backup`, `restore`, `copy-to`. `main.rs` parses and calls [`run`].
 
 mod connections;
+mod copy_to;
 mod lti;
 mod restore;
 
@@ -83,6 +84,11 @@ pub enum Command {
     },
     /// Replace the database with a backup (checked first; stop the server before).
     Restore { file: PathBuf },
+    /// Copy the SQLite database (--db) whole into an empty PostgreSQL database, checked table by table.
+    CopyTo {
+        /// The PostgreSQL database to fill: postgres://user@host/db (it must hold no rows).
+        target: String,
+    },
     /// LTI 1.3: register the LMSs that launch Counterpoint; rotate the tool's key.
     #[command(subcommand)]
     Lti(LtiCommand),
@@ -296,6 +302,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             backup(&pool, &file).await
         }
         Command::Restore { file } => restore::restore(&cli.db, &file).await,
+        Command::CopyTo { target } => copy_to::copy_to(&cli.db, &target).await,
         Command::Lti(command) => lti::run(&cli.db, command).await,
     }
 }

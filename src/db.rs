@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod assignments;
+pub mod copy_to;
 pub mod course_copy;
 pub mod courses;
 pub mod departures;

@@ -11,6 +11,7 @@ mod cached_review;
 mod classroom;
 pub(crate) mod cli;
 mod cli_import;
+mod copy_to;
 mod courses;
 mod export;
 mod group_commit;

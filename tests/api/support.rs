@@ -63,6 +63,15 @@ impl TestApp {
         Self { router, state, _dir: dir }
     }
 
+    /// An app on an SQLite file whatever backend this run tests (a deployment to move
+    /// elsewhere), and the file's path.
+    pub async fn on_sqlite() -> (Self, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("test.db");
+        let (router, state) = counterpoint::app::build(Config::for_db(file.clone())).await.expect("app");
+        (Self { router, state, _dir: dir }, file)
+    }
+
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self.router.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
