@@ -39,9 +39,10 @@ pub async fn copy_to(db: &Path, target: &str) -> anyhow::Result<()> {
             differ.join(", ")
         );
     }
+    let rows = report.rows();
     eprintln!(
-        "copied {} rows in {} tables from {} into PostgreSQL; every table read back the same",
-        report.rows(),
+        "copied {rows} row{} in {} tables from {} into PostgreSQL; every table read back the same",
+        if rows == 1 { "" } else { "s" },
         report.tables.len(),
         db.display()
     );

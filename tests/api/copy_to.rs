@@ -98,6 +98,7 @@ async fn an_sqlite_deployment_moves_into_postgresql_whole_and_checked() {
     db::close(&app.state.db).await;
     let file = file.to_str().expect("utf-8 path").to_owned();
     let before = export(&file, course);
+    assert!(before.contains(&claim) && before.contains("Convenient for whom?"), "the export holds the work: {before}");
     let target = counterpoint::fixtures::fresh_postgres_schema(&url).await.expect("schema").url;
 
     let copied = counterpoint(&file, true, &["copy-to", &target]);
@@ -169,4 +170,44 @@ async fn copy_to_refuses_what_it_cannot_do_and_says_why() {
         assert!(stderr(&output).contains(message), "{message:?} in {}", stderr(&output));
     }
     assert!(!Path::new(absent).exists(), "no database file is made");
+}
+
+#[tokio::test]
+async fn a_value_postgresql_cannot_take_stops_the_copy_and_leaves_the_target_empty() {
+    let Some(url) = counterpoint::fixtures::postgres_url() else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    let source = db::connect_sqlite(&dir.path().join("many.db")).await.expect("sqlite");
+    // More users than one batch holds, so rows cross batch boundaries in key order.
+    store::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)
+         INSERT INTO users (email, name, password_hash, created_at)
+         SELECT 'user' || i || '@example.org', 'User ' || i, 'x', '2026-12-02T00:00:00.000Z' FROM n",
+    )
+    .execute(&source)
+    .await
+    .expect("users");
+    let title = counterpoint::domain::Title::parse("Geopolitics").expect("title");
+    db::courses::insert_course(&source, &title, 7).await.expect("course");
+    // SQLite keeps a blob in a TEXT column; PostgreSQL's text column cannot take it.
+    store::query("UPDATE memberships SET joined_at = x'00ff'").execute(&source).await.expect("blob");
+    let target = counterpoint::fixtures::fresh_postgres_schema(&url).await.expect("schema").url;
+    let pg = db::connect_postgres(&target).await.expect("postgres");
+
+    let refused = db::copy_to::copy(&source, &pg).await.expect_err("a blob where text belongs");
+    let message = format!("{refused:#}");
+    assert!(message.contains("memberships") && message.contains("joined_at") && message.contains("BLOB"), "{message}");
+    let users: i64 = store::query_scalar("SELECT count(*) FROM users").fetch_one(&pg).await.expect("count");
+    assert_eq!(users, 0, "the users copied before it were rolled back");
+
+    store::query("UPDATE memberships SET joined_at = '2026-12-02T00:00:00.000Z'").execute(&source).await.expect("text");
+    let report = db::copy_to::copy(&source, &pg).await.expect("the copy, once the value is text");
+    assert!(report.committed && report.tables.iter().all(|t| t.same), "{report:?}");
+    let users = report.tables.iter().find(|t| t.table == "users").expect("users");
+    assert_eq!((users.source_rows, users.target_rows), (1234, 1234));
+    let next = counterpoint::accounts::create_account(&pg, "next@example.org", "Next", "a long enough password")
+        .await
+        .expect("a new account");
+    assert_eq!(next, 1235, "the identity goes on after the copied ids");
+    pg.close().await;
+    source.close().await;
 }
