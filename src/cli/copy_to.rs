@@ -8,13 +8,6 @@ use std::path::Path;
 
 /// Copies the SQLite database at `db` into the PostgreSQL database at `target`.
 pub async fn copy_to(db: &Path, target: &str) -> anyhow::Result<()> {
-    if std::env::var_os(db::EXPERIMENTAL_POSTGRES).is_none() {
-        bail!(
-            "copy-to fills a PostgreSQL database, and PostgreSQL is not ready for use yet (see \
-             migrations/postgres/README.md); set {}=1 to try it",
-            db::EXPERIMENTAL_POSTGRES
-        );
-    }
     if !db::is_postgres_url(target) {
         bail!("copy-to needs a PostgreSQL URL (postgres://…) to copy into, not {target:?}");
     }

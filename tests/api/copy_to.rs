@@ -4,6 +4,7 @@
 //! either, new rows get fresh ids, and a second copy into the filled schema is
 //! refused without a change.
 
+use crate::cli::{counterpoint, stderr};
 use crate::support::{TestApp, TestUser};
 use axum::http::{Method, StatusCode};
 use base64::Engine as _;
@@ -11,24 +12,10 @@ use counterpoint::db::{self, Db, store};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn counterpoint(db: &str, experimental: bool, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_counterpoint"));
-    command.arg("--db").arg(db).args(args).env_remove("COUNTERPOINT_DB").env_remove(db::EXPERIMENTAL_POSTGRES);
-    if experimental {
-        command.env(db::EXPERIMENTAL_POSTGRES, "1");
-    }
-    command.output().expect("run counterpoint")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// The course's JSON-LD export, as the command prints it.
 fn export(db: &str, course: i64) -> String {
-    let output = counterpoint(db, true, &["export", "--course", &course.to_string(), "--format", "jsonld"]);
+    let output = counterpoint(db, &["export", "--course", &course.to_string(), "--format", "jsonld"], "");
     assert!(output.status.success(), "export from {db}: {}", stderr(&output));
     String::from_utf8(output.stdout).expect("utf-8")
 }
@@ -101,7 +88,7 @@ async fn an_sqlite_deployment_moves_into_postgresql_whole_and_checked() {
     assert!(before.contains(&claim) && before.contains("Convenient for whom?"), "the export holds the work: {before}");
     let target = counterpoint::fixtures::fresh_postgres_schema(&url).await.expect("schema").url;
 
-    let copied = counterpoint(&file, true, &["copy-to", &target]);
+    let copied = counterpoint(&file, &["copy-to", &target], "");
     assert!(copied.status.success(), "{}", stderr(&copied));
     let table = String::from_utf8(copied.stdout).expect("utf-8");
     let rows: Vec<Vec<&str>> = table.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
@@ -128,7 +115,7 @@ async fn an_sqlite_deployment_moves_into_postgresql_whole_and_checked() {
         assert_eq!(shown, in_sqlite[table].to_string(), "the table prints {table}'s rows");
     }
 
-    let refused = counterpoint(&file, true, &["copy-to", &target]);
+    let refused = counterpoint(&file, &["copy-to", &target], "");
     assert!(!refused.status.success(), "a second copy into the filled schema is refused");
     assert!(stderr(&refused).contains("is not empty"), "{}", stderr(&refused));
     assert_eq!(counts(&pg, &tables).await, in_postgres, "and changes nothing");
@@ -158,14 +145,13 @@ async fn copy_to_refuses_what_it_cannot_do_and_says_why() {
     let absent = dir.path().join("absent.db");
     let absent = absent.to_str().expect("path");
     let target = "postgres://nobody@127.0.0.1:1/none";
-    let cases: [(&str, bool, &str, &str); 4] = [
-        (absent, false, target, "COUNTERPOINT_EXPERIMENTAL_POSTGRES"),
-        (absent, true, target, "is not an SQLite database file"),
-        (absent, true, "other.db", "needs a PostgreSQL URL"),
-        (target, true, target, "--db names the SQLite file"),
+    let cases = [
+        (absent, target, "is not an SQLite database file"),
+        (absent, "other.db", "needs a PostgreSQL URL"),
+        (target, target, "--db names the SQLite file"),
     ];
-    for (db, experimental, to, message) in cases {
-        let output = counterpoint(db, experimental, &["copy-to", to]);
+    for (db, to, message) in cases {
+        let output = counterpoint(db, &["copy-to", to], "");
         assert!(!output.status.success(), "{db} → {to} is refused");
         assert!(stderr(&output).contains(message), "{message:?} in {}", stderr(&output));
     }
