@@ -1,8 +1,7 @@
 //! Search as users type it: the query parsed into words, phrases and
-//! Hypothesis-style filters (`user:`, `kind:`, `quote:`, `tag:`), the FTS5 MATCH
-//! expression built from them (user text is only ever inside quoted strings,
-//! never FTS5 syntax), and the highlighted words of a snippet as code-point
-//! ranges. Pure: no SQL, no HTTP; `db::search` runs what this builds.
+//! Hypothesis-style filters (`user:`, `kind:`, `quote:`, `tag:`), and the
+//! highlighted words of a snippet as code-point ranges. Pure: no SQL, no HTTP;
+//! `db::search` makes each backend's match (FTS5's or PostgreSQL's) of the terms.
 
 use crate::domain::{Invalid, Kind};
 
@@ -29,7 +28,8 @@ impl Default for SearchLimits {
 /// Results on one page.
 pub const PER_PAGE: u32 = 20;
 
-/// Marks FTS5's `snippet()` puts around a matching word; [`highlights`] takes them out.
+/// Marks the database puts around a matching word (FTS5's `snippet()`, PostgreSQL's
+/// `ts_headline`); [`highlights`] takes them out.
 pub const MARK_OPEN: char = '\u{2}';
 pub const MARK_CLOSE: char = '\u{3}';
 
@@ -92,25 +92,6 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty() && self.kind.is_none() && self.user.is_none() && self.tag.is_none()
     }
-
-    /// The FTS5 MATCH expression: the scope tokens of the course (and reading, and
-    /// kind) the index carries, and each term as a quoted string in its columns.
-    #[must_use]
-    pub fn fts_match(&self, course_id: i64, reading_id: Option<i64>, kind: Option<Kind>) -> String {
-        let mut parts = vec![format!("{{scope}}: \"c{course_id}\"")];
-        if let Some(reading) = reading_id {
-            parts.push(format!("{{scope}}: \"r{reading}\""));
-        }
-        if let Some(kind) = kind.or(self.kind) {
-            parts.push(format!("{{scope}}: \"k{}\"", kind.as_str()));
-        }
-        for term in &self.terms {
-            let columns = if term.quote_only { "{quote}" } else { "{body quote}" };
-            let star = if term.prefix { " *" } else { "" };
-            parts.push(format!("{columns}: \"{}\"{star}", term.text.replace('"', "\"\"")));
-        }
-        parts.join(" AND ")
-    }
 }
 
 /// Splits the input into (prefix, text) pieces; control characters count as spaces.
@@ -138,7 +119,7 @@ fn lex(input: &str) -> Vec<(Option<String>, String)> {
     }
 }
 
-/// A snippet from FTS5 with its marks taken out: the text and the code-point
+/// A snippet with its marks taken out: the text and the code-point
 /// ranges `[start, end)` that were marked.
 #[must_use]
 pub fn highlights(marked: &str) -> (String, Vec<(usize, usize)>) {
@@ -158,6 +139,52 @@ pub fn highlights(marked: &str) -> (String, Vec<(usize, usize)>) {
         }
     }
     (text, ranges)
+}
+
+/// About `words` words of a marked text, around its marks, with `…` where it
+/// was cut: what FTS5's `snippet()` gives, made from a text marked whole
+/// (PostgreSQL's `ts_headline`, which cannot cut without dropping what looks
+/// like an HTML tag). A word is a run of letters and digits, as FTS5 counts
+/// tokens; the window is the first with the most marked words, centred on them.
+#[must_use]
+pub fn excerpt(marked: &str, words: usize) -> String {
+    // Each word's byte range and whether it is marked.
+    let (mut spans, mut word, mut open) = (Vec::new(), None, false);
+    for (at, c) in marked.char_indices().chain([(marked.len(), ' ')]) {
+        if c.is_alphanumeric() {
+            word = word.or(Some((at, open)));
+            continue;
+        }
+        if let Some((start, marked)) = word.take() {
+            spans.push((start, at, marked));
+        }
+        match c {
+            MARK_OPEN => open = true,
+            MARK_CLOSE => open = false,
+            _ => {}
+        }
+    }
+    if words == 0 || spans.len() <= words {
+        return marked.to_owned();
+    }
+    let last_start = spans.len() - words;
+    let count = |s: usize| spans[s..s + words].iter().filter(|w| w.2).count();
+    let best = (0..=last_start).rev().max_by_key(|&s| count(s)).unwrap_or(0);
+    let window = &spans[best..best + words];
+    let start = match (window.iter().position(|w| w.2), window.iter().rposition(|w| w.2)) {
+        (Some(first), Some(last)) => (best + first).saturating_sub((words - (last - first + 1)) / 2).min(last_start),
+        _ => best,
+    };
+    let end = start + words;
+    // The text from the window's first word (with its mark) to its last (with its close).
+    let from = if start == 0 { 0 } else { spans[start].0 - usize::from(marked[..spans[start].0].ends_with(MARK_OPEN)) };
+    let to = if end == spans.len() {
+        marked.len()
+    } else {
+        spans[end - 1].1 + usize::from(marked[spans[end - 1].1..].starts_with(MARK_CLOSE))
+    };
+    let (before, after) = (if start > 0 { "…" } else { "" }, if end < spans.len() { "…" } else { "" });
+    format!("{before}{}{after}", &marked[from..to])
 }
 
 #[cfg(test)]
@@ -182,16 +209,6 @@ mod tests {
     }
 
     #[test]
-    fn user_text_only_appears_inside_quoted_strings() {
-        let q = parse(r#"a"b" AND -x NEAR(y) *"#);
-        let m = q.fts_match(3, Some(4), None);
-        assert_eq!(
-            m,
-            r#"{scope}: "c3" AND {scope}: "r4" AND {body quote}: "ab" AND {body quote}: "AND" AND {body quote}: "-x" AND {body quote}: "NEAR(y)""#
-        );
-    }
-
-    #[test]
     fn limits_and_bad_kinds_are_refused() {
         let limits = SearchLimits { query_chars: 10, terms: 2, pages: 1 };
         assert!(Query::parse(&"a".repeat(11), &limits).is_err());
@@ -206,5 +223,26 @@ mod tests {
         let (text, ranges) = highlights("Déjà \u{2}vu\u{3} 😀 \u{2}sanctions\u{3}\u{2}\u{3}");
         assert_eq!(text, "Déjà vu 😀 sanctions");
         assert_eq!(ranges, [(5, 7), (10, 19)]);
+    }
+
+    #[test]
+    fn an_excerpt_is_the_window_of_words_with_the_most_marks_cut_with_ellipses() {
+        let text = |marks: &[usize]| {
+            (0..40)
+                .map(|i| if marks.contains(&i) { format!("\u{2}w{i}\u{3}") } else { format!("w{i}") })
+                .collect::<Vec<_>>()
+        };
+        let short = "<b>Déjà</b> \u{2}vu\u{3}, again.";
+        assert_eq!(excerpt(short, 24), short, "a short text whole, tags and all");
+        let words = text(&[30, 31]);
+        let cut = excerpt(&words.join(" "), 10);
+        assert_eq!(cut, format!("…{}…", words[26..36].join(" ")), "centred on its marks");
+        assert_eq!(highlights(&cut).1.len(), 2);
+        let words = text(&[2, 20, 22]);
+        assert_eq!(excerpt(&words.join(" "), 10), format!("…{}…", words[17..27].join(" ")), "the most marks");
+        let words = text(&[]);
+        assert_eq!(excerpt(&words.join(" "), 10), format!("{}…", words[..10].join(" ")), "no marks: the start");
+        let words = text(&[39]);
+        assert_eq!(excerpt(&words.join(" "), 10), format!("…{}", words[30..].join(" ")), "the end");
     }
 }

@@ -1,18 +1,22 @@
-//! The search index (`migrations/sqlite/…_search.sql`): a course's readings, annotations
-//! and replies, as one viewer may see them.
+//! The search index (`migrations/sqlite/…_search.sql`, the `search` table of
+//! `migrations/postgres/`): a course's readings, annotations and replies, as one
+//! viewer may see them.
 //!
 //! The contract the database keeps: triggers on `readings`, `annotations` and
-//! `replies` keep the FTS5 table `search` in step with every write, so nothing
-//! here writes to it. What a viewer may see is applied here, at query time, by
+//! `replies` keep the table `search` (FTS5's on SQLite, a tsvector column on
+//! PostgreSQL) in step with every write, so nothing here writes to it. What a viewer may see is applied here, at query time, by
 //! [`VISIBLE`] on the annotation each hit belongs to (a reply's is its thread's);
 //! a reading's text is for every member of its course.
+
+mod matching;
 
 use super::annotations::decode;
 use super::visibility::VISIBLE;
 use crate::db::Db;
-use crate::db::store;
+use crate::db::store::{self, Backend};
 use crate::domain::{AnnotationId, Kind, Viewer};
-use crate::search::{MARK_CLOSE, MARK_OPEN, Query};
+use crate::search::{MARK_OPEN, Query, excerpt};
+use matching::{FIRST_TERM, Matching, SNIPPET_WORDS};
 
 /// What the search asks for besides the query's own words and filters.
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,9 +60,9 @@ pub struct Hit {
     pub author_name: Option<String>,
     /// Where a reading's passage starts (code points into its canonical text).
     pub block_start: Option<i64>,
-    /// The snippet with FTS5's marks ([`MARK_OPEN`], [`MARK_CLOSE`]) around matching words.
+    /// The snippet with marks ([`MARK_OPEN`], [`crate::search::MARK_CLOSE`]) around matching words.
     pub marked_snippet: String,
-    /// bm25: higher is better.
+    /// FTS5's bm25 or PostgreSQL's `ts_rank`: higher is better.
     pub score: f64,
 }
 
@@ -76,32 +80,59 @@ type Row = (
     f64,
 );
 
-/// `?1` viewer, `?2` instructor, `?3` MATCH, `?4` course, `?5` author id, `?6` user name, `?7` its LIKE pattern,
-/// `?8` a tag (only annotations carrying it).
+/// `?1` viewer, `?2` instructor, `?3` the match's scope ([`Matching::scope`]), `?4` course,
+/// `?5` author id, `?6` user name, `?7` its LIKE pattern, `?8` a tag (only annotations carrying it),
+/// then the terms' texts where the backend binds them ([`Matching::terms`]).
 ///
 /// What a hit is comes from its row id alone (see the migration: a reading's
 /// block is negative, an annotation even, a reply odd), so counting the hits
 /// never reads the index's stored text.
-fn from_where() -> String {
+fn from_where(backend: Backend, matches: &str) -> String {
+    let author = author(backend);
+    let (annotation, reading) = (
+        iif(backend, "search.rowid % 2 = 0", "search.rowid / 2", "p.annotation_id"),
+        iif(backend, "search.rowid < 0", "(-search.rowid - 1) / 4294967296", "a.reading_id"),
+    );
+    // SQLite's NOCASE and LIKE fold ASCII letters only, as lower() and ILIKE do on the "C" collation.
+    let (named, tagged) = match backend {
+        Backend::Sqlite => (
+            "u.name = ?6 COLLATE NOCASE OR u.name LIKE ?7 ESCAPE '\\'",
+            "json_each(a.tags) t WHERE t.value = ?8 COLLATE NOCASE",
+        ),
+        Backend::Postgres => (
+            r#"lower(u.name) = lower(?6 COLLATE "C") OR u.name ILIKE ?7 ESCAPE '\'"#,
+            r#"jsonb_array_elements_text(a.tags::jsonb) t (value) WHERE lower(t.value COLLATE "C") = lower(?8 COLLATE "C")"#,
+        ),
+    };
     format!(
         "FROM search
          LEFT JOIN replies p ON search.rowid > 0 AND search.rowid % 2 = 1 AND p.id = (search.rowid - 1) / 2
          LEFT JOIN annotations a ON search.rowid > 0
-                                AND a.id = iif(search.rowid % 2 = 0, search.rowid / 2, p.annotation_id)
-         JOIN readings r ON r.id = iif(search.rowid < 0, (-search.rowid - 1) / 4294967296, a.reading_id)
-         WHERE search MATCH ?3 AND r.course_id = ?4
+                                AND a.id = {annotation}
+         JOIN readings r ON r.id = {reading}
+         WHERE {matches} AND r.course_id = ?4
            AND (search.rowid < 0
                 OR (a.id IS NOT NULL AND (search.rowid % 2 = 0 OR p.id IS NOT NULL) AND {VISIBLE}))
-           AND (?5 IS NULL OR {AUTHOR} = ?5)
-           AND (?6 IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = {AUTHOR}
-                                      AND (u.name = ?6 COLLATE NOCASE OR u.name LIKE ?7 ESCAPE '\\')))
+           AND (?5 IS NULL OR {author} = ?5)
+           AND (?6 IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = {author}
+                                      AND ({named})))
            AND (?8 IS NULL OR (search.rowid > 0 AND search.rowid % 2 = 0
-                               AND EXISTS (SELECT 1 FROM json_each(a.tags) t WHERE t.value = ?8 COLLATE NOCASE)))"
+                               AND EXISTS (SELECT 1 FROM {tagged})))"
     )
 }
 
 /// The author of a hit: the annotation's, or the reply's (NULL for a reading's text).
-const AUTHOR: &str = "iif(search.rowid % 2 = 0, a.author_id, p.author_id)";
+fn author(backend: Backend) -> String {
+    iif(backend, "search.rowid % 2 = 0", "a.author_id", "p.author_id")
+}
+
+/// `iif(cond, then, else)`, which PostgreSQL writes as CASE.
+fn iif(backend: Backend, cond: &str, then: &str, otherwise: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("iif({cond}, {then}, {otherwise})"),
+        Backend::Postgres => format!("CASE WHEN {cond} THEN {then} ELSE {otherwise} END"),
+    }
+}
 
 /// The page (`offset`, `limit`) of what `viewer` may see in the course that matches, and how many match in all.
 pub async fn search_course(
@@ -114,50 +145,62 @@ pub async fn search_course(
 ) -> sqlx::Result<(i64, Vec<Hit>)> {
     let empty = Query::default();
     let query = filters.query.unwrap_or(&empty);
-    let fts = query.fts_match(course_id, filters.reading_id, filters.kind);
+    let backend = db.backend();
+    let matching = Matching::new(backend, query, course_id, filters.reading_id, filters.kind);
     let user = query.user.as_deref();
     // The first name: "Ana" finds "Ana Lima". LIKE's own characters in a name are escaped.
     let pattern = user.map(|u| format!("{} %", u.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
-    let clauses = from_where();
-    let total: i64 = store::query_scalar(format!("SELECT count(*) {clauses}"))
+    let clauses = from_where(backend, &matching.condition);
+    // PostgreSQL's text varies with the terms: not kept, so as not to crowd the statement cache.
+    let persistent = matching.terms.is_empty() || backend == Backend::Sqlite;
+    let mut count = store::query_scalar(format!("SELECT count(*) {clauses}"))
+        .persistent(persistent)
         .bind(viewer.user_id)
         .bind(viewer.is_instructor())
-        .bind(&fts)
+        .bind(&matching.scope)
         .bind(course_id)
         .bind(filters.author_id)
         .bind(user)
         .bind(&pattern)
-        .bind(query.tag.as_deref())
-        .fetch_one(db)
-        .await?;
+        .bind(query.tag.as_deref());
+    for term in &matching.terms {
+        count = count.bind(*term);
+    }
+    let total: i64 = count.fetch_one(db).await?;
     if total == 0 {
         return Ok((0, Vec::new()));
     }
+    let Matching { score, order, snippets: [body, quote], .. } = &matching;
+    let limit_at = FIRST_TERM + matching.terms.len();
     let sql = format!(
         "SELECT search.rowid, r.id, r.title, a.uuid, p.uuid, a.kind,
-                (SELECT name FROM users WHERE id = {AUTHOR}), search.block_start,
-                snippet(search, 0, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24),
-                snippet(search, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24), -rank
-         {clauses} ORDER BY rank LIMIT ?9 OFFSET ?10"
+                (SELECT name FROM users WHERE id = {author}), search.block_start,
+                {body},
+                {quote}, {score}
+         {clauses} ORDER BY {order} LIMIT ?{limit_at} OFFSET ?{offset_at}",
+        author = author(backend),
+        offset_at = limit_at + 1
     );
-    let rows: Vec<Row> = store::query_as(&sql)
+    let mut rows = store::query_as::<Row>(&sql)
+        .persistent(persistent)
         .bind(viewer.user_id)
         .bind(viewer.is_instructor())
-        .bind(&fts)
+        .bind(&matching.scope)
         .bind(course_id)
         .bind(filters.author_id)
         .bind(user)
         .bind(&pattern)
-        .bind(query.tag.as_deref())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db)
-        .await?;
-    let hits = rows.into_iter().map(into_hit).collect::<sqlx::Result<_>>()?;
+        .bind(query.tag.as_deref());
+    for term in &matching.terms {
+        rows = rows.bind(*term);
+    }
+    let rows = rows.bind(limit).bind(offset).fetch_all(db).await?;
+    let hits = rows.into_iter().map(|row| into_hit(row, matching.whole_text)).collect::<sqlx::Result<_>>()?;
     Ok((total, hits))
 }
 
-fn into_hit(row: Row) -> sqlx::Result<Hit> {
+/// `whole_text`: the snippets are whole columns, for [`excerpt`] to cut as FTS5's are.
+fn into_hit(row: Row, whole_text: bool) -> sqlx::Result<Hit> {
     let (hit_type, reading_id, reading_title, annotation, reply, kind, author_name, block_start, body, quote, score) =
         row;
     let hit_type = match hit_type {
@@ -171,6 +214,7 @@ fn into_hit(row: Row) -> sqlx::Result<Hit> {
     } else {
         quote
     };
+    let marked_snippet = if whole_text { excerpt(&marked_snippet, SNIPPET_WORDS) } else { marked_snippet };
     Ok(Hit {
         hit_type,
         reading_id,

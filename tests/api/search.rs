@@ -272,6 +272,38 @@ async fn prefixes_and_filters_narrow_the_results() {
 }
 
 #[tokio::test]
+async fn tags_match_whole_in_any_case_and_a_star_finds_words_that_start_so() {
+    let Class { app, ana, ben, course, reading, .. } = class().await;
+    let tagged = |kind: &str, comment: &str, tags: &[&str]| {
+        let mut body = vec![
+            json!({"type": "TextualBody", "purpose": "classifying", "value": kind}),
+            json!({"type": "TextualBody", "purpose": "commenting", "value": comment}),
+        ];
+        body.extend(tags.iter().map(|t| json!({"type": "TextualBody", "purpose": "tagging", "value": t})));
+        json!({"body": body})
+    };
+    let realist = app
+        .annotation(reading, &ana, "claim", "sanctions", tagged("claim", "pelicans", &["Realism", "hard power"]))
+        .await;
+    let liberal =
+        app.annotation(reading, &ben, "note", "critics", tagged("note", "pelican's O'Brien", &["liberalism"])).await;
+    assert_eq!(found(&search(&app, course, &ana, &q("tag:REALISM")).await), [realist.as_str()]);
+    assert_eq!(found(&search(&app, course, &ana, &q(r#"tag:"hard power""#)).await), [realist.as_str()]);
+    assert_eq!(search(&app, course, &ana, &q("tag:realis")).await["total"], 0, "a tag matches whole");
+    let mut pelicans = found(&search(&app, course, &ana, &q("pelic*")).await);
+    pelicans.sort();
+    let mut expected = vec![realist.clone(), liberal.clone()];
+    expected.sort();
+    assert_eq!(pelicans, expected);
+    assert_eq!(found(&search(&app, course, &ana, &q("o'bri*")).await), [liberal.as_str()], "quotes in a prefix");
+    assert_eq!(
+        found(&search(&app, course, &ana, &q(r"o\\bri* pel\\*")).await),
+        [liberal.as_str()],
+        "backslashes part words as quotes do"
+    );
+}
+
+#[tokio::test]
 async fn edits_and_deletions_show_at_once() {
     let Class { app, ana, ben, course, reading, .. } = class().await;
     let id =
