@@ -134,11 +134,14 @@ impl From<PgPool> for Db {
 /// has seen 6 never sees 5. The change log and the inbox are read as "everything
 /// after N", which is only right if they commit in order, as SQLite's single
 /// writer guarantees. Taking the lock first (never after a row lock) keeps writers
-/// from deadlocking on it; readers never take it.
-pub(super) const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(7243011)";
+/// from deadlocking on it; readers never take it. The lock is the schema's (its
+/// second key is the schema's name, hashed): deployments, or tests, in other
+/// schemas of one database do not wait on each other.
+pub(super) const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(7243011, hashtext(current_schema()))";
 
-/// [`WRITE_LOCK`]'s key, for another program (or a test) that must hold writers off.
-pub const WRITE_LOCK_KEY: i64 = 7_243_011;
+/// [`WRITE_LOCK`]'s first key, for another program (or a test) that must hold
+/// writers off: `pg_advisory_lock(WRITE_LOCK_KEY, hashtext(current_schema()))`.
+pub const WRITE_LOCK_KEY: i32 = 7_243_011;
 
 /// A subquery listing the integers in the JSON array bound to `placeholder`
 /// (`?N`), for `x IN (...)`: SQLite's `json_each`, PostgreSQL's `json_array_elements_text`.
@@ -273,7 +276,7 @@ mod tests {
 
     #[test]
     fn the_write_lock_takes_its_key() {
-        assert_eq!(WRITE_LOCK, format!("SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"));
+        assert_eq!(WRITE_LOCK, format!("SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY}, hashtext(current_schema()))"));
     }
 
     #[test]

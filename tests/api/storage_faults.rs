@@ -23,7 +23,8 @@ impl Shell {
         if support::on_postgres() {
             let url = db.to_str().expect("a URL");
             let mut conn = PgConnection::connect(url).await.expect("another connection");
-            let lock = format!("SELECT pg_advisory_lock({})", counterpoint::db::store::WRITE_LOCK_KEY);
+            let key = counterpoint::db::store::WRITE_LOCK_KEY;
+            let lock = format!("SELECT pg_advisory_lock({key}, hashtext(current_schema()))");
             conn.execute(lock.as_str()).await.expect("lock");
             Self::Postgres(conn)
         } else {
