@@ -34,7 +34,7 @@ pub async fn serve(mut config: Config, on_ready: impl FnOnce(&str)) -> anyhow::R
             .await
             .map_err(|e| anyhow::anyhow!("cannot join the other servers: {e}"))?;
     }
-    let listener = TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let listener = listen(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let address = format!("http://{}", listener.local_addr()?);
     on_ready(&address);
     let events = state.events.clone();
@@ -46,6 +46,20 @@ pub async fn serve(mut config: Config, on_ready: impl FnOnce(&str)) -> anyhow::R
     db::close(&state.db).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Connections the kernel completes before the server accepts them. A crowd
+/// arriving at once (a lecture hall on a page load, or a slowloris) must queue
+/// here rather than have its handshakes dropped and retried a second or more
+/// later; the kernel caps it at `net.core.somaxconn` (4096 on current Linux).
+const BACKLOG: u32 = 4096;
+
+/// A listener on `bind` with [`BACKLOG`] (tokio's `TcpListener::bind` takes 1024).
+fn listen(bind: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if bind.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(bind)?;
+    socket.listen(BACKLOG)
 }
 
 async fn shutdown_signal() {
