@@ -102,6 +102,7 @@ fn stored(url: &str) -> HashMap<String, Written> {
 
 #[test]
 fn what_one_server_stores_the_other_serves_at_once_and_streams_within_a_second() {
+    let _apart = crate::apart();
     let Some(url) = database() else { return };
     let class = class(&url);
     let (a, b, reading) = (&class.a, &class.b, class.reading);
@@ -149,6 +150,7 @@ fn what_one_server_stores_the_other_serves_at_once_and_streams_within_a_second()
 
 #[test]
 fn six_hundred_concurrent_writes_through_both_servers_are_all_kept() {
+    let _apart = crate::apart();
     let Some(url) = database() else { return };
     let class = class(&url);
     let written: Acknowledged = Acknowledged::default();
@@ -181,6 +183,7 @@ fn six_hundred_concurrent_writes_through_both_servers_are_all_kept() {
 
 #[test]
 fn kill_9_of_one_server_mid_writes_loses_nothing_acknowledged_and_the_other_goes_on() {
+    let _apart = crate::apart();
     let Some(url) = database() else { return };
     let Class { a, b, ana, reading, _dir, .. } = class(&url);
     let fixture = Fixture { token: ana, reading };
