@@ -154,7 +154,7 @@ pub fn json_integers(backend: Backend, placeholder: &str) -> String {
 }
 
 /// `tx` once it holds [`WRITE_LOCK`].
-pub(super) async fn locked(tx: sqlx::Transaction<'static, sqlx::Postgres>) -> sqlx::Result<Conn<'static>> {
+pub(super) async fn locked(tx: sqlx::Transaction<'_, sqlx::Postgres>) -> sqlx::Result<Conn<'_>> {
     let mut tx = Conn::PostgresTx(tx);
     query(WRITE_LOCK).execute(&mut tx).await?;
     Ok(tx)

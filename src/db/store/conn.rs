@@ -30,11 +30,7 @@ impl Conn<'_> {
             Self::SqliteTx(tx) => Conn::SqliteTx(tx.begin().await?),
             Self::PostgresTx(tx) => Conn::PostgresTx(tx.begin().await?),
             Self::Sqlite(conn) => Conn::SqliteTx(conn.begin().await?),
-            Self::Postgres(conn) => {
-                let mut tx = Conn::PostgresTx(conn.begin().await?);
-                super::query(super::WRITE_LOCK).execute(&mut tx).await?;
-                tx
-            }
+            Self::Postgres(conn) => super::locked(conn.begin().await?).await?,
         })
     }
 
