@@ -9,6 +9,10 @@ use std::path::Path;
 
 fn main() {
     println!("cargo::rerun-if-changed=static");
+    // `sqlx::migrate!` embeds the migrations, but a build script that names what it
+    // watches stops cargo from watching the rest: without this line a new migration
+    // is not in the binary until something else changes.
+    println!("cargo::rerun-if-changed=migrations");
     // Read when the script runs, not baked in when it was compiled: a build script
     // compiled in one checkout and reused by another (a copied target/) must
     // still embed the files of the checkout it is building.
