@@ -209,6 +209,13 @@ fn scenario() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "one author's two more in one reading, in one statement (PostgreSQL's triggers run once for both)",
+            format!(
+                r#"{annotation} ('a4', 10, 1, 'note', 'Also', '', '["b"]', 'private', 5, 8, 'one', ' ', '.', 'T03', 'T03'),
+                   ('a5', 10, 1, 'question', 'Why?', '', '[]', 'class', 14, 18, 'dogs', '', ' ran', 'T03', 'T03')"#
+            ),
+        ),
+        (
             "links rebut and support",
             "INSERT INTO links (from_id, to_id, relation, created_at) VALUES (2, 1, 'rebuts', 'T04'), (3, 1, 'supports', 'T04')"
                 .into(),
