@@ -85,7 +85,7 @@ async fn inbox_events(
         .ok_or(Error::RateLimited { retry_after: 60 })?;
     let changes = state.inbox.subscribe();
     let ends = Box::pin(tokio::time::sleep(state.config.stream_lifetime));
-    let db = state.db;
+    let db = state.db.clone();
     let start = (changes, ends, slot, true);
     let events = stream::unfold(start, move |(mut changes, mut ends, slot, first)| {
         let db = db.clone();
