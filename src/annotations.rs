@@ -6,7 +6,8 @@
 //! open pages.
 
 use crate::db::Db;
-use crate::db::{annotations, assignments, moderation, readings, replies, w3c as store};
+use crate::db::assignments::Standing;
+use crate::db::{annotations, moderation, readings, replies, w3c as store};
 use crate::domain::{Annotation, AnnotationId, Comment, Link, LinkError, NewAnnotation, Relation, Reply, User, Viewer};
 use crate::error::{Error, Result};
 use crate::formats::w3c::{LinkRequest, ParsedAnnotation, Provenance};
@@ -23,10 +24,12 @@ pub struct Place {
 }
 
 /// Anchors a parsed annotation in its reading's `text`, checks its links and
-/// stores it as `author` (whose place in the course is `viewer`).
+/// stores it as `author` (whose place in the course is `viewer`, and whose
+/// `standing` in the reading, loaded with the access check, the quota and the
+/// due date are taken from).
 pub async fn create(
     services: &Services<'_>,
-    (place, author, viewer): (Place, &User, Viewer),
+    (place, author, viewer, standing): (Place, &User, Viewer, &Standing),
     text: Arc<ReadingText>,
     parsed: ParsedAnnotation,
     provenance: &Provenance,
@@ -37,10 +40,9 @@ pub async fn create(
         }
     }
     let db = services.db;
-    let (assignment, authored) = assignments::for_new_annotation(db, place.reading_id, author.id).await?;
     if !viewer.is_instructor() {
         let max = services.quotas.max_annotations_per_reading;
-        if authored >= max {
+        if standing.authored >= max {
             let message = format!(
                 "You already have {max} annotations in this reading, the most one person may make; delete one to add another."
             );
@@ -79,7 +81,7 @@ pub async fn create(
         modified: created,
         links: stored_links(id, &links),
         reply_count: 0,
-        late: assignment.is_some_and(|a| a.is_late(created)),
+        late: standing.assignment.as_ref().is_some_and(|a| a.is_late(created)),
         orphaned: false,
         spotlight: false,
         answered: false,

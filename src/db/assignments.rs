@@ -28,31 +28,27 @@ pub async fn find(db: &Db, reading_id: i64) -> sqlx::Result<Option<Assignment>> 
     row.as_ref().map(into_assignment).transpose()
 }
 
-/// What a new annotation of `author_id` in the reading is checked against, in one
-/// query (one trip to the database for every create): the reading's assignment, which
-/// says whether it is late, and how many annotations the author already has there, for
-/// the quota (kept by trigger in `annotation_counts`, so this costs the same at any count).
-pub async fn for_new_annotation(db: &Db, reading_id: i64, author_id: i64) -> sqlx::Result<(Option<Assignment>, usize)> {
-    let (authored, reading, due_at, opens_at, policy): (
-        i64,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = store::query_as(
-        "SELECT coalesce((SELECT authored FROM annotation_counts WHERE reading_id = ?1 AND author_id = ?2), 0),
-                    s.reading_id, s.due_at, s.opens_at, s.late_policy
-             FROM (SELECT 1) AS one LEFT JOIN assignments s ON s.reading_id = ?1",
-    )
-    .bind(reading_id)
-    .bind(author_id)
-    .fetch_one(db)
-    .await?;
+/// What a new annotation of its author in a reading is checked against: the
+/// reading's assignment, which says whether it is late, and how many annotations
+/// the author already has there, for the quota (kept by trigger in
+/// `annotation_counts`, so this costs the same at any count). Loaded with the
+/// access check, in its query (`readings::access_as_author`): one trip to the
+/// database fewer for every create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub assignment: Option<Assignment>,
+    pub authored: usize,
+}
+
+/// The author's count and the assignment's row, each `NULL` when there is none, as [`standing`] takes them.
+pub(super) type StandingRow = (i64, Option<i64>, Option<String>, Option<String>, Option<String>);
+
+pub(super) fn standing((authored, reading, due_at, opens_at, policy): StandingRow) -> sqlx::Result<Standing> {
     let assignment = match (reading, due_at, policy) {
         (Some(reading), Some(due_at), Some(policy)) => Some(into_assignment(&(reading, due_at, opens_at, policy))?),
         _ => None,
     };
-    Ok((assignment, usize::try_from(authored).unwrap_or(usize::MAX)))
+    Ok(Standing { assignment, authored: usize::try_from(authored).unwrap_or(usize::MAX) })
 }
 
 /// Every assignment of the course's readings, by reading.

@@ -1,5 +1,6 @@
 //! Readings: their source, canonical text and blocks.
 
+use super::assignments::{Standing, standing};
 use super::now;
 use crate::db::Db;
 use crate::db::store;
@@ -84,6 +85,34 @@ pub async fn access_of(db: &Db, reading_id: i64, user_id: i64) -> sqlx::Result<O
     .fetch_optional(db)
     .await?;
     Ok(row.map(|(course, revision, role)| (course, revision, role.and_then(|r| r.parse().ok()))))
+}
+
+/// [`access_of`] and, in the same query, the user's [`Standing`] in the reading as
+/// the author of a new annotation there.
+pub async fn access_as_author(
+    db: &Db,
+    reading_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<((i64, i64, Option<Role>), Standing)>> {
+    type Row = (i64, i64, Option<String>, i64, Option<i64>, Option<String>, Option<String>, Option<String>);
+    let row: Option<Row> = store::query_as(
+        "SELECT r.course_id, r.revision, m.role,
+                coalesce(c.authored, 0), s.reading_id, s.due_at, s.opens_at, s.late_policy
+         FROM readings r
+         LEFT JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?2
+         LEFT JOIN annotation_counts c ON c.reading_id = r.id AND c.author_id = ?2
+         LEFT JOIN assignments s ON s.reading_id = r.id
+         WHERE r.id = ?1",
+    )
+    .bind(reading_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|(course, revision, role, authored, reading, due_at, opens_at, policy)| {
+        let access = (course, revision, role.and_then(|r| r.parse().ok()));
+        Ok((access, standing((authored, reading, due_at, opens_at, policy))?))
+    })
+    .transpose()
 }
 
 /// How many readings a course holds (the per-course quota counts them).

@@ -5,8 +5,9 @@
 
 use super::AppState;
 use super::auth::CurrentUser;
+use crate::db::assignments::Standing;
 use crate::db::{annotations, courses, readings, users::User};
-use crate::domain::{AnnotationId, Viewer};
+use crate::domain::{AnnotationId, Role, Viewer};
 use crate::error::{Error, Result};
 use axum::extract::{FromRequestParts, OriginalUri, RawPathParams};
 use axum::http::Method;
@@ -29,6 +30,15 @@ pub struct ReadingAccess {
     /// The reading's revision when access was checked: what a cached copy of it must match.
     pub revision: i64,
     pub viewer: Viewer,
+}
+
+/// A [`ReadingAccess`] for a route that adds an annotation to the reading, with
+/// what the new annotation is checked against ([`Standing`]: the caller's count
+/// there, for the quota, and the reading's due date), loaded in the same query.
+#[derive(Debug, Clone)]
+pub struct AuthorAccess {
+    pub access: ReadingAccess,
+    pub standing: Standing,
 }
 
 /// A member of the course that owns the path's `{annotation_id}` (and, when the
@@ -133,16 +143,42 @@ impl FromRequestParts<AppState> for CourseAccess {
     }
 }
 
+impl ReadingAccess {
+    /// The path's reading and the caller, before the access check.
+    async fn asked(parts: &mut Parts, state: &AppState) -> Result<(i64, CurrentUser)> {
+        let reading_id: i64 = path_param(parts, "reading_id").await?.parse().map_err(|_| Error::NotFound)?;
+        Ok((reading_id, CurrentUser::from_request_parts(parts, state).await?))
+    }
+
+    /// The access check's answer (`readings::access_of`): 404 unless the caller is a member.
+    fn checked(
+        user: CurrentUser,
+        reading_id: i64,
+        (course_id, revision, role): (i64, i64, Option<Role>),
+    ) -> Result<Self> {
+        let viewer = Viewer { user_id: user.user.id, role: role.ok_or(Error::NotFound)? };
+        Ok(Self { user, reading_id, course_id, revision, viewer })
+    }
+}
+
 impl FromRequestParts<AppState> for ReadingAccess {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let reading_id: i64 = path_param(parts, "reading_id").await?.parse().map_err(|_| Error::NotFound)?;
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        let (course_id, revision, role) =
-            readings::access_of(&state.db, reading_id, user.user.id).await?.ok_or(Error::NotFound)?;
-        let viewer = Viewer { user_id: user.user.id, role: role.ok_or(Error::NotFound)? };
-        Ok(Self { user, reading_id, course_id, revision, viewer })
+        let (reading_id, user) = Self::asked(parts, state).await?;
+        let found = readings::access_of(&state.db, reading_id, user.user.id).await?.ok_or(Error::NotFound)?;
+        Self::checked(user, reading_id, found)
+    }
+}
+
+impl FromRequestParts<AppState> for AuthorAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let (reading_id, user) = ReadingAccess::asked(parts, state).await?;
+        let (found, standing) =
+            readings::access_as_author(&state.db, reading_id, user.user.id).await?.ok_or(Error::NotFound)?;
+        Ok(Self { access: ReadingAccess::checked(user, reading_id, found)?, standing })
     }
 }
 

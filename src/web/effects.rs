@@ -5,7 +5,7 @@
 
 use super::events::relay::Notice;
 use super::events::{Change, Event};
-use super::{AppState, CourseAccess, ReadingAccess};
+use super::{AppState, AuthorAccess, CourseAccess};
 use crate::annotations::{self, Place};
 use crate::domain::Annotation;
 use crate::error::Result;
@@ -15,14 +15,14 @@ use crate::formats::w3c::{ParsedAnnotation, Provenance};
 /// within their rate limit, and tells the reading's open pages.
 pub async fn create_annotation(
     state: &AppState,
-    access: &ReadingAccess,
+    AuthorAccess { access, standing }: &AuthorAccess,
     parsed: ParsedAnnotation,
     provenance: &Provenance,
 ) -> Result<Annotation> {
     state.limits.annotations.hit(&access.user().id.to_string())?;
     let text = state.snapshots.text(&state.db, access.reading_id).await?;
     let place = Place { course_id: access.course_id, reading_id: access.reading_id };
-    let who = (place, access.user(), access.viewer);
+    let who = (place, access.user(), access.viewer, standing);
     let annotation = annotations::create(&state.services(), who, text, parsed, provenance).await?;
     state.events.publish(Event::new(Change::Created, &annotation));
     Ok(annotation)

@@ -15,7 +15,7 @@ use crate::web::api::wire::annotations::{Creator, Reply};
 use crate::web::effects;
 use crate::web::events::{Change, Event};
 use crate::web::forms::Json;
-use crate::web::{AnnotationAccess, AppState, CurrentUser, ReadingAccess};
+use crate::web::{AnnotationAccess, AppState, AuthorAccess, CurrentUser};
 use axum::Router;
 use axum::extract::{RawPathParams, RawQuery, State};
 use axum::http::header::{CONTENT_TYPE, LOCATION};
@@ -63,7 +63,7 @@ async fn render(state: &AppState, annotation: &Annotation, iris: &Iris) -> Resul
 
 async fn create_annotation(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    author: AuthorAccess,
     RequestIris(iris): RequestIris,
     RawQuery(query): RawQuery,
     Json(body): Json<Value>,
@@ -75,8 +75,8 @@ async fn create_annotation(
     }
     let parsed = w3c::parse_annotation(&body)?;
     let provenance = body.as_object().map(|o| Provenance::of(o, false)).transpose()?.unwrap_or_default();
-    let annotation = effects::create_annotation(&state, &access, parsed, &provenance).await?;
-    let location = iris.annotation(access.reading_id, annotation.id);
+    let annotation = effects::create_annotation(&state, &author, parsed, &provenance).await?;
+    let location = iris.annotation(annotation.reading_id, annotation.id);
     let stored = (!provenance.is_empty()).then_some(&provenance);
     let mut response = jsonld(StatusCode::CREATED, &w3c::to_jsonld_with(&annotation, &iris, stored), Some(&location));
     if let Ok(value) = HeaderValue::from_str(&location) {

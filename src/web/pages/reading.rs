@@ -22,7 +22,7 @@ use crate::web::effects;
 use crate::web::events::reading_events;
 use crate::web::forms::{Form, Query};
 use crate::web::transfer;
-use crate::web::{AppState, ReadingAccess};
+use crate::web::{AppState, AuthorAccess, ReadingAccess};
 pub use article::{BlockCache, DrawnBlock};
 use askama::Template;
 use axum::Router;
@@ -217,22 +217,23 @@ fn shorten(text: &str, max: usize) -> String {
 /// The plain form: annotate by pasting the exact quote, anchored on the server.
 async fn create_annotation(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    author: AuthorAccess,
     Form(form): Form<AnnotateForm>,
 ) -> Result<Response> {
-    match annotate(&state, &access, &form).await {
+    let access = &author.access;
+    match annotate(&state, &author, &form).await {
         Ok(annotation) => {
             Ok(Redirect::to(&format!("/readings/{}#a-{}", access.reading_id, annotation.id)).into_response())
         }
         Err(Error::Invalid(invalid)) => {
-            let view = ReadingView::load(&state, &access).await?;
-            reading_page(&access, &view, form, Some(invalid.message), &since::News::default(), false)
+            let view = ReadingView::load(&state, access).await?;
+            reading_page(access, &view, form, Some(invalid.message), &since::News::default(), false)
         }
         Err(e) => Err(e),
     }
 }
 
-async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm) -> Result<Annotation> {
+async fn annotate(state: &AppState, author: &AuthorAccess, form: &AnnotateForm) -> Result<Annotation> {
     if form.quote.trim().is_empty() {
         return Err(Error::invalid("quote", "Paste the exact passage you want to annotate."));
     }
@@ -262,7 +263,7 @@ async fn annotate(state: &AppState, access: &ReadingAccess, form: &AnnotateForm)
         }
     };
     let parsed = ParsedAnnotation { annotation, links, target_source: None };
-    effects::create_annotation(state, access, parsed, &Provenance::default()).await
+    effects::create_annotation(state, author, parsed, &Provenance::default()).await
 }
 
 /// A source's citation as one string: the reference, then the URL.

@@ -179,3 +179,21 @@ async fn due_date_changes_move_the_revisions_that_caches_follow_and_visits_do_no
     f.app.api(Method::DELETE, &path, Some(&f.teacher), None).await;
     assert!(revisions().await.0 > changed.0, "clearing it");
 }
+
+/// A create learns the due date and the author's count in its access check's
+/// query (`readings::access_as_author`): what it answers must be what is stored.
+#[tokio::test]
+async fn a_create_after_the_due_date_is_answered_late_and_strangers_are_still_refused() {
+    let f = fixture().await;
+    let on_time = f.app.annotate(f.reading, &f.ana, "claim", "Alpha holds firm", serde_json::json!({})).await;
+    assert_eq!(on_time.status, StatusCode::CREATED, "{}", on_time.text);
+    assert!(on_time.json().get("late").is_none(), "no due date, nothing late");
+    f.due("2020-01-01T00:00:00Z", "mark").await;
+    let late = f.app.annotate(f.reading, &f.ben, "question", "Gamma asks why", serde_json::json!({})).await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.text);
+    assert_eq!(late.json()["late"], true, "answered late at once");
+    let id = late.json()["id"].as_str().and_then(|id| id.rsplit('/').next()).expect("id").to_owned();
+    assert_eq!(f.app.get(&format!("/api/annotations/{id}"), &f.ben).await.json()["late"], true, "and stored so");
+    let refused = f.app.annotate(f.reading, &f.stranger, "claim", "Alpha holds firm", serde_json::json!({})).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "not a member: {}", refused.text);
+}
