@@ -1,10 +1,12 @@
 //! What the reading page draws from each revision's snapshot, kept beside it
 //! in the read model's cache ([`crate::snapshot::Snapshots`], which knows
 //! nothing of it): the list entries, the article's blocks, the size of the
-//! largest page. After a write only the list entries of the annotations that
-//! changed, and the blocks they lie on, are drawn again.
+//! largest page. After a write only the list entries' text of the annotations
+//! that changed, and the blocks they lie on, are drawn again; the entries drawn
+//! whole are drawn again at each revision, on first use (a link's target, or
+//! who may see it, may have changed).
 
-use super::pages::reading::{BlockCache, ItemHtml};
+use super::pages::reading::{BlockCache, Drawn, ItemHtml};
 use crate::domain::AnnotationId;
 use crate::snapshot::{self, Derived, Snapshot};
 use std::collections::{HashMap, HashSet};
@@ -22,6 +24,9 @@ pub type Cached = snapshot::Cached<PageParts>;
 pub struct PageParts {
     /// The reading page's list entries (see `pages::reading`).
     pub items: OnceLock<Vec<Arc<ItemHtml>>>,
+    /// Each annotation's list entry drawn whole, as everyone sees it who did
+    /// not write it and sees all its links (most of a class), on first use.
+    pub entries: Vec<OnceLock<Drawn>>,
     /// The largest reading page drawn from it so far, in bytes.
     pub page_bytes: AtomicUsize,
     /// The article's blocks as drawn, shared with earlier revisions of the same text.
@@ -57,7 +62,13 @@ impl Derived for PageParts {
             }
             _ => HashMap::new(),
         };
-        Self { items: OnceLock::new(), page_bytes: AtomicUsize::new(0), blocks, carried: Mutex::new(carried) }
+        Self {
+            items: OnceLock::new(),
+            entries: snapshot.annotations.iter().map(|_| OnceLock::new()).collect(),
+            page_bytes: AtomicUsize::new(0),
+            blocks,
+            carried: Mutex::new(carried),
+        }
     }
 }
 

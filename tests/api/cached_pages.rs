@@ -165,3 +165,54 @@ async fn a_snapshot_holds_exactly_what_the_sql_rule_returns_for_every_viewer() {
         }
     }
 }
+
+/// An entry's markup as `page` has it.
+fn entry_html(page: &Html, id: &str) -> String {
+    let selector = Selector::parse(&format!("li.annotation[data-annotation-id=\"{id}\"]")).expect("selector");
+    page.select(&selector).map(|e| e.html()).next().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_entry_drawn_once_for_the_class_never_reaches_a_viewer_it_differs_for() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let (ana, ben) = (app.user("ana").await, app.user("ben").await);
+    let course = app.course(&teacher, &[&ana, &ben]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    // Ana's claim only she and the instructors see, and her class-wide counterargument to it.
+    let hidden = app.annotation(reading, &ana, "claim", "Alpha holds", json!({"visibility": "instructors"})).await;
+    let counter = app.annotation(reading, &ana, "counterargument", "Beta doubts", json!({})).await;
+    let link = app.post(&format!("/api/annotations/{counter}/links"), &ana, json!({"target": hidden})).await;
+    assert!(link.status.is_success(), "{}", link.text);
+    let open = app.annotation(reading, &ben, "note", "Gamma cites", json!({})).await;
+
+    // The teacher draws first: the counterargument as everyone who sees all its links sees it.
+    let teachers = page(&app, reading, &teacher).await;
+    let drawn = entry_html(&teachers, &counter);
+    assert!(drawn.contains(&format!("data-target=\"{hidden}\"")), "the teacher follows the link: {drawn}");
+    assert!(!drawn.contains("data-mine"), "and did not write it: {drawn}");
+
+    let bens = page(&app, reading, &ben).await;
+    let seen = entry_html(&bens, &counter);
+    assert!(!seen.is_empty(), "Ben sees the counterargument");
+    assert!(
+        !seen.contains(&hidden) && !seen.contains("Alpha holds"),
+        "but not the link to what is hidden from him: {seen}"
+    );
+    assert!(!listed(&bens).contains(&hidden));
+
+    let anas = page(&app, reading, &ana).await;
+    let own = entry_html(&anas, &counter);
+    assert!(own.contains("data-mine=\"true\"") && own.contains(&hidden), "Ana's own entry is drawn as hers: {own}");
+    assert!(!entry_html(&teachers, &open).contains("data-mine"), "the teacher's copy of Ben's note is not his");
+    assert!(entry_html(&bens, &open).contains("data-mine=\"true\""), "Ben's own note is, for Ben");
+    assert_eq!(
+        entry_html(&anas, &open),
+        entry_html(&teachers, &open),
+        "a classmate's entry is the same for all who see it"
+    );
+
+    // A reload of each page after the others draws the same (the kept entries changed nothing).
+    assert_eq!(page(&app, reading, &ben).await.html(), bens.html());
+    assert_eq!(page(&app, reading, &ana).await.html(), anas.html());
+}

@@ -1,11 +1,12 @@
-//! Text escaped for HTML once and written as it is wherever a template shows
-//! it: what the page caches keep of an annotation (its quote, comment, author,
-//! replies…), shared by every viewer. It holds text only, never a tag: the
-//! templates write every element around it.
+//! What the page caches keep, written as it is wherever a template shows it:
+//! text escaped for HTML once ([`Escaped`]: an annotation's quote, comment,
+//! author, replies…, text only, never a tag), and markup a template drew once
+//! ([`Drawn`]: an article's block, a list entry), shared by every viewer.
 
 use askama::FastWritable;
 use askama::filters::Escaper;
 use std::fmt;
+use std::sync::Arc;
 
 /// Text escaped for HTML (element content or a quoted attribute value).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -53,6 +54,40 @@ impl FastWritable for Escaped {
 
 /// Escaped when made.
 impl askama::filters::HtmlSafe for Escaped {}
+
+/// Markup one of the templates drew (escaping what it shows there), kept to be
+/// written again as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Drawn(Arc<str>);
+
+impl Drawn {
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Drawn {
+    fn from(markup: String) -> Self {
+        Self(Arc::from(markup))
+    }
+}
+
+impl fmt::Display for Drawn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Written without a formatter: a page writes a thousand of these.
+impl FastWritable for Drawn {
+    fn write_into<W: fmt::Write + ?Sized>(&self, dest: &mut W, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(dest.write_str(&self.0)?)
+    }
+}
+
+/// Drawn by a template, which escaped what it shows.
+impl askama::filters::HtmlSafe for Drawn {}
 
 #[cfg(test)]
 mod tests {

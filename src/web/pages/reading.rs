@@ -13,6 +13,7 @@ mod original;
 mod since;
 mod view;
 
+pub use super::escaped::Drawn;
 use crate::db::readings;
 use crate::domain::{Annotation, Comment, Kind, NewAnnotation, Tags, Visibility};
 use crate::error::{Error, Result};

@@ -13,9 +13,9 @@ use super::super::highlights::{self, BlockView};
 use crate::domain::{Annotation, AnnotationId, Kind};
 use crate::error::Result;
 use crate::snapshot::Snapshot;
+use crate::web::pages::escaped::Drawn;
 use askama::Template;
-use std::fmt::{self, Display};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 /// How many different drawings of one block are kept (the most recent first):
 /// the class's view, and a few students' own highlights on it.
@@ -32,22 +32,7 @@ pub struct BlockCache {
 }
 
 /// One block as the template drew it (its text and user content escaped there).
-#[derive(Debug, Clone)]
-pub struct DrawnBlock(Arc<str>);
-
-impl DrawnBlock {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Display for DrawnBlock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl askama::filters::HtmlSafe for DrawnBlock {}
+pub type DrawnBlock = Drawn;
 
 #[derive(Template)]
 #[template(path = "partials/reading_block.html")]
@@ -61,7 +46,7 @@ impl DrawnBlock {
     /// `block` drawn as the review shows it: as on the reading page, but
     /// neither a link target nor with highlights to focus.
     pub fn draw(block: BlockView<'_>) -> Result<Self> {
-        Ok(Self(Arc::from(BlockPart { block, interactive: false }.render()?)))
+        Ok(Self::from(BlockPart { block, interactive: false }.render()?))
     }
 }
 
@@ -82,7 +67,7 @@ impl BlockCache {
             .zip(fresh.iter().chain(std::iter::repeat(&false)))
             .map(|(a, &new)| (a.id, a.kind, a.position.start, a.position.end, new))
             .collect();
-        let Some(slot) = self.blocks.get(b) else { return Ok(DrawnBlock(Arc::from(""))) };
+        let Some(slot) = self.blocks.get(b) else { return Ok(DrawnBlock::default()) };
         {
             let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(at) = kept.iter().position(|(k, _)| *k == key) {
@@ -98,9 +83,9 @@ impl BlockCache {
         let drawn = match highlights::block(&reading.doc, &snapshot.index, b, &annotations, &ids) {
             Some(mut block) => {
                 highlights::mark_new(std::slice::from_mut(&mut block), fresh);
-                DrawnBlock(Arc::from(BlockPart { block, interactive: true }.render()?))
+                DrawnBlock::from(BlockPart { block, interactive: true }.render()?)
             }
-            None => DrawnBlock(Arc::from("")),
+            None => DrawnBlock::default(),
         };
         let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
         kept.insert(0, (key, drawn.clone()));

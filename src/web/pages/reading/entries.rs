@@ -1,15 +1,18 @@
 //! The reading page's list of annotations. Each entry is drawn whole, for
 //! its viewer, by `partials/annotation_item.html` (whether it is theirs, and
 //! which of its links they may follow, are decided there); what every viewer
-//! shares of it, its text escaped, is kept per revision of the reading.
+//! shares of it, its text escaped, is kept per revision of the reading, and so
+//! is the entry as drawn for all who neither wrote it nor miss any of its
+//! links: a class's page writes a thousand of those rather than draw them.
 
 use crate::db::replies::Reply;
 use crate::domain::Annotation;
 use crate::error::Result;
 use crate::snapshot::View;
-use crate::web::pages::escaped::Escaped;
+use crate::web::pages::escaped::{Drawn, Escaped};
 use crate::web::snapshots::Cached;
-use std::sync::Arc;
+use askama::Template;
+use std::sync::{Arc, OnceLock};
 
 /// What every viewer shares of an annotation's entry: its text, escaped once
 /// when the annotation is first shown at a revision.
@@ -90,13 +93,36 @@ pub struct Item<'a> {
     pub mine: bool,
     /// Links to annotations this viewer may see: (relation, the target's entry).
     pub links: Vec<(&'static str, &'a ItemHtml)>,
+    /// The entry as drawn for everyone who sees it the same way, when this viewer does.
+    pub drawn: Option<&'a Drawn>,
+}
+
+/// An entry drawn on its own, to be kept (its `drawn` is `None`).
+#[derive(Template)]
+#[template(path = "partials/annotation_item.html")]
+struct EntryPart<'a> {
+    item: &'a Item<'a>,
 }
 
 impl<'a> Item<'a> {
-    /// The annotation at place `i` of `view`, as its viewer sees it.
-    pub fn for_viewer(view: &'a View, html: &'a [Arc<ItemHtml>], i: usize) -> Self {
+    /// The annotation at place `i` of `view`, as its viewer sees it, taking its
+    /// drawing from (or leaving it in) `drawn` when that is how everyone who did
+    /// not write it and sees all its links sees it.
+    pub fn for_viewer(view: &'a View, html: &'a [Arc<ItemHtml>], drawn: &'a OnceLock<Drawn>, i: usize) -> Result<Self> {
         let annotation = view.at(i);
         let links = view.links_of(i).map(|(relation, to)| (relation.as_str(), &*html[to])).collect();
-        Self { annotation, html: &html[i], mine: annotation.author_id == view.viewer().user_id, links }
+        let mine = annotation.author_id == view.viewer().user_id;
+        let mut item = Self { annotation, html: &html[i], mine, links, drawn: None };
+        if !mine && view.sees_all_links_of(i) {
+            item.drawn = Some(match drawn.get() {
+                Some(kept) => kept,
+                None => {
+                    let fresh = Drawn::from(EntryPart { item: &item }.render()?);
+                    // Another request may have drawn it meanwhile: either drawing is the same.
+                    drawn.get_or_init(|| fresh)
+                }
+            });
+        }
+        Ok(item)
     }
 }

@@ -127,16 +127,16 @@ impl ReadingView {
     /// The list entries the viewer sees, in text order.
     pub fn items(&self) -> Result<Vec<Item<'_>>> {
         let html = item_html(&self.cached)?;
-        Ok(self.shown.iter().map(|&i| self.item_with(html, i)).collect())
+        self.shown.iter().map(|&i| self.item_with(html, i)).collect()
     }
 
     /// Annotation `i`'s entry as the viewer sees it (`i` must be visible to them).
     pub fn item(&self, i: usize) -> Result<Item<'_>> {
-        Ok(self.item_with(item_html(&self.cached)?, i))
+        self.item_with(item_html(&self.cached)?, i)
     }
 
-    fn item_with<'a>(&'a self, html: &'a [Arc<ItemHtml>], i: usize) -> Item<'a> {
-        Item::for_viewer(&self.view, html, i)
+    fn item_with<'a>(&'a self, html: &'a [Arc<ItemHtml>], i: usize) -> Result<Item<'a>> {
+        Item::for_viewer(&self.view, html, &self.cached.entries[i], i)
     }
 
     /// The place of annotation `id` if the viewer may see it.
