@@ -60,13 +60,6 @@ impl askama::filters::HtmlSafe for Escaped {}
 #[derive(Debug, Clone, Default)]
 pub struct Drawn(Arc<str>);
 
-impl Drawn {
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<String> for Drawn {
     fn from(markup: String) -> Self {
         Self(Arc::from(markup))
