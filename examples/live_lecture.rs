@@ -10,8 +10,12 @@
 //! fetch, for each event, what the page fetches: `fragments` (this build's
 //! script) or `page` (the whole page, as the script did before issue 14), with
 //! `Accept-Encoding: br, gzip`. Prints `KEY=VALUE` lines: posts, deliveries
-//! expected and missed, delivery latency p50/p99 (from the POST's sending to the
-//! event's arrival), and the mean bytes an open page received per change.
+//! expected, late (heard more than 3 s after the POST was sent) and missed
+//! (never heard, though the run waits up to 30 s after the last post for
+//! stragglers), `resync`s (a stream that fell behind is told to reload whole,
+//! and then does not hear what it skipped), streams that ended early, delivery
+//! latency p50/p99 (from the POST's sending to the event's arrival), and the
+//! mean bytes an open page received per change.
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -33,6 +37,10 @@ struct Tally {
     arrivals: Mutex<Vec<(String, Instant)>>,
     received: AtomicUsize,
     open: AtomicUsize,
+    /// `resync` events heard: a stream that fell behind skips ahead and its page reloads whole.
+    resyncs: AtomicUsize,
+    /// Streams the server ended before the run did.
+    ended: AtomicUsize,
     /// Bytes pages fetched after events (bodies as sent, headers approximated), and how many fetches.
     fetched: AtomicU64,
     fetches: AtomicU64,
@@ -57,6 +65,17 @@ async fn wire_bytes(response: hyper::Response<hyper::body::Incoming>) -> anyhow:
     Ok((headers + body.len()) as u64)
 }
 
+/// Fetches what a page fetches to redraw, counting its bytes.
+async fn redraw(http: Http, uri: String, token: String, tally: Arc<Tally>) {
+    let Ok(req) = request("GET", &uri, &token, None) else { return };
+    if let Ok(response) = http.request(req).await {
+        if let Ok(bytes) = wire_bytes(response).await {
+            tally.fetched.fetch_add(bytes, Ordering::Relaxed);
+            tally.fetches.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 async fn stream(http: Http, base: String, reading: String, token: String, page: Option<String>, tally: Arc<Tally>) {
     let Ok(req) = request("GET", &format!("{base}/readings/{reading}/events"), &token, None) else { return };
     let Ok(response) = http.request(req).await else { return };
@@ -68,6 +87,19 @@ async fn stream(http: Http, base: String, reading: String, token: String, page: 
         pending.push_str(&String::from_utf8_lossy(data));
         while let Some(end) = pending.find("\n\n") {
             let message: String = pending.drain(..end + 2).collect();
+            if message.lines().any(|l| l.trim() == "event: resync" || l.trim() == "event:resync") {
+                tally.resyncs.fetch_add(1, Ordering::Relaxed);
+                // A page that fell behind reloads whole, as the page script does.
+                if page.is_some() {
+                    tokio::spawn(redraw(
+                        http.clone(),
+                        format!("{base}/readings/{reading}"),
+                        token.clone(),
+                        Arc::clone(&tally),
+                    ));
+                }
+                continue;
+            }
             let Some(json) = message.lines().find_map(|l| l.strip_prefix("data:")) else { continue };
             let Ok(value) = serde_json::from_str::<serde_json::Value>(json.trim()) else { continue };
             let Some(id) = value["annotation"].as_str() else { continue };
@@ -80,16 +112,24 @@ async fn stream(http: Http, base: String, reading: String, token: String, page: 
                 "page" => format!("{base}/readings/{reading}"),
                 _ => format!("{base}/readings/{reading}/fragments?ids={id}&blocks="),
             };
-            let (http, token, tally) = (http.clone(), token.clone(), Arc::clone(&tally));
-            tokio::spawn(async move {
-                let Ok(req) = request("GET", &uri, &token, None) else { return };
-                if let Ok(response) = http.request(req).await {
-                    if let Ok(bytes) = wire_bytes(response).await {
-                        tally.fetched.fetch_add(bytes, Ordering::Relaxed);
-                        tally.fetches.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            });
+            tokio::spawn(redraw(http.clone(), uri, token.clone(), Arc::clone(&tally)));
+        }
+    }
+    tally.ended.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Waits, after the last post, until every delivery arrived, none arrived for
+/// 3 s, or 30 s passed: what is heard by then was late, not lost.
+async fn wait_for_stragglers(tally: &Tally, expected: impl Fn() -> usize) {
+    let (started, mut last_count, mut last_change) = (Instant::now(), 0, Instant::now());
+    while started.elapsed() < Duration::from_secs(30) && last_change.elapsed() < Duration::from_secs(3) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let count = tally.received.load(Ordering::Relaxed);
+        if count >= expected() {
+            return;
+        }
+        if count != last_count {
+            (last_count, last_change) = (count, Instant::now());
         }
     }
 }
@@ -159,7 +199,8 @@ async fn main() -> anyhow::Result<()> {
         });
         posts += 1;
     }
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let ended_early = tally.ended.load(Ordering::Relaxed);
+    wait_for_stragglers(&tally, || tally.sent.lock().map(|s| s.len()).unwrap_or_default() * streams).await;
     let sent = tally.sent.lock().map(|s| s.clone()).unwrap_or_default();
     let posts = sent.len() as u64;
     let mut latencies: Vec<u64> = tally
@@ -179,6 +220,9 @@ async fn main() -> anyhow::Result<()> {
     println!("STREAMS={streams}");
     println!("EXPECTED={expected}");
     println!("MISSED={}", expected.saturating_sub(latencies.len()));
+    println!("LATE={}", latencies.iter().filter(|&&l| l > 3_000_000).count());
+    println!("RESYNCS={}", tally.resyncs.load(Ordering::Relaxed));
+    println!("ENDED_EARLY={ended_early}");
     println!("P50_MS={:.1}", percentile(&latencies, 0.5) as f64 / 1000.0);
     println!("P99_MS={:.1}", percentile(&latencies, 0.99) as f64 / 1000.0);
     println!("FETCHES={}", tally.fetches.load(Ordering::Relaxed));
