@@ -7,7 +7,10 @@
 //! SQLite's busy handler (which sleeps and retries). Here they queue in order
 //! on a channel instead, and one task commits them together. Each is
 //! acknowledged only once its group is on disk, so durability is unchanged;
-//! one that fails (a link's target deleted meanwhile) is undone alone.
+//! one that fails (a link's target deleted meanwhile) is undone alone. What
+//! arrives while the task waits for the write lock (on PostgreSQL, held by
+//! another server's group) joins the group it waits with: the busier the
+//! servers, the larger their groups, rather than more groups each waiting.
 //!
 //! A group is acknowledged only after a `COMMIT` that ended a transaction this
 //! task began with `BEGIN` (never a savepoint inside one left open), and a
@@ -55,24 +58,48 @@ impl Inserts {
 async fn commit_all(db: Db, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let mut group = Vec::new();
     while jobs.recv_many(&mut group, MOST).await > 0 {
-        let (inserts, waiting): (Vec<Insert>, Vec<_>) = group.drain(..).unzip();
-        let results = match db.acquire().await {
-            Ok(mut conn) => {
-                let results = commit(&mut conn, &inserts).await;
-                if results.iter().any(|r| r.as_ref().is_err_and(|e| !is_constraint(e))) {
-                    // Its transaction may be open or half-ended: SQLite rolls back what a closed connection held.
-                    if let Err(e) = conn.close().await {
-                        tracing::warn!("could not close a database connection after a failed group: {e}");
-                    }
-                }
-                results
+        let mut conn = match db.acquire().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                let failed = group_failed(&e, group.len());
+                answer(group.drain(..).map(|(_, done)| done), failed);
+                continue;
             }
-            Err(e) => inserts.iter().map(|_| Err(share(&e))).collect(),
         };
-        for (done, result) in waiting.into_iter().zip(results) {
-            // The request may have gone (its client hung up): what was stored stays stored.
-            let _ = done.send(result);
+        let (results, waiting) = {
+            let locked = conn.begin_immediate().await;
+            // While this task waited for the write lock (held by another server's group, on
+            // PostgreSQL), more arrived: they join this group rather than wait for the lock again.
+            while group.len() < MOST {
+                let Ok(job) = jobs.try_recv() else { break };
+                group.push(job);
+            }
+            let (inserts, waiting): (Vec<Insert>, Vec<_>) = group.drain(..).unzip();
+            let results = match locked {
+                Ok(tx) => store_in(tx, &inserts).await,
+                Err(e) => group_failed(&e, inserts.len()),
+            };
+            (results, waiting)
+        };
+        if results.iter().any(|r| r.as_ref().is_err_and(|e| !is_constraint(e))) {
+            // Its transaction may be open or half-ended: SQLite rolls back what a closed connection held.
+            if let Err(e) = conn.close().await {
+                tracing::warn!("could not close a database connection after a failed group: {e}");
+            }
         }
+        answer(waiting.into_iter(), results);
+    }
+}
+
+/// The same failure for each of `count` annotations.
+fn group_failed(error: &sqlx::Error, count: usize) -> Vec<Stored> {
+    (0..count).map(|_| Err(share(error))).collect()
+}
+
+fn answer(waiting: impl Iterator<Item = oneshot::Sender<Stored>>, results: Vec<Stored>) {
+    for (done, result) in waiting.zip(results) {
+        // The request may have gone (its client hung up): what was stored stays stored.
+        let _ = done.send(result);
     }
 }
 
@@ -91,11 +118,16 @@ async fn alone<T>(tx: &mut Conn<'_>, statement: impl AsyncFnOnce(&mut Conn<'_>) 
 
 /// Stores `inserts` in one transaction, each all or nothing; one result each, in order.
 pub async fn commit(conn: &mut Conn<'_>, inserts: &[Insert]) -> Vec<Stored> {
+    match conn.begin_immediate().await {
+        Ok(tx) => store_in(tx, inserts).await,
+        Err(e) => group_failed(&e, inserts.len()),
+    }
+}
+
+/// Stores `inserts` in `tx` (begun with the write lock) and commits it; one result each, in order.
+async fn store_in(mut tx: Conn<'_>, inserts: &[Insert]) -> Vec<Stored> {
     let now = now();
     let stored = async {
-        // A custom BEGIN is refused if sqlx counts a transaction open, and fails in SQLite if one
-        // is; IMMEDIATE takes the write lock now, so a lock held elsewhere fails before any work.
-        let mut tx = conn.begin_immediate().await?;
         let mut results = Vec::with_capacity(inserts.len());
         let mut rest = inserts;
         while let Some(insert) = rest.first() {
@@ -137,7 +169,7 @@ pub async fn commit(conn: &mut Conn<'_>, inserts: &[Insert]) -> Vec<Stored> {
     .await;
     match stored {
         Ok(results) => results.into_iter().map(|r| Ok((r?, parse_time(&now)?))).collect(),
-        Err(e) => inserts.iter().map(|_| Err(share(&e))).collect(),
+        Err(e) => group_failed(&e, inserts.len()),
     }
 }
 

@@ -130,3 +130,38 @@ async fn after_a_failed_transaction_nothing_is_acknowledged_until_a_real_commit(
     assert!(!conn.is_in_transaction(), "a connection went back to the pool inside a transaction");
     conn.begin_with("BEGIN").await.expect("SQLite is out of any transaction too").rollback().await.expect("rollback");
 }
+
+#[tokio::test]
+async fn what_arrives_while_a_group_waits_for_the_write_lock_joins_it() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let (author,): (i64,) = store::query_as("SELECT id FROM users").fetch_one(&app.state.db).await.expect("author");
+    let inserts = Inserts::start(app.state.db.clone());
+
+    // Another writer (another server's group, on PostgreSQL) holds the write lock.
+    let holder = app.state.db.begin_immediate().await.expect("the write lock");
+    let first = tokio::spawn({
+        let inserts = inserts.clone();
+        async move { inserts.insert(insert(reading, author, "first")).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await; // the group task is waiting for the lock
+    let later: Vec<_> = (0..9)
+        .map(|n| {
+            let inserts = inserts.clone();
+            tokio::spawn(async move { inserts.insert(insert(reading, author, &format!("later {n}"))).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    holder.rollback().await.expect("release");
+
+    let mut created = std::collections::HashSet::new();
+    for task in std::iter::once(first).chain(later) {
+        let (_, at) = task.await.expect("task").expect("stored");
+        created.insert(at);
+    }
+    assert_eq!(app.count_annotations().await, 10);
+    // One group takes its time once it holds the lock: ten annotations, one transaction.
+    assert_eq!(created.len(), 1, "those that arrived while the first waited were stored in a group of their own");
+}
