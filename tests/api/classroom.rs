@@ -384,7 +384,7 @@ async fn instructors_edit_groups_discussion_and_tags_on_the_course_page() {
 async fn the_review_pages_filter_by_group() {
     let Class { app, teacher, ana, ben, course, reading } = class().await;
     let ana_claim = app.annotation(reading, &ana, "claim", "Realism explains", json!({})).await;
-    app.annotation(reading, &ben, "claim", "energy trade", json!({})).await;
+    let ben_claim = app.annotation(reading, &ben, "claim", "energy trade", json!({})).await;
     let ana_id = app.user_id(&ana).await;
     let made =
         app.post(&format!("/api/courses/{course}/groups"), &teacher, json!({"name": "A", "members": [ana_id]})).await;
@@ -405,6 +405,19 @@ async fn the_review_pages_filter_by_group() {
     let mut shown: Vec<_> = html.select(&items).filter_map(|e| e.value().attr("data-annotation-id")).collect();
     shown.dedup();
     assert_eq!(shown, [ana_claim.as_str()], "only the group's work");
+
+    // The group changes: the (cached) review follows at once.
+    let ben_id = app.user_id(&ben).await;
+    let group_path = format!("/api/courses/{course}/groups/{group}");
+    let changed =
+        app.api(Method::PUT, &group_path, Some(&teacher), Some(json!({"name": "A", "members": [ben_id]}))).await;
+    assert!(changed.status.is_success(), "{}", changed.text);
+    let html = browser.get(&format!("/readings/{reading}/review?group={group}")).await.html();
+    let mut shown: Vec<_> = html.select(&items).filter_map(|e| e.value().attr("data-annotation-id")).collect();
+    shown.dedup();
+    assert_eq!(shown, [ben_claim.as_str()], "the group's work as it now is");
+    assert!(app.api(Method::DELETE, &group_path, Some(&teacher), None).await.status.is_success());
+    assert_eq!(browser.get(&format!("/readings/{reading}/review?group={group}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(browser.get(&format!("/courses/{course}/review?group=999")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(browser.get(&format!("/readings/{reading}/review?group=999")).await.status, StatusCode::NOT_FOUND);
 }

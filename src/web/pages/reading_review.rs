@@ -55,7 +55,7 @@ struct ReadingReviewPage<'a> {
     items: Vec<&'a ItemHtml>,
     error: Option<String>,
     /// The course's groups, and the one whose work the page shows alone.
-    groups: Vec<crate::db::groups::Group>,
+    groups: &'a [crate::db::groups::Group],
     group: Option<i64>,
 }
 
@@ -81,7 +81,7 @@ async fn show_reading_review(
     if transfer::is_fresh(&headers, &etag) {
         return Ok(transfer::not_modified(&etag));
     }
-    let page = review_page(&state, &access.user, places, who, None).await?;
+    let page = review_page(&state, &access.user, (places, course_revision), who, None).await?;
     Ok(transfer::tagged(page, &etag))
 }
 
@@ -113,25 +113,28 @@ struct Who {
     group: Option<i64>,
 }
 
+/// The page for the course as it stood at `course_revision` (or later).
 async fn review_page(
     state: &AppState,
     user: &CurrentUser,
-    (course_id, reading_id): (i64, i64),
+    ((course_id, reading_id), course_revision): ((i64, i64), i64),
     who: Who,
     error: Option<String>,
 ) -> Result<Response> {
     let student_id = who.student;
-    let group_members = match who.group {
-        Some(group) => Some(crate::db::groups::members_of(&state.db, course_id, group).await?.ok_or(Error::NotFound)?),
-        None => None,
-    };
-    let (_, course_revision) = review::revisions_of_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
     let mut drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
     if drawn.cached.snapshot.reading.course_id != course_id {
         // Kept for another reading that had this id: never shown; drawn again.
         state.reviews.forget_reading(reading_id);
         drawn = state.reviews.readings.get(reading_id, course_revision, || drawn::load(state, reading_id)).await?;
     }
+    let group_members = match who.group {
+        Some(group) => {
+            let group = drawn.groups.iter().find(|g| g.id == group).ok_or(Error::NotFound)?;
+            Some(group.members.iter().map(|&(id, _)| id).collect())
+        }
+        None => None,
+    };
     let student = match student_id {
         Some(id) => Some(
             drawn
@@ -174,7 +177,7 @@ async fn review_page(
         panel: panel.as_deref().unwrap_or(&drawn.panel),
         items,
         error,
-        groups: crate::db::groups::list_groups(&state.db, course_id, None).await?,
+        groups: &drawn.groups,
         group: who.group,
     };
     // Sized for the largest page drawn so far, so that the megabytes are written without regrowing.
@@ -205,14 +208,10 @@ async fn create_feedback(
             Ok(Redirect::to(&format!("/readings/{reading_id}/review#a-{}", given.annotation_id)).into_response())
         }
         Err(Error::Invalid(invalid)) => {
-            review_page(
-                &state,
-                &access.user,
-                (access.location.course_id, reading_id),
-                Who::default(),
-                Some(invalid.message),
-            )
-            .await
+            let (_, course_revision) =
+                review::revisions_of_reading(&state.db, reading_id).await?.ok_or(Error::NotFound)?;
+            let places = ((access.location.course_id, reading_id), course_revision);
+            review_page(&state, &access.user, places, Who::default(), Some(invalid.message)).await
         }
         Err(e) => Err(e),
     }

@@ -1,7 +1,7 @@
 //! The parts of a reading's review page that every instructor shares, drawn
 //! once per revision of the course (which every write to the reading moves,
 //! see the `revisions` migration) and kept in `Reviews`: what instructors may
-//! see of the reading, its students, each annotation's text and feedback
+//! see of the reading, its students and groups, each annotation's text and feedback
 //! escaped, the whole class's heatmap and side panel. A page then draws the
 //! list entries whole with the viewer's own parts (their CSRF token in each
 //! feedback form) — or, for one student alone, that student's few
@@ -10,6 +10,7 @@
 
 use super::super::heatmap;
 use crate::db::feedback::{self, Feedback};
+use crate::db::groups::{self, Group};
 use crate::db::review;
 use crate::domain::{Annotation, AnnotationId, Kind, Visibility};
 use crate::error::{Error, Result};
@@ -28,6 +29,8 @@ pub struct Drawn {
     /// The reading as of (at least) the revision these parts were drawn at.
     pub cached: Arc<Cached>,
     pub students: Vec<Student>,
+    /// The course's groups with their members (a change to them moves the course's revision).
+    pub groups: Vec<Group>,
     /// What instructors may see, in text order, with links only between those.
     pub annotations: Vec<Annotation>,
     /// Each of `annotations`' list entries.
@@ -147,6 +150,7 @@ pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
     let cached = state.snapshots.get(&state.db, reading_id, reading_revision).await?;
     let snapshot = &cached.snapshot;
     let students = students_of(&state.db, snapshot.reading.course_id).await?;
+    let groups = groups::list_groups(&state.db, snapshot.reading.course_id, None).await?;
     let mut feedback: HashMap<AnnotationId, Vec<Feedback>> = HashMap::new();
     for f in feedback::list_for_reading(&state.db, reading_id).await? {
         feedback.entry(f.annotation_id).or_default().push(f);
@@ -164,6 +168,7 @@ pub async fn load(state: &AppState, reading_id: i64) -> Result<(i64, Drawn)> {
     let drawn = Drawn {
         cached: Arc::clone(&cached),
         students,
+        groups,
         annotations,
         items,
         heat,
