@@ -70,7 +70,8 @@ async fn commit_all(db: Db, mut jobs: mpsc::UnboundedReceiver<Job>) {
             let locked = conn.begin_immediate().await;
             // While this task waited for the write lock (held by another server's group, on
             // PostgreSQL), more arrived: they join this group rather than wait for the lock again.
-            while group.len() < MOST {
+            // (If the lock was not had, they keep their own try.)
+            while locked.is_ok() && group.len() < MOST {
                 let Ok(job) = jobs.try_recv() else { break };
                 group.push(job);
             }
