@@ -67,6 +67,8 @@ async fn commit_all(db: Db, mut jobs: mpsc::UnboundedReceiver<Job>) {
             }
         };
         let (results, waiting) = {
+            // A custom BEGIN is refused if sqlx counts a transaction open, and fails in SQLite if one
+            // is; IMMEDIATE takes the write lock now, so a lock held elsewhere fails before any work.
             let locked = conn.begin_immediate().await;
             // While this task waited for the write lock (held by another server's group, on
             // PostgreSQL), more arrived: they join this group rather than wait for the lock again.
