@@ -165,3 +165,67 @@ async fn what_arrives_while_a_group_waits_for_the_write_lock_joins_it() {
     // One group takes its time once it holds the lock: ten annotations, one transaction.
     assert_eq!(created.len(), 1, "those that arrived while the first waited were stored in a group of their own");
 }
+
+#[tokio::test]
+async fn a_group_stores_every_column_as_given_whatever_its_characters() {
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let reading = app.reading(course, &teacher, "text", TEXT).await;
+    let (author,): (i64,) = store::query_as("SELECT id FROM users").fetch_one(&app.state.db).await.expect("author");
+    // What JSON escapes, what it passes through, and what SQL quotes: a group must store each as written.
+    let awkward =
+        ["say \"no\"", "back\\slash", "tab\there\nline", "it's; DROP", "🌍 e\u{301} \u{2028}", "\u{1b}[0m", ""];
+    let group: Vec<Insert> = awkward
+        .iter()
+        .enumerate()
+        .map(|(n, text)| {
+            let mut one = insert(reading, author, text);
+            one.new.kind = Kind::ALL[n % Kind::ALL.len()];
+            one.new.visibility = Visibility::ALL[n % Visibility::ALL.len()];
+            one.new.citation = Comment::parse("citation", &format!("cite {text}")).expect("citation");
+            one.new.tags = Tags::parse([format!("tag \"{n}\"").as_str()]).expect("tags");
+            one.new.position = Some(TextPosition { start: n, end: n + 5 });
+            let exact: String = TEXT.chars().skip(n).take(5).collect();
+            one.new.quote =
+                Some(TextQuote { exact, prefix: format!("before {text}"), suffix: format!("after {text}") });
+            one
+        })
+        .collect();
+    let mut conn = app.state.db.acquire().await.expect("connection");
+    let results = commit(&mut conn, &group).await;
+    let ids: Vec<String> = results.into_iter().map(|r| r.expect("stored").0.to_string()).collect();
+
+    type Stored = (String, i64, String, String, String, String, String, i64, i64, String, String, String);
+    for (id, want) in ids.iter().zip(&group) {
+        let row: Stored = store::query_as(
+            "SELECT kind, author_id, comment, citation, tags, visibility, exact, start, \"end\", prefix, suffix, \
+             created_at FROM annotations WHERE uuid = ? AND reading_id = ?",
+        )
+        .bind(id)
+        .bind(reading)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("the annotation, under the id it was answered with");
+        let (position, quote) = (want.new.position.expect("position"), want.new.quote.as_ref().expect("quote"));
+        let expected = (
+            want.new.kind.as_str().to_owned(),
+            author,
+            want.new.comment.as_str().to_owned(),
+            want.new.citation.as_str().to_owned(),
+            serde_json::to_string(want.new.tags.as_slice()).expect("tags"),
+            want.new.visibility.as_str().to_owned(),
+            quote.exact.clone(),
+            i64::try_from(position.start).expect("start"),
+            i64::try_from(position.end).expect("end"),
+            quote.prefix.clone(),
+            quote.suffix.clone(),
+        );
+        assert_eq!(
+            (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10),
+            expected,
+            "annotation {id}"
+        );
+        assert!(row.11.starts_with("20"), "created_at is a stored time: {}", row.11);
+    }
+}

@@ -5,7 +5,7 @@ use super::LinkTarget;
 use crate::db::Db;
 use crate::db::now;
 use crate::db::store;
-use crate::db::store::Conn;
+use crate::db::store::{Backend, Conn};
 use crate::domain::{AnnotationId, Kind, NewAnnotation, Relation, Visibility};
 use crate::formats::w3c::Provenance;
 use crate::text::anchor::{TextPosition, TextQuote};
@@ -90,12 +90,30 @@ pub(in crate::db) async fn insert_rows(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = store::Builder::new(INSERT);
-    sql.push_values(&rows, |values, row| row.push(values, now));
-    // One statement per group size would crowd the connection's statement cache out.
-    sql.build().persistent(false).execute(conn).await?;
+    if conn.backend() == Backend::Postgres {
+        // One statement whatever the group's size, so PostgreSQL parses and plans it once
+        // per connection, not once per group: a group's rows as one JSON array.
+        let json: Vec<_> = rows.iter().map(Row::json).collect();
+        let json = serde_json::to_string(&json).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        store::query(INSERT_FROM_JSON).bind(json).bind(now).execute(conn).await?;
+    } else {
+        let mut sql = store::Builder::new(INSERT);
+        sql.push_values(&rows, |values, row| row.push(values, now));
+        // One statement per group size would crowd the connection's statement cache out.
+        sql.build().persistent(false).execute(conn).await?;
+    }
     Ok(rows.into_iter().map(|row| row.id).collect())
 }
+
+/// [`INSERT`] on PostgreSQL for a group: its rows from the JSON array bound first
+/// (as [`Row::json`] writes them), their times bound second.
+const INSERT_FROM_JSON: &str = "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, \
+     tags, visibility, start, \"end\", exact, prefix, suffix, created_at, modified_at, anchored_version) \
+     SELECT r.uuid, r.reading_id, r.author_id, r.kind, r.comment, r.citation, r.tags, r.visibility, r.start, \
+     r.\"end\", r.exact, r.prefix, r.suffix, ?2, ?2, (SELECT version FROM readings WHERE id = r.reading_id) \
+     FROM json_to_recordset(?1::json) AS r(uuid text, reading_id bigint, author_id bigint, kind text, \
+     comment text, citation text, tags text, visibility text, start bigint, \"end\" bigint, exact text, \
+     prefix text, suffix text)";
 
 const INSERT: &str = "INSERT INTO annotations (uuid, reading_id, author_id, kind, comment, citation, tags, \
      visibility, start, \"end\", exact, prefix, suffix, created_at, modified_at, anchored_version) ";
@@ -111,6 +129,24 @@ struct Row<'a> {
     end: i64,
 }
 
+/// One new annotation's columns in a group's JSON array (see [`INSERT_FROM_JSON`]).
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    uuid: String,
+    reading_id: i64,
+    author_id: i64,
+    kind: &'a str,
+    comment: &'a str,
+    citation: &'a str,
+    tags: &'a str,
+    visibility: &'a str,
+    start: i64,
+    end: i64,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
 impl<'a> Row<'a> {
     fn new(reading_id: i64, author_id: i64, new: &'a NewAnnotation) -> sqlx::Result<Self> {
         let encode = |e: std::num::TryFromIntError| sqlx::Error::Encode(Box::new(e));
@@ -124,6 +160,26 @@ impl<'a> Row<'a> {
             start: i64::try_from(position.start).map_err(encode)?,
             end: i64::try_from(position.end).map_err(encode)?,
         })
+    }
+
+    /// The row as [`INSERT_FROM_JSON`] reads it.
+    fn json(&self) -> JsonRow<'_> {
+        let quote = self.new.quote.as_ref();
+        JsonRow {
+            uuid: self.id.to_string(),
+            reading_id: self.reading_id,
+            author_id: self.author_id,
+            kind: self.new.kind.as_str(),
+            comment: self.new.comment.as_str(),
+            citation: self.new.citation.as_str(),
+            tags: &self.tags,
+            visibility: self.new.visibility.as_str(),
+            start: self.start,
+            end: self.end,
+            exact: quote.map_or("", |q| q.exact.as_str()),
+            prefix: quote.map_or("", |q| q.prefix.as_str()),
+            suffix: quote.map_or("", |q| q.suffix.as_str()),
+        }
     }
 
     fn push(&self, values: &mut store::Values<'_, 'a>, now: &'a str) {
