@@ -1,11 +1,14 @@
 //! The course review's tables as one value, derived once per revision of the
 //! course (see the `revisions` migration) and shared by every instructor's page
 //! until a write moves it on: each reading's tallies under the rubric, their sum
-//! over the course, the rubric and the post-first setting.
+//! over the course, the rubric, the post-first and departed-work settings and
+//! the course's groups.
 
 use super::students_of;
 use super::tables::{ReadingTable, course_tallies, reading_tables};
 use crate::db::Db;
+use crate::db::departures;
+use crate::db::groups::{self, Group};
 use crate::db::readings::{self, ReadingSummary};
 use crate::db::review;
 use crate::domain::Rubric;
@@ -19,6 +22,11 @@ pub struct Dashboard {
     pub tables: Vec<ReadingTable>,
     /// Each student's work summed over the readings.
     pub course_wide: ReadingTable,
+    /// Whether a departed student's work stays, anonymised (a change to the setting moves the revision).
+    pub keeps_departed_work: bool,
+    /// The course's groups, for the filter (a group added, renamed or removed moves the revision;
+    /// their members are read afresh when the tables are filtered to one).
+    pub groups: Vec<Group>,
 }
 
 /// The course's dashboard and the revision it was derived at, or `None` if there is no such course.
@@ -34,5 +42,7 @@ pub async fn load(db: &Db, course_id: i64) -> Result<Option<(i64, Dashboard)>> {
         tallies: course_tallies(&students, &tables),
     };
     let post_first = review::post_first(db, course_id).await?;
-    Ok(Some((revision, Dashboard { rubric, post_first, tables, course_wide })))
+    let keeps_departed_work = departures::keeps_departed_work(db, course_id).await?;
+    let groups = groups::list_groups(db, course_id, None).await?;
+    Ok(Some((revision, Dashboard { rubric, post_first, tables, course_wide, keeps_departed_work, groups })))
 }

@@ -412,12 +412,22 @@ async fn the_review_pages_filter_by_group() {
     let changed =
         app.api(Method::PUT, &group_path, Some(&teacher), Some(json!({"name": "A", "members": [ben_id]}))).await;
     assert!(changed.status.is_success(), "{}", changed.text);
+    let renamed =
+        app.api(Method::PUT, &group_path, Some(&teacher), Some(json!({"name": "Team Ben", "members": [ben_id]}))).await;
+    assert!(renamed.status.is_success(), "{}", renamed.text);
+    let course_review = browser.get(&format!("/courses/{course}/review")).await;
+    assert!(
+        course_review.text.contains(">Team Ben</option>"),
+        "the course review's filter names the group as it now is"
+    );
     let html = browser.get(&format!("/readings/{reading}/review?group={group}")).await.html();
     let mut shown: Vec<_> = html.select(&items).filter_map(|e| e.value().attr("data-annotation-id")).collect();
     shown.dedup();
     assert_eq!(shown, [ben_claim.as_str()], "the group's work as it now is");
     assert!(app.api(Method::DELETE, &group_path, Some(&teacher), None).await.status.is_success());
     assert_eq!(browser.get(&format!("/readings/{reading}/review?group={group}")).await.status, StatusCode::NOT_FOUND);
+    let course_review = browser.get(&format!("/courses/{course}/review")).await;
+    assert!(!course_review.text.contains("data-role=\"group-filter\""), "no filter once the course has no group");
     assert_eq!(browser.get(&format!("/courses/{course}/review?group=999")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(browser.get(&format!("/readings/{reading}/review?group=999")).await.status, StatusCode::NOT_FOUND);
 }

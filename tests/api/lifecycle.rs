@@ -279,8 +279,14 @@ async fn a_course_set_to_delete_loses_a_departed_students_work_and_a_sole_instru
     let reading = app.reading(course, &teacher, "text", ESSAY).await;
     app.annotation(reading, &leaver, "claim", "partners, not allies", json!({})).await;
     let teacher_browser = app.browser(&teacher).await;
+    let review = format!("/courses/{course}/review");
+    assert!(teacher_browser.get(&review).await.text.contains(r#"value="anonymise" checked"#), "kept by default");
     let saved = teacher_browser.post_form(&format!("/courses/{course}/settings"), &[("departed_work", "delete")]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(
+        teacher_browser.get(&review).await.text.contains(r#"value="delete" checked"#),
+        "the review shows it at once"
+    );
     let sole = teacher_browser.post_form("/account/delete", &[("password", PASSWORD), ("confirm", "delete")]).await;
     assert_eq!(sole.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(sole.text.contains("only instructor"));

@@ -188,7 +188,7 @@ async fn review_page(
     let page = ReviewPage {
         layout: Layout::for_user(Some(&access.user)),
         post_first: dashboard.post_first,
-        keeps_departed_work: crate::db::departures::keeps_departed_work(&state.db, access.course_id).await?,
+        keeps_departed_work: dashboard.keeps_departed_work,
         lms_auto: crate::db::lti::contexts::push_on_write(&state.db, access.course_id).await?,
         lms_grades: match crate::db::lti::contexts::context_of_course(&state.db, access.course_id).await? {
             Some(_) => Some(crate::db::lti::grade_report(&state.db, access.course_id).await?),
@@ -200,7 +200,7 @@ async fn review_page(
         rule: dashboard.rubric.describe(),
         rubric: form.unwrap_or_else(|| dashboard.rubric.fields()),
         error,
-        groups: crate::db::groups::list_groups(&state.db, access.course_id, None).await?,
+        groups: dashboard.groups.clone(),
         group,
     };
     Ok((status, render(&page)?).into_response())
