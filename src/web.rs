@@ -19,7 +19,7 @@ mod security;
 mod snapshots;
 mod transfer;
 
-pub use access::{AnnotationAccess, AuthorAccess, CourseAccess, Instructor, ReadingAccess};
+pub use access::{AnnotationAccess, AuthorAccess, CourseAccess, Instructor, ReadingAccess, VisitorAccess};
 /// The derived JSON Schemas of the API's bodies (`openapi.json`'s components are checked against them).
 pub use api::wire::components as api_schemas;
 pub use auth::{CurrentUser, SESSION_COOKIE};

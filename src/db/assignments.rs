@@ -116,13 +116,12 @@ pub async fn set_time_zone(db: &Db, course_id: i64, zone: UtcOffset) -> sqlx::Re
 /// reading page is the most requested page, and a write waits for the disk).
 pub const VISIT_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
-/// Records that `user_id` opened the reading now (unless they did less than
-/// [`VISIT_GRANULARITY`] ago); returns when they had last opened it before
-/// (what the page marks new work against), if ever.
-pub async fn record_visit(db: &Db, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
-    let before = last_visit(db, user_id, reading_id).await?;
+/// Records that `user_id` opened the reading now, unless `before` (when they had
+/// last opened it, as `readings::access_with_visit` read it) is
+/// less than [`VISIT_GRANULARITY`] ago.
+pub async fn record_visit(db: &Db, user_id: i64, reading_id: i64, before: Option<&str>) -> sqlx::Result<()> {
     let now = chrono::Utc::now();
-    let recent = before.as_deref().and_then(|t| parse_time(t).ok()).is_some_and(|t| now - t < VISIT_GRANULARITY);
+    let recent = before.and_then(|t| parse_time(t).ok()).is_some_and(|t| now - t < VISIT_GRANULARITY);
     if !recent {
         store::query(
             "INSERT INTO reading_visits (user_id, reading_id, visited_at) VALUES (?, ?, ?)
@@ -134,18 +133,7 @@ pub async fn record_visit(db: &Db, user_id: i64, reading_id: i64) -> sqlx::Resul
         .execute(db)
         .await?;
     }
-    Ok(before)
-}
-
-/// When `user_id` last opened the reading, if ever.
-pub async fn last_visit(db: &Db, user_id: i64, reading_id: i64) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> =
-        store::query_as("SELECT visited_at FROM reading_visits WHERE user_id = ? AND reading_id = ?")
-            .bind(user_id)
-            .bind(reading_id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(t,)| t))
+    Ok(())
 }
 
 /// One reading of the course as a member sees it on the course page.

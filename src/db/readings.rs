@@ -87,6 +87,26 @@ pub async fn access_of(db: &Db, reading_id: i64, user_id: i64) -> sqlx::Result<O
     Ok(row.map(|(course, revision, role)| (course, revision, role.and_then(|r| r.parse().ok()))))
 }
 
+/// [`access_of`] and, in the same query, when the user last opened the reading
+/// (stored time text; see `assignments::record_visit`), if ever.
+pub async fn access_with_visit(
+    db: &Db,
+    reading_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<((i64, i64, Option<Role>), Option<String>)>> {
+    let row: Option<(i64, i64, Option<String>, Option<String>)> = store::query_as(
+        "SELECT r.course_id, r.revision, m.role, v.visited_at FROM readings r
+         LEFT JOIN memberships m ON m.course_id = r.course_id AND m.user_id = ?2
+         LEFT JOIN reading_visits v ON v.reading_id = r.id AND v.user_id = ?2
+         WHERE r.id = ?1",
+    )
+    .bind(reading_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(course, revision, role, visited)| ((course, revision, role.and_then(|r| r.parse().ok())), visited)))
+}
+
 /// [`access_of`] and, in the same query, the user's [`Standing`] in the reading as
 /// the author of a new annotation there.
 pub async fn access_as_author(

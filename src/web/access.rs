@@ -41,6 +41,15 @@ pub struct AuthorAccess {
     pub standing: Standing,
 }
 
+/// A [`ReadingAccess`] for the reading page, with when the caller had last opened
+/// the reading (what the page marks new work against), loaded in the same query.
+#[derive(Debug, Clone)]
+pub struct VisitorAccess {
+    pub access: ReadingAccess,
+    /// Stored time text, if they ever opened it.
+    pub last_visit: Option<String>,
+}
+
 /// A member of the course that owns the path's `{annotation_id}` (and, when the
 /// path also names `{reading_id}`, the annotation is in that reading).
 #[derive(Debug, Clone)]
@@ -179,6 +188,17 @@ impl FromRequestParts<AppState> for AuthorAccess {
         let (found, standing) =
             readings::access_as_author(&state.db, reading_id, user.user.id).await?.ok_or(Error::NotFound)?;
         Ok(Self { access: ReadingAccess::checked(user, reading_id, found)?, standing })
+    }
+}
+
+impl FromRequestParts<AppState> for VisitorAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let (reading_id, user) = ReadingAccess::asked(parts, state).await?;
+        let (found, last_visit) =
+            readings::access_with_visit(&state.db, reading_id, user.user.id).await?.ok_or(Error::NotFound)?;
+        Ok(Self { access: ReadingAccess::checked(user, reading_id, found)?, last_visit })
     }
 }
 

@@ -23,7 +23,7 @@ use crate::web::effects;
 use crate::web::events::reading_events;
 use crate::web::forms::{Form, Query};
 use crate::web::transfer;
-use crate::web::{AppState, AuthorAccess, ReadingAccess};
+use crate::web::{AppState, AuthorAccess, ReadingAccess, VisitorAccess};
 pub use article::{BlockCache, DrawnBlock};
 use askama::Template;
 use axum::Router;
@@ -125,12 +125,13 @@ struct AnnotateForm {
 /// between visits).
 async fn show_reading(
     State(state): State<AppState>,
-    access: ReadingAccess,
+    visitor: VisitorAccess,
     Query(query): Query<PageQuery>,
     Query(news_query): Query<since::SinceQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let news = since::News::visit(&state, access.viewer, access.reading_id, &news_query).await?;
+    let news = since::News::visit(&state, &visitor, &news_query).await?;
+    let access = visitor.access;
     let view = ReadingView::load(&state, &access).await?.with_news(&news);
     let all = query.list == "all";
     let etag = page_tag(&access, all, &news, &view);

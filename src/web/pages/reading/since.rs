@@ -6,8 +6,8 @@
 
 use crate::db::assignments;
 use crate::domain::{Annotation, Viewer, parse_rfc3339};
-use crate::error::{Error, Result};
-use crate::web::AppState;
+use crate::error::Result;
+use crate::web::{AppState, VisitorAccess};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -28,25 +28,20 @@ pub struct News {
 }
 
 impl News {
-    /// Records this visit and reads the query. A `since` that is not a time is 422.
-    pub async fn visit(state: &AppState, viewer: Viewer, reading_id: i64, query: &SinceQuery) -> Result<Self> {
+    /// Records this visit and reads the query. `before` is when the viewer had
+    /// last opened the reading ([`VisitorAccess`]). A `since` that is not a time is 422.
+    pub async fn visit(state: &AppState, visitor: &VisitorAccess, query: &SinceQuery) -> Result<Self> {
         let only_after = match query.since.as_deref().map(str::trim) {
             None => None,
             Some("") => Some(DateTime::<Utc>::MIN_UTC),
             Some(text) => Some(parse_rfc3339("since", text)?),
         };
+        let (access, before) = (&visitor.access, visitor.last_visit.as_deref());
         // A visit that cannot be stored (a full disk) must not cost the reader the page.
-        let last_visit = match assignments::record_visit(&state.db, viewer.user_id, reading_id).await {
-            Ok(before) => before.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.to_utc()),
-            Err(e) => {
-                tracing::warn!("could not record a visit to reading {reading_id}: {e}");
-                assignments::last_visit(&state.db, viewer.user_id, reading_id)
-                    .await
-                    .map_err(Error::from)?
-                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                    .map(|t| t.to_utc())
-            }
-        };
+        if let Err(e) = assignments::record_visit(&state.db, access.viewer.user_id, access.reading_id, before).await {
+            tracing::warn!("could not record a visit to reading {}: {e}", access.reading_id);
+        }
+        let last_visit = before.and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.to_utc());
         Ok(Self { only_after, last_visit })
     }
 
