@@ -28,8 +28,8 @@ pub struct News {
 }
 
 impl News {
-    /// Records this visit and reads the query. `before` is when the viewer had
-    /// last opened the reading ([`VisitorAccess`]). A `since` that is not a time is 422.
+    /// Records this visit and reads the query; the visit before this one is the
+    /// one [`VisitorAccess`] read with the access check. A `since` that is not a time is 422.
     pub async fn visit(state: &AppState, visitor: &VisitorAccess, query: &SinceQuery) -> Result<Self> {
         let only_after = match query.since.as_deref().map(str::trim) {
             None => None,
