@@ -76,6 +76,20 @@ pub async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
     let pool = PgPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(10))
+        // By default sqlx pings a connection before handing it out, a round trip to the
+        // database for every query on top of the one it makes when the connection comes
+        // back (which finds a connection lost in use). Busy connections are pinged then
+        // only; one left idle a while, which the database may have dropped meanwhile (a
+        // restart, a failover, an idle timeout), is pinged before use, and replaced if dead.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for < PING_AFTER_IDLE {
+                    return Ok(true);
+                }
+                conn.ping().await.map(|()| true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL at {name}: {e}"))?;
@@ -85,6 +99,9 @@ pub async fn connect_postgres(url: &str) -> anyhow::Result<Db> {
         .map_err(|e| anyhow::anyhow!("cannot migrate the PostgreSQL database at {name}: {e}"))?;
     Ok(Db::Postgres(pool))
 }
+
+/// A PostgreSQL connection idle longer than this is pinged before it is used again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// How long a write waits for another writer (SQLite's busy timeout, PostgreSQL's
 /// `lock_timeout`) before it is refused as locked.

@@ -176,3 +176,48 @@ async fn every_table_moves_revisions_by_trigger_or_says_why_not() {
     }
     assert!(missing.is_empty(), "the revision contract is broken:\n{}", missing.join("\n"));
 }
+
+/// PostgreSQL: connections the database dropped while they sat idle in the pool
+/// (a restart, a failover, an idle timeout) are found dead and replaced before a
+/// request is given one, rather than handed out to fail it.
+#[tokio::test]
+async fn connections_the_database_dropped_while_idle_are_replaced_before_use() {
+    if support::postgres_only("a pool of connections to a database server") {
+        return;
+    }
+    let app = TestApp::new().await;
+    let teacher = app.user("teacher").await;
+    let course = app.course(&teacher, &[]).await;
+    let store::Db::Postgres(pool) = &app.state.db else { panic!("the app is on PostgreSQL") };
+    // Several connections at once, so that the pool keeps that many, and their server processes.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(pool.acquire().await.expect("a connection"));
+    }
+    let mut pids: Vec<i32> = Vec::new();
+    for conn in &mut held {
+        pids.push(sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut **conn).await.expect("pid"));
+    }
+    drop(held);
+    let url = counterpoint::fixtures::postgres_url().expect("the cluster");
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.expect("the cluster");
+    let ended: Vec<bool> = sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid")
+        .bind(&pids)
+        .fetch_all(&mut admin)
+        .await
+        .expect("terminate");
+    assert_eq!(ended, vec![true; pids.len()], "each of the pool's connections was ended");
+    // Idle past the time after which a connection is checked before use.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let path = format!("/courses/{course}");
+    let answers = futures_util::future::join_all((0..6).map(|_| app.get(&path, &teacher))).await;
+    for answer in answers {
+        assert_eq!(answer.status, axum::http::StatusCode::OK, "{}", answer.text);
+    }
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)")
+        .bind(&pids)
+        .fetch_one(&mut admin)
+        .await
+        .expect("count");
+    assert_eq!(left, 0, "the ended connections are gone");
+}

@@ -265,6 +265,16 @@ pub fn sqlite_only(what: &str) -> bool {
     skip
 }
 
+/// True (and says so) when a test of PostgreSQL itself, `what`, is asked to run on
+/// SQLite, where it has no meaning; the test then returns.
+pub fn postgres_only(what: &str) -> bool {
+    let skip = !on_postgres();
+    if skip {
+        eprintln!("not run on SQLite: {what} is PostgreSQL's own");
+    }
+    skip
+}
+
 /// A fresh database for one test: an SQLite file in `dir`, or a schema of its own on PostgreSQL.
 async fn database(dir: &TempDir) -> std::path::PathBuf {
     if on_postgres() {
