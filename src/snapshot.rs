@@ -73,6 +73,8 @@ pub struct Snapshot {
     pub targets: Vec<Vec<(Relation, usize)>>,
     /// Every author's name and id, sorted by name.
     pub authors: Vec<(String, i64)>,
+    /// What a view reads of each annotation (as `annotations`), packed apart from them.
+    facts: Vec<Facts>,
     /// For each of the reading's blocks, the annotations that overlap it (indices, in text order).
     pub by_block: Vec<Vec<usize>>,
     /// Each annotation's row id, and the last entry of the change log this
@@ -87,6 +89,18 @@ pub struct Snapshot {
     pub vocabulary: Vocabulary,
     /// The SHA-256 of the file the reading was imported from (a PDF), if any.
     pub original: Option<String>,
+}
+
+/// What every view reads of an annotation, for each of them on every view: a
+/// page's visibility mask, argument counts and author list come from these,
+/// which fit in the processor's cache where two thousand annotations do not.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    author_id: i64,
+    /// The author's place in `Snapshot::authors`.
+    author: usize,
+    kind: Kind,
+    visibility: Visibility,
 }
 
 /// The revision of `reading_id` as it stands, or `None` if there is no such reading.
@@ -130,6 +144,17 @@ impl Snapshot {
             annotations.iter().map(|a| (a.author_name.clone(), a.author_id)).collect();
         authors.sort_unstable();
         authors.dedup();
+        let facts = annotations
+            .iter()
+            .map(|a| Facts {
+                author_id: a.author_id,
+                author: authors
+                    .binary_search_by(|(name, id)| (name.as_str(), *id).cmp(&(a.author_name.as_str(), a.author_id)))
+                    .unwrap_or_default(),
+                kind: a.kind,
+                visibility: a.visibility,
+            })
+            .collect();
         let index = CharIndex::new(&reading.doc.text);
         let provenance = HashMap::new();
         let by_block = by_block(&reading.doc.blocks, &annotations);
@@ -144,6 +169,7 @@ impl Snapshot {
             provenance,
             targets,
             authors,
+            facts,
             by_block,
             rows: Vec::new(),
             seq: 0,
@@ -184,6 +210,12 @@ impl Snapshot {
         Self { provenance, ..self }
     }
 
+    /// The kind of the annotation at place `i` (as `annotations[i].kind`, from the packed facts).
+    #[must_use]
+    pub fn kind_of(&self, i: usize) -> Kind {
+        self.facts[i].kind
+    }
+
     /// Whether `viewer` may see `annotation` (see [`Snapshot::allows`]).
     #[must_use]
     pub fn may_see(&self, viewer: Viewer, annotation: &Annotation) -> bool {
@@ -197,10 +229,13 @@ impl Snapshot {
     /// `db::visibility::VISIBLE` is the same rule in SQL.
     #[must_use]
     pub fn allows(&self, viewer: Viewer, author_id: i64, visibility: Visibility) -> bool {
+        self.allows_when(viewer, self.sees_classmates(viewer), author_id, visibility)
+    }
+
+    /// [`Snapshot::allows`], with whether the viewer sees classmates' work at all already known.
+    fn allows_when(&self, viewer: Viewer, classmates: bool, author_id: i64, visibility: Visibility) -> bool {
         author_id == viewer.user_id
-            || (viewer.can_see(author_id, visibility)
-                && self.sees_classmates(viewer)
-                && self.circles.allows(viewer, author_id))
+            || (viewer.can_see(author_id, visibility) && classmates && self.circles.allows(viewer, author_id))
     }
 
     /// The orphans `viewer` may see: their own, and as an instructor the others'
@@ -222,22 +257,19 @@ impl Snapshot {
     /// Which of `annotations` `viewer` may see, by index (a [`View`] holds it).
     #[must_use]
     fn mask_for(&self, viewer: Viewer) -> Vec<bool> {
-        self.annotations.iter().map(|a| self.may_see(viewer, a)).collect()
+        let classmates = self.sees_classmates(viewer);
+        self.facts.iter().map(|f| self.allows_when(viewer, classmates, f.author_id, f.visibility)).collect()
     }
 
     /// The names of the authors of what `mask` shows, sorted, each once.
     #[must_use]
     fn authors_in(&self, mask: &[bool]) -> Vec<&str> {
-        let mut ids: Vec<i64> =
-            self.annotations.iter().zip(mask).filter(|(_, shown)| **shown).map(|(a, _)| a.author_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut names: Vec<&str> = self
-            .authors
-            .iter()
-            .filter(|(_, id)| ids.binary_search(id).is_ok())
-            .map(|(name, _)| name.as_str())
-            .collect();
+        let mut shown = vec![false; self.authors.len()];
+        for (facts, _) in self.facts.iter().zip(mask).filter(|(_, shown)| **shown) {
+            shown[facts.author] = true;
+        }
+        let mut names: Vec<&str> =
+            self.authors.iter().zip(shown).filter(|(_, shown)| *shown).map(|((name, _), _)| name.as_str()).collect();
         names.dedup();
         names
     }
@@ -258,12 +290,12 @@ impl Snapshot {
     /// the visible annotations, by index rather than by id (a page asks for it each time).
     #[must_use]
     fn argument_counts(&self, mask: &[bool]) -> Counts {
-        let on = |i: usize| mask[i] && argument::on_map(self.annotations[i].kind);
+        let on = |i: usize| mask[i] && argument::on_map(self.facts[i].kind);
         let mut counts = Counts::default();
         let mut supporters = vec![0_usize; mask.len()];
         let mut rebuttals = vec![0_usize; mask.len()];
         for from in (0..mask.len()).filter(|&i| on(i)) {
-            match self.annotations[from].kind {
+            match self.facts[from].kind {
                 Kind::Claim => counts.claims += 1,
                 Kind::Counterargument => counts.counterarguments += 1,
                 _ => counts.sources += 1,
@@ -280,7 +312,7 @@ impl Snapshot {
                 };
             }
         }
-        for claim in (0..mask.len()).filter(|&i| on(i) && self.annotations[i].kind == Kind::Claim) {
+        for claim in (0..mask.len()).filter(|&i| on(i) && self.facts[i].kind == Kind::Claim) {
             counts.unsupported += usize::from(supporters[claim] == 0);
             counts.unchallenged += usize::from(rebuttals[claim] == 0);
         }

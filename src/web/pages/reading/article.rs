@@ -61,22 +61,22 @@ impl BlockCache {
     /// its annotations, in text order, each overlapping the block) drawn on it,
     /// those flagged in `fresh` (one flag each) marked new.
     pub fn drawn(&self, snapshot: &Snapshot, b: usize, over: &[usize], fresh: &[bool]) -> Result<DrawnBlock> {
-        let annotations: Vec<&Annotation> = over.iter().map(|&i| &snapshot.annotations[i]).collect();
-        let key: Key = annotations
-            .iter()
-            .zip(fresh.iter().chain(std::iter::repeat(&false)))
-            .map(|(a, &new)| (a.id, a.kind, a.position.start, a.position.end, new))
-            .collect();
         let Some(slot) = self.blocks.get(b) else { return Ok(DrawnBlock::default()) };
+        let part = |n: usize| {
+            let a = &snapshot.annotations[over[n]];
+            (a.id, a.kind, a.position.start, a.position.end, fresh.get(n).copied().unwrap_or(false))
+        };
+        // Compared in place: a page asks for every block, and nearly all are kept already.
+        let same = |key: &Key| key.len() == over.len() && key.iter().enumerate().all(|(n, k)| *k == part(n));
         {
             let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(at) = kept.iter().position(|(k, _)| *k == key) {
-                let hit = kept.remove(at);
-                let drawn = hit.1.clone();
-                kept.insert(0, hit);
-                return Ok(drawn);
+            if let Some(at) = kept.iter().position(|(k, _)| same(k)) {
+                kept[..=at].rotate_right(1);
+                return Ok(kept[0].1.clone());
             }
         }
+        let key: Key = (0..over.len()).map(part).collect();
+        let annotations: Vec<&Annotation> = over.iter().map(|&i| &snapshot.annotations[i]).collect();
         let ids: Vec<String> = annotations.iter().map(|a| a.id.to_string()).collect();
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let reading = &snapshot.reading;

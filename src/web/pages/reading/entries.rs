@@ -91,7 +91,8 @@ pub struct Item<'a> {
     pub html: &'a ItemHtml,
     /// Whether the viewer wrote it (`data-mine`).
     pub mine: bool,
-    /// Links to annotations this viewer may see: (relation, the target's entry).
+    /// Links to annotations this viewer may see: (relation, the target's entry); left
+    /// empty when the entry comes `drawn` already (the drawing has them).
     pub links: Vec<(&'static str, &'a ItemHtml)>,
     /// The entry as drawn for everyone who sees it the same way, when this viewer does.
     pub drawn: Option<&'a Drawn>,
@@ -110,18 +111,18 @@ impl<'a> Item<'a> {
     /// not write it and sees all its links sees it.
     pub fn for_viewer(view: &'a View, html: &'a [Arc<ItemHtml>], drawn: &'a OnceLock<Drawn>, i: usize) -> Result<Self> {
         let annotation = view.at(i);
-        let links = view.links_of(i).map(|(relation, to)| (relation.as_str(), &*html[to])).collect();
         let mine = annotation.author_id == view.viewer().user_id;
+        let shared = !mine && view.sees_all_links_of(i);
+        // A page lists a thousand entries drawn already: those need no links of their own.
+        if let Some(kept) = drawn.get().filter(|_| shared) {
+            return Ok(Self { annotation, html: &html[i], mine, links: Vec::new(), drawn: Some(kept) });
+        }
+        let links = view.links_of(i).map(|(relation, to)| (relation.as_str(), &*html[to])).collect();
         let mut item = Self { annotation, html: &html[i], mine, links, drawn: None };
-        if !mine && view.sees_all_links_of(i) {
-            item.drawn = Some(match drawn.get() {
-                Some(kept) => kept,
-                None => {
-                    let fresh = Drawn::from(EntryPart { item: &item }.render()?);
-                    // Another request may have drawn it meanwhile: either drawing is the same.
-                    drawn.get_or_init(|| fresh)
-                }
-            });
+        if shared {
+            let fresh = Drawn::from(EntryPart { item: &item }.render()?);
+            // Another request may have drawn it meanwhile: either drawing is the same.
+            item.drawn = Some(drawn.get_or_init(|| fresh));
         }
         Ok(item)
     }

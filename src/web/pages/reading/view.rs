@@ -100,14 +100,23 @@ impl ReadingView {
 
     /// Every block of the article, drawn with what the viewer sees.
     pub fn blocks(&self) -> Result<Vec<DrawnBlock>> {
-        (0..self.snapshot().by_block.len()).map(|b| self.block(b)).collect()
+        let mut over = Vec::new();
+        let mut fresh = Vec::new();
+        (0..self.snapshot().by_block.len()).map(|b| self.block_with(b, &mut over, &mut fresh)).collect()
     }
 
     /// Block `b`, drawn with what the viewer sees.
     pub fn block(&self, b: usize) -> Result<DrawnBlock> {
-        let over: Vec<usize> = self.snapshot().by_block[b].iter().copied().filter(|&i| self.drawn[i]).collect();
-        let fresh: Vec<bool> = over.iter().map(|&i| self.fresh[i]).collect();
-        self.cached.blocks.drawn(self.snapshot(), b, &over, &fresh)
+        self.block_with(b, &mut Vec::new(), &mut Vec::new())
+    }
+
+    /// Block `b`, with `over` and `fresh` as room for what is drawn over it.
+    fn block_with(&self, b: usize, over: &mut Vec<usize>, fresh: &mut Vec<bool>) -> Result<DrawnBlock> {
+        over.clear();
+        over.extend(self.snapshot().by_block[b].iter().copied().filter(|&i| self.drawn[i]));
+        fresh.clear();
+        fresh.extend(over.iter().map(|&i| self.fresh[i]));
+        self.cached.blocks.drawn(self.snapshot(), b, over, fresh)
     }
 
     /// The index of the block starting at `start`, if one does.
@@ -154,8 +163,8 @@ impl ReadingView {
     /// The claims the viewer sees, which a counterargument or source may be linked to.
     pub fn claims(&self) -> Result<Vec<&ItemHtml>> {
         let html = item_html(&self.cached)?;
-        let annotations = &self.snapshot().annotations;
-        Ok(self.shown.iter().filter(|&&i| annotations[i].kind == Kind::Claim).map(|&i| &*html[i]).collect())
+        let snapshot = self.snapshot();
+        Ok(self.shown.iter().filter(|&&i| snapshot.kind_of(i) == Kind::Claim).map(|&i| &*html[i]).collect())
     }
 
     /// Every annotation's entry's shared parts, indexed as the snapshot's annotations.
@@ -177,8 +186,14 @@ impl ReadingView {
     /// How many of each kind the page shows (the news filter may narrow them).
     #[must_use]
     pub fn counts(&self) -> Vec<(Kind, usize)> {
-        let annotations = &self.snapshot().annotations;
-        Kind::ALL.iter().map(|k| (*k, self.shown.iter().filter(|&&i| annotations[i].kind == *k).count())).collect()
+        let mut counts = Kind::ALL.map(|k| (k, 0));
+        for &i in &self.shown {
+            let kind = self.snapshot().kind_of(i);
+            if let Some((_, n)) = counts.iter_mut().find(|(k, _)| *k == kind) {
+                *n += 1;
+            }
+        }
+        counts.to_vec()
     }
 
     /// The argument's counts among what the viewer sees.
