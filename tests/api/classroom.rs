@@ -67,6 +67,9 @@ async fn only_instructors_spotlight_and_the_class_sees_the_mark_everywhere() {
     assert!(app.get(&format!("/api/annotations/{claim}"), &ben).await.json().get("spotlight").is_none());
     let page = app.get(&format!("/readings/{reading}"), &ben).await.html();
     assert_eq!(page.select(&spot).count(), 0, "the section empties at once");
+    let any_mark =
+        scraper::Selector::parse("li.annotation:is([data-spotlight], [data-answered], [data-tags])").expect("selector");
+    assert_eq!(page.select(&any_mark).count(), 0, "an entry leaves out the marks that are off");
 
     let private = app.annotation(reading, &ana, "note", "energy trade", json!({"visibility": "private"})).await;
     let hidden = format!("/api/annotations/{private}/spotlight");

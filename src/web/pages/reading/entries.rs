@@ -20,7 +20,9 @@ use std::sync::{Arc, OnceLock};
 pub struct ItemHtml {
     pub id: Escaped,
     pub author: Escaped,
-    /// The tags, and the same as a JSON array for the panel's tag filter.
+    /// The tags, and the same as a JSON array for the panel's tag filter (the
+    /// entry leaves the attribute out when there are none, as it leaves out marks
+    /// that are off: the page script reads an absent one as empty or false).
     pub tags: Vec<Escaped>,
     pub tags_json: Escaped,
     /// The passage's start, as the list shows it, and whether it was cut.
